@@ -1,0 +1,1 @@
+export { runEvaluation, EVALUATION_COMMANDS } from './program.js';

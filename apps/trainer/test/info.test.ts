@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { bufferIo, runTrainer } from '../src/index.js';
+
+describe('steerable-train info', () => {
+  it('--json prints valid JSON with the contract fields', async () => {
+    const io = bufferIo();
+    const code = await runTrainer(['info', '--json', '--backend', 'cpu'], io);
+    expect(code).toBe(0);
+    const report = JSON.parse(io.text()) as Record<string, unknown>;
+    expect(report.backend).toBe('cpu');
+    expect(report.tfjs_version).toBe('4.22.0');
+    expect(report.node_version).toBe(process.versions.node);
+    expect(report.backends_available).toEqual(expect.arrayContaining(['wasm', 'cpu']));
+  });
+
+  it('--backend wasm works and prints text', async () => {
+    const io = bufferIo();
+    expect(await runTrainer(['info', '--backend', 'wasm'], io)).toBe(0);
+    expect(io.text()).toMatch(/backend\s+wasm/);
+  });
+
+  it('--backend tensorflow exits non-zero naming the missing package', async () => {
+    const io = bufferIo();
+    const code = await runTrainer(['info', '--backend', 'tensorflow'], io);
+    expect(code).not.toBe(0);
+    expect(io.errors()).toMatch(/@tensorflow\/tfjs-node/);
+    expect(io.errors()).toMatch(/fix: install/);
+    expect(io.errors()).not.toMatch(/\n\s+at /);
+  });
+
+  it('an unknown backend is refused by the argument parser', async () => {
+    const io = bufferIo();
+    expect(await runTrainer(['info', '--backend', 'cuda'], io)).toBe(1);
+    expect(io.errors()).toMatch(/Allowed choices are auto, tensorflow, webgpu, webgl, wasm, cpu/);
+  });
+});

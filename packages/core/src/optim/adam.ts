@@ -1,0 +1,137 @@
+import * as tf from '@tensorflow/tfjs';
+import { SteerableError } from '../errors.js';
+
+export interface AdamConfig {
+  lr: number;
+  beta1?: number;
+  beta2?: number;
+  /** Always explicit: tfjs's default is backend-dependent (1e-4 on webgl, 1e-7 elsewhere). */
+  eps: number;
+  weightDecay?: number;
+  /** true: AdamW (decoupled decay, p -= lr * wd * p); false: Adam with L2 added to the gradient (PyTorch's Adam). */
+  decoupledWeightDecay?: boolean;
+  /** Clip the global gradient L2 norm to this value before the update (off when undefined). */
+  maxGradNorm?: number;
+}
+
+export type ResolvedAdamConfig = Required<Omit<AdamConfig, 'maxGradNorm'>> & { maxGradNorm: number | null };
+
+interface Slot {
+  m: tf.Variable;
+  v: tf.Variable;
+}
+
+/**
+ * Adam / AdamW with PyTorch's update rule:
+ *   m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2
+ *   p -= lr * (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps)
+ * Parameters are addressed by name so the state can be checkpointed and restored exactly.
+ */
+export class Adam {
+  readonly config: ResolvedAdamConfig;
+  private readonly params: Map<string, tf.Variable>;
+  private readonly slots = new Map<string, Slot>();
+  private stepCount = 0;
+
+  constructor(params: Iterable<[string, tf.Variable]>, config: AdamConfig) {
+    if (!(config.lr > 0)) throw new SteerableError('invalid-config', `Adam lr must be > 0, got ${config.lr}`, { field: 'lr' });
+    if (!(config.eps > 0)) throw new SteerableError('invalid-config', `Adam eps must be > 0, got ${config.eps}`, { field: 'eps' });
+    this.config = {
+      lr: config.lr,
+      beta1: config.beta1 ?? 0.9,
+      beta2: config.beta2 ?? 0.999,
+      eps: config.eps,
+      weightDecay: config.weightDecay ?? 0,
+      decoupledWeightDecay: config.decoupledWeightDecay ?? false,
+      maxGradNorm: config.maxGradNorm ?? null,
+    };
+    this.params = new Map(params);
+  }
+
+  get step(): number {
+    return this.stepCount;
+  }
+
+  get learningRate(): number {
+    return this.config.lr;
+  }
+
+  set learningRate(lr: number) {
+    this.config.lr = lr;
+  }
+
+  /** Applies one update. `grads` maps parameter names to gradients; missing names are skipped. */
+  apply(grads: Map<string, tf.Tensor>): void {
+    this.stepCount += 1;
+    const { lr, beta1, beta2, eps, weightDecay, decoupledWeightDecay, maxGradNorm } = this.config;
+    const t = this.stepCount;
+    const biasCorrection1 = 1 - beta1 ** t;
+    const biasCorrection2 = 1 - beta2 ** t;
+    tf.tidy(() => {
+      let scale: tf.Scalar | null = null;
+      if (maxGradNorm !== null) {
+        const squares = [...grads.values()].map((g) => tf.sum(tf.mul(g, g)));
+        const norm = tf.sqrt(tf.addN(squares));
+        scale = tf.minimum(1, tf.div(maxGradNorm, tf.add(norm, 1e-6))) as tf.Scalar;
+      }
+      for (const [name, param] of this.params) {
+        let g = grads.get(name);
+        if (!g) continue;
+        if (scale) g = tf.mul(g, scale);
+        if (weightDecay !== 0 && !decoupledWeightDecay) g = tf.add(g, tf.mul(param, weightDecay));
+        const slot = this.slotFor(name, param);
+        const m = tf.add(tf.mul(slot.m, beta1), tf.mul(g, 1 - beta1));
+        const v = tf.add(tf.mul(slot.v, beta2), tf.mul(tf.mul(g, g), 1 - beta2));
+        slot.m.assign(m);
+        slot.v.assign(v);
+        const denom = tf.add(tf.sqrt(tf.div(v, biasCorrection2)), eps);
+        let next = tf.sub(param, tf.mul(tf.div(m, denom), lr / biasCorrection1));
+        if (weightDecay !== 0 && decoupledWeightDecay) next = tf.sub(next, tf.mul(param, lr * weightDecay));
+        param.assign(next);
+      }
+    });
+  }
+
+  /** Optimizer state as named tensors (`<param>.exp_avg`, `<param>.exp_avg_sq`) plus the step. */
+  stateDict(): { step: number; tensors: Map<string, tf.Tensor> } {
+    const tensors = new Map<string, tf.Tensor>();
+    for (const [name, slot] of this.slots) {
+      tensors.set(`${name}.exp_avg`, slot.m);
+      tensors.set(`${name}.exp_avg_sq`, slot.v);
+    }
+    return { step: this.stepCount, tensors };
+  }
+
+  loadStateDict(state: { step: number; tensors: Map<string, tf.Tensor> }): void {
+    for (const [key, tensor] of state.tensors) {
+      const match = /^(.*)\.(exp_avg|exp_avg_sq)$/.exec(key);
+      const param = match ? this.params.get(match[1]!) : undefined;
+      if (!match || !param) {
+        throw new SteerableError('state-dict-mismatch', `optimizer state has '${key}', which matches no parameter of this model`, { hint: 'resume with the same model configuration the checkpoint was written with' });
+      }
+      if (tensor.shape.join() !== param.shape.join()) {
+        throw new SteerableError('state-dict-mismatch', `optimizer state '${key}' has shape [${tensor.shape}] but the parameter has [${param.shape}]`);
+      }
+      const slot = this.slotFor(match[1]!, param);
+      (match[2] === 'exp_avg' ? slot.m : slot.v).assign(tensor);
+    }
+    this.stepCount = state.step;
+  }
+
+  dispose(): void {
+    for (const slot of this.slots.values()) {
+      slot.m.dispose();
+      slot.v.dispose();
+    }
+    this.slots.clear();
+  }
+
+  private slotFor(name: string, param: tf.Variable): Slot {
+    let slot = this.slots.get(name);
+    if (!slot) {
+      slot = tf.tidy(() => ({ m: tf.variable(tf.zerosLike(param), false), v: tf.variable(tf.zerosLike(param), false) }));
+      this.slots.set(name, slot);
+    }
+    return slot;
+  }
+}

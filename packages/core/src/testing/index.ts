@@ -1,0 +1,1 @@
+export { checkGradients, tensorCountAfter, type GradientCheckOptions, type GradientCheckResult } from './gradient-check.js';
