@@ -15,3 +15,4 @@ export * from './layers/dropout.js';
 export * from './layers/embedding.js';
 export * from './optim/adam.js';
 export * from './optim/gradients.js';
+export * from './layers/multi-head-attention.js';
