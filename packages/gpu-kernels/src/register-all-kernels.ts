@@ -1,10 +1,76 @@
+import * as tf from '@tensorflow/tfjs';
 import type { Logger } from '@steerable/core';
 import type { BackendName } from './runtime/backend-names.js';
+import type { SteerableKernelConfig } from './kernels/kernel-config.js';
+import { unsortedSegmentSumCpuConfig } from './kernels/cpu/unsorted-segment-sum.js';
+import { unsortedSegmentSumWasmConfig } from './kernels/wasm/unsorted-segment-sum.js';
+import { wasmTransposedMatMulConfigs } from './kernels/wasm/batch-mat-mul-transposed.js';
 
 /**
- * Registers this package's kernels for the active backend. Called by initBackend; the explicit
- * kernel list lives here so one file says what each backend gets.
+ * Every kernel this package registers, per backend: the one list to read to learn what a backend
+ * gets. A function, because the wasm matmul override wraps the stock kernel, which exists only
+ * once the wasm backend package is loaded.
+ */
+export function steerableKernelConfigs(backend: BackendName): SteerableKernelConfig[] {
+  switch (backend) {
+    case 'cpu':
+      return [unsortedSegmentSumCpuConfig];
+    case 'wasm':
+      return [...wasmTransposedMatMulConfigs(), unsortedSegmentSumWasmConfig];
+    case 'webgl':
+    case 'webgpu':
+    case 'tensorflow':
+      return [];
+  }
+}
+
+/** Stock configs we replaced, by `${backend}_${kernel}`, so that they can be put back. */
+const replacedStock = new Map<string, tf.KernelConfig>();
+const registeredBackends = new Map<BackendName, SteerableKernelConfig[]>();
+
+/**
+ * Registers this package's kernels for `backend` (idempotent). Overrides of stock kernels keep the
+ * stock config for `unregisterSteerableKernels`. A non-override kernel whose name tfjs already
+ * registers for the backend is left to tfjs (a future tfjs may add one we lack today).
  */
 export function registerSteerableKernels(backend: BackendName, logger: Logger): void {
-  logger.debug(`steerable kernels registered for ${backend}`);
+  if (registeredBackends.has(backend)) return;
+  const done: SteerableKernelConfig[] = [];
+  for (const config of steerableKernelConfigs(backend)) {
+    const key = `${backend}_${config.kernelName}`;
+    const existing = tf.getKernel(config.kernelName, backend);
+    if (existing && !config.overrides) {
+      logger.debug(`kernel ${config.kernelName} already registered for ${backend}; keeping it`);
+      continue;
+    }
+    if (existing) {
+      replacedStock.set(key, existing);
+      tf.unregisterKernel(config.kernelName, backend);
+    }
+    tf.registerKernel(config);
+    done.push(config);
+  }
+  registeredBackends.set(backend, done);
+  logger.debug(`steerable kernels registered for ${backend}: ${done.map((c) => c.kernelName).join(', ') || 'none'}`);
+}
+
+/** Puts stock tfjs back for `backend`: removes our kernels and restores the ones we replaced. */
+export function unregisterSteerableKernels(backend: BackendName): void {
+  const done = registeredBackends.get(backend);
+  if (!done) return;
+  for (const config of done) {
+    const key = `${backend}_${config.kernelName}`;
+    tf.unregisterKernel(config.kernelName, backend);
+    const stock = replacedStock.get(key);
+    if (stock) {
+      tf.registerKernel(stock);
+      replacedStock.delete(key);
+    }
+  }
+  registeredBackends.delete(backend);
+}
+
+/** Whether this package's kernels are currently registered for `backend`. */
+export function steerableKernelsRegistered(backend: BackendName): boolean {
+  return registeredBackends.has(backend);
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type Logger, SteerableError, silentLogger } from '@steerable/core';
 import { AUTO_BACKEND_ORDER, BACKEND_NAMES, BACKEND_PACKAGES, type BackendName, isBackendName } from './backend-names.js';
 import { installedVersion } from './package-probe.js';
-import { registerSteerableKernels } from '../register-all-kernels.js';
+import { registerSteerableKernels, unregisterSteerableKernels } from '../register-all-kernels.js';
 import { loaders, tensorflowBindingStatus } from './loaders.js';
 
 export interface InitBackendOptions {
@@ -75,6 +75,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       attempts.push({ backend: name, ok: true });
       const steerableKernels = options.steerableKernels ?? true;
       if (steerableKernels) registerSteerableKernels(name, logger);
+      else unregisterSteerableKernels(name);
       const info: BackendInfo = {
         backend: name,
         backends_available: availableBackends(),

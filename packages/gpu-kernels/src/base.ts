@@ -1,0 +1,7 @@
+// Everything this package exports. Importing it registers nothing: kernels are registered by
+// initBackend (or registerSteerableKernels), gradients with them.
+export * from './runtime/backend-names.js';
+export { initBackend, availableBackends, activeBackend, type InitBackendOptions, type BackendInfo, type BackendAttempt } from './runtime/init-backend.js';
+export { installedVersion } from './runtime/package-probe.js';
+export { registerSteerableKernels, unregisterSteerableKernels, steerableKernelsRegistered, steerableKernelConfigs } from './register-all-kernels.js';
+export type { SteerableKernelConfig } from './kernels/kernel-config.js';
