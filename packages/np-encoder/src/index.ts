@@ -1,1 +1,8 @@
-export {};
+export type { ContextSet } from './context-set.js';
+export { contextSize, batchSize } from './context-set.js';
+export { PairEncoder, type PairEncoderKind } from './pair-encoder.js';
+export { SetAggregator, AGGREGATIONS, type Aggregation, type SetAggregatorOptions } from './set-aggregator.js';
+export { ContextEncoder, type EncodeOptions } from './context-encoder.js';
+export { resolveContextEncoderConfig, type ContextEncoderConfig, type ResolvedContextEncoderConfig, type KlDirection } from './context-encoder-config.js';
+export { VplEncoder, type VplEncoderConfig, type ResolvedVplEncoderConfig } from './vpl-encoder.js';
+export { sampleGaussian, gaussianKl, standardNormalKl, disposeGaussian, type DiagonalGaussian } from './gaussian.js';
