@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@steerable/gpu-kernels';
 import { Rng } from '@steerable/core';
 import { checkGradients } from '@steerable/core/testing';
-import { ContextEncoder, VplEncoder, gaussianKl, sampleGaussian, standardNormalKl, type Aggregation } from '@steerable/np-encoder';
+import { ContextEncoder, VplEncoder, gaussianKl, sampleGaussian, standardNormalKl, type Aggregation } from '../src/index.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
