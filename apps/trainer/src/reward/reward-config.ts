@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+const splitFractions = z.tuple([z.number().min(0), z.number().min(0), z.number().min(0)]);
+
+/** Where the preference data comes from. */
+export const rewardDataSchema = z.discriminatedUnion('source', [
+  z.object({
+    source: z.literal('paper-synthetic'),
+    numPairs: z.number().int().positive().default(20_000),
+    seed: z.number().int().default(0),
+    splitFractions: splitFractions.default([0.8, 0.1, 0.1]),
+  }),
+  z.object({
+    source: z.literal('relabeled-hh'),
+    /** Built-in featurizer dimension (hashed word and character n-grams). */
+    featureDim: z.number().int().positive().optional(),
+    seed: z.number().int().default(0),
+  }),
+  z.object({
+    source: z.literal('file'),
+    path: z.string().min(1),
+    format: z.string().optional(),
+    featureDim: z.number().int().positive().optional(),
+    seed: z.number().int().default(0),
+    splitFractions: splitFractions.default([0.8, 0.1, 0.1]),
+  }),
+]);
+export type RewardDataConfig = z.infer<typeof rewardDataSchema>;
+
+export const optimizerSchema = z.object({
+  kind: z.enum(['adam', 'adamw']).default('adam'),
+  lr: z.number().positive().default(1e-4),
+  eps: z.number().positive().default(3e-5),
+  beta1: z.number().min(0).max(1).default(0.9),
+  beta2: z.number().min(0).max(1).default(0.999),
+  weightDecay: z.number().min(0).default(0),
+});
+
+export const rewardTrainingSchema = z.object({
+  epochs: z.number().int().positive().default(3),
+  batchSize: z.number().int().positive().default(64),
+  numTargets: z.number().int().positive().default(20),
+  contextSize: z.tuple([z.number().int().min(0), z.number().int().min(0)]).default([0, 10]),
+  tasksPerEpoch: z.number().int().positive().optional(),
+  /** Train only on these users' labels (per-type oracles); evaluation still covers every user. */
+  users: z.array(z.string()).optional(),
+  optimizer: optimizerSchema.default({ kind: 'adam', lr: 1e-4, eps: 3e-5, beta1: 0.9, beta2: 0.999, weightDecay: 0 }),
+  logEvery: z.number().int().positive().default(10),
+  checkpointEvery: z.number().int().positive().optional(),
+});
+
+export const rewardEvaluationSchema = z.object({
+  split: z.enum(['train', 'validation', 'test']).default('test'),
+  ks: z.array(z.number().int().min(0)).default([0, 1, 3, 5, 10]),
+  numTargets: z.number().int().positive().default(20),
+  tasksPerUser: z.number().int().positive().default(500),
+  seed: z.number().int().default(1234),
+});
+
+/** A reward run, as a preset or a --config file gives it, before defaults are filled in. */
+export const rewardRunConfigSchema = z.object({
+  name: z.string().min(1),
+  description: z.string().default(''),
+  seed: z.number().int().default(0),
+  data: rewardDataSchema,
+  /** Passed to @steerable/btl-reward's model factory (kind, dims, head options). */
+  model: z.object({ kind: z.enum(['btl', 'dpl', 'np-btl', 'vpl']) }).passthrough(),
+  training: rewardTrainingSchema.default(rewardTrainingSchema.parse({})),
+  evaluation: rewardEvaluationSchema.default(rewardEvaluationSchema.parse({})),
+});
+export type RewardRunConfig = z.infer<typeof rewardRunConfigSchema>;
+export type RewardRunConfigInput = z.input<typeof rewardRunConfigSchema>;
