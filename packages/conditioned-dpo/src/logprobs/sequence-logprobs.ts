@@ -1,0 +1,28 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Per-token log-probabilities of the next token, [N, T-1]: log softmax(logits[:, t])[ids[:, t+1]].
+ * The gather is a one-hot product so its gradient needs no scatter kernel on any backend.
+ */
+export function tokenLogProbs(logits: tf.Tensor3D, ids: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => {
+    const [n, t, vocab] = logits.shape;
+    const predicting = tf.slice(logits, [0, 0, 0], [n, t - 1, vocab]);
+    const targets = tf.slice(ids, [0, 1], [n, t - 1]);
+    const logProbs = tf.logSoftmax(predicting, -1);
+    return tf.sum(tf.mul(logProbs, tf.oneHot(targets.toInt(), vocab).toFloat()), -1) as tf.Tensor2D;
+  });
+}
+
+/**
+ * log pi(response | prompt) per sequence, [N]: the sum of token log-probabilities where
+ * labelMask is 1 (response tokens only; prompt and padding contribute nothing).
+ */
+export function sequenceLogProbs(logits: tf.Tensor3D, ids: tf.Tensor2D, labelMask: tf.Tensor2D): tf.Tensor1D {
+  return tf.tidy(() => tf.sum(tf.mul(tokenLogProbs(logits, ids), labelMask), -1) as tf.Tensor1D);
+}
+
+/** Number of response tokens per sequence, [N]. */
+export function responseTokenCounts(labelMask: tf.Tensor2D): tf.Tensor1D {
+  return tf.sum(labelMask, -1) as tf.Tensor1D;
+}
