@@ -17,3 +17,18 @@ export {
   type PaperSyntheticOptions,
   type PaperSyntheticUser,
 } from './synthetic/paper-synthetic.js';
+export { type DataIssue, IssueCollector, issueToError } from './errors/data-issue.js';
+export { readLines, DEFAULT_MAX_LINE_BYTES, type LineEvent } from './io/line-reader.js';
+export { PREFERENCE_FORMAT_NAMES, type PreferenceFormatName, type RecordFormat, type RecordContext } from './readers/record-format.js';
+export type { ContainerName, RecordEvent } from './readers/record-source.js';
+export { RECORD_FORMATS, detectContainer, detectRecordFormat, recordFormat } from './readers/detect-format.js';
+export { trlFormat, renderMessages } from './readers/trl-format.js';
+export { hhRlhfFormat, splitTranscripts } from './readers/hh-rlhf-format.js';
+export { relabeledHhFormat } from './readers/relabeled-hh-format.js';
+export { ultraFeedbackFormat, parseUltraFeedbackRow, ULTRAFEEDBACK_CRITERIA, type UltraFeedbackRow, type UltraFeedbackCriterion } from './readers/ultrafeedback-format.js';
+export { jsonlRecords } from './readers/jsonl-source.js';
+export { csvRecords } from './readers/csv-source.js';
+export { parquetRecords } from './readers/parquet-source.js';
+export { PreferenceFileReader, readPreferenceFile, readPreferencePairs, type ReadPreferenceOptions, type ReadPreferenceResult } from './readers/read-preference-file.js';
+export { inspectFile, NO_VALUE, type FileInspection } from './inspect/inspect-file.js';
+export { writeTrlJsonl } from './writers/trl-jsonl-writer.js';
