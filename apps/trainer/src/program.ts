@@ -1,8 +1,9 @@
 import type { CliIo } from './terminal/io.js';
 import { type CommandRegistrar, runCli } from './run-cli.js';
 import { registerInfoCommand } from './commands/info.js';
+import { registerDataCommand } from './commands/data-command.js';
 
-export const TRAINER_COMMANDS: CommandRegistrar[] = [registerInfoCommand];
+export const TRAINER_COMMANDS: CommandRegistrar[] = [registerInfoCommand, registerDataCommand];
 
 export function runTrainer(argv: string[], io?: CliIo): Promise<number> {
   return runCli('steerable-train', 'Train steerable reward models (NP-BTL and baselines) and policies (NP-DPO).', TRAINER_COMMANDS, argv, io);

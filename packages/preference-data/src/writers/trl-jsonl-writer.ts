@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { rename } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import type { Writable } from 'node:stream';
@@ -17,12 +17,20 @@ export async function writeTrlJsonl(path: string, pairs: Iterable<PreferencePair
   const out: Writable = gzip ?? file;
   if (gzip) gzip.pipe(file);
   let count = 0;
-  for await (const pair of pairs) {
-    const record: Record<string, unknown> = { ...(pair.extra ?? {}), id: pair.id, prompt: pair.prompt, chosen: pair.chosen, rejected: pair.rejected };
-    if (pair.user !== undefined) record['user_id'] = pair.user;
-    if (pair.split !== undefined) record['split'] = pair.split;
-    if (!out.write(`${JSON.stringify(record)}\n`)) await once(out, 'drain');
-    count++;
+  try {
+    for await (const pair of pairs) {
+      const record: Record<string, unknown> = { ...(pair.extra ?? {}), id: pair.id, prompt: pair.prompt, chosen: pair.chosen, rejected: pair.rejected };
+      if (pair.user !== undefined) record['user_id'] = pair.user;
+      if (pair.split !== undefined) record['split'] = pair.split;
+      if (!out.write(`${JSON.stringify(record)}\n`)) await once(out, 'drain');
+      count++;
+    }
+  } catch (error) {
+    // End (not destroy) so queued writes settle before the partial file is removed.
+    out.end();
+    await once(file, 'close');
+    await rm(temporary, { force: true });
+    throw error;
   }
   out.end();
   await once(file, 'close');
