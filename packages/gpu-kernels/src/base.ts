@@ -5,3 +5,8 @@ export { initBackend, availableBackends, activeBackend, type InitBackendOptions,
 export { installedVersion } from './runtime/package-probe.js';
 export { registerSteerableKernels, unregisterSteerableKernels, steerableKernelsRegistered, steerableKernelConfigs } from './register-all-kernels.js';
 export type { SteerableKernelConfig } from './kernels/kernel-config.js';
+export * from './kernel-names.js';
+export { sequenceLogProbs, sequenceLogProbsComposite } from './ops/sequence-log-probs.js';
+export { pairwiseLoss, pairwiseLossComposite } from './ops/pairwise-loss.js';
+export { setAttentionPool, setAttentionPoolComposite } from './ops/set-attention-pool.js';
+export { resetFallbackWarnings } from './ops/fallback.js';

@@ -5,6 +5,10 @@ import type { SteerableKernelConfig } from './kernels/kernel-config.js';
 import { unsortedSegmentSumCpuConfig } from './kernels/cpu/unsorted-segment-sum.js';
 import { unsortedSegmentSumWasmConfig } from './kernels/wasm/unsorted-segment-sum.js';
 import { wasmTransposedMatMulConfigs } from './kernels/wasm/batch-mat-mul-transposed.js';
+import { cpuFusedConfigs } from './kernels/cpu/fused.js';
+import { wasmFusedConfigs } from './kernels/wasm/fused.js';
+import { registerSteerableGradients } from './gradients/register-all-gradients.js';
+import { setKernelLogger } from './ops/fallback.js';
 
 /**
  * Every kernel this package registers, per backend: the one list to read to learn what a backend
@@ -14,9 +18,9 @@ import { wasmTransposedMatMulConfigs } from './kernels/wasm/batch-mat-mul-transp
 export function steerableKernelConfigs(backend: BackendName): SteerableKernelConfig[] {
   switch (backend) {
     case 'cpu':
-      return [unsortedSegmentSumCpuConfig];
+      return [unsortedSegmentSumCpuConfig, ...cpuFusedConfigs];
     case 'wasm':
-      return [...wasmTransposedMatMulConfigs(), unsortedSegmentSumWasmConfig];
+      return [...wasmTransposedMatMulConfigs(), unsortedSegmentSumWasmConfig, ...wasmFusedConfigs];
     case 'webgl':
     case 'webgpu':
     case 'tensorflow':
@@ -34,6 +38,8 @@ const registeredBackends = new Map<BackendName, SteerableKernelConfig[]>();
  * registers for the backend is left to tfjs (a future tfjs may add one we lack today).
  */
 export function registerSteerableKernels(backend: BackendName, logger: Logger): void {
+  setKernelLogger(logger);
+  registerSteerableGradients();
   if (registeredBackends.has(backend)) return;
   const done: SteerableKernelConfig[] = [];
   for (const config of steerableKernelConfigs(backend)) {
