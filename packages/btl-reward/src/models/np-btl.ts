@@ -1,0 +1,93 @@
+import * as tf from '@tensorflow/tfjs';
+import { Mlp, Rng } from '@steerable/core';
+import { ContextEncoder, type ContextSet, type DiagonalGaussian, disposeGaussian, gaussianKl, sampleGaussian } from '@steerable/np-encoder';
+import type { ResolvedRewardModelConfig } from '../config.js';
+import { RewardHead } from '../reward-head.js';
+import { type ForwardOptions, type PairTensors, RewardModel, type RewardModelOutput, splitTargets, stackTargets } from './reward-model.js';
+
+/**
+ * NP-BTL: r(y; z_C) = g([phi(e(y)); z_C]) with z_C from the neural-process context encoder.
+ * Deterministic: z_C = rho(pool(h(context))). Latent: in training z is sampled (reparameterised)
+ * and beta_kl * KL is added (direction per config.klDirection); in eval z is the mean of q(z|C).
+ */
+export class NpBtlRewardModel extends RewardModel {
+  readonly encoder: ContextEncoder;
+  readonly phi: Mlp;
+  readonly head: RewardHead;
+
+  constructor(readonly config: ResolvedRewardModelConfig) {
+    super();
+    const rng = new Rng(config.initSeed);
+    const { inputDim: d, hiddenDim: h } = config;
+    this.encoder = this.registerModule(
+      'encoder',
+      new ContextEncoder(
+        {
+          variant: config.variant,
+          inputDim: d,
+          hiddenDim: h,
+          pairEncoder: config.pairEncoder,
+          aggregation: config.aggregation,
+          numHeads: config.numHeads,
+          attentionDropout: config.attentionDropout,
+          klDirection: config.klDirection,
+        },
+        rng,
+      ),
+    );
+    this.phi = this.registerModule('phi', new Mlp([d, h, h], rng));
+    this.head = this.registerModule('head', new RewardHead(2 * h, h, 1, rng, { batchNorm: config.batchNorm }));
+  }
+
+  get usesContext(): boolean {
+    return true;
+  }
+
+  /** Rewards [B, N] of options [B, N, D] for per-task latents z [B, H]. */
+  rewardsGivenZ(options: tf.Tensor, z: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      const [b, n] = options.shape as [number, number, number];
+      const features = this.phi.forward(options);
+      const zTiled = tf.tile(z.reshape([b, 1, -1]), [1, n, 1]);
+      return this.head.forward(tf.concat([features, zTiled], -1)).squeeze([-1]);
+    });
+  }
+
+  private logitsGivenZ(targets: tf.Tensor, z: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      const [chosen, rejected] = splitTargets(this.rewardsGivenZ(targets, z));
+      return tf.sub(chosen, rejected);
+    });
+  }
+
+  forward(batch: PairTensors, options: ForwardOptions = {}): RewardModelOutput {
+    const context: ContextSet = { chosen: batch.contextChosen, rejected: batch.contextRejected };
+    const encodeOptions = options.rng ? { rng: options.rng } : {};
+    if (this.config.variant === 'deterministic' || !this.training) {
+      const logits = tf.tidy(() => this.logitsGivenZ(stackTargets(batch), this.encoder.encode(context, encodeOptions)));
+      return { logits, regularizer: null };
+    }
+    const rng = options.rng ?? new Rng(0);
+    let regularizer: tf.Scalar | null = null;
+    const logits = tf.tidy(() => {
+      const full: ContextSet = { chosen: tf.concat([batch.contextChosen, batch.targetChosen], 1), rejected: tf.concat([batch.contextRejected, batch.targetRejected], 1) };
+      const qContext = this.encoder.distribution(context, encodeOptions);
+      const qFull = this.encoder.distribution(full, encodeOptions);
+      const textbook = this.config.klDirection === 'target-context';
+      const sampleFrom: DiagonalGaussian = textbook ? qFull : qContext;
+      const kl = textbook ? gaussianKl(qFull, qContext) : gaussianKl(qContext, qFull);
+      regularizer = tf.keep(tf.mul(kl, this.config.betaKl) as tf.Scalar);
+      const targets = stackTargets(batch);
+      const perSample: tf.Tensor[] = [];
+      for (let s = 0; s < this.config.numSamples; s++) perSample.push(this.logitsGivenZ(targets, sampleGaussian(sampleFrom, rng)));
+      disposeGaussian(qContext);
+      disposeGaussian(qFull);
+      return perSample.length === 1 ? perSample[0]! : tf.concat(perSample, 1);
+    });
+    return { logits, regularizer };
+  }
+
+  optionRewards(options: tf.Tensor, context: ContextSet): tf.Tensor {
+    return tf.tidy(() => this.rewardsGivenZ(options, this.encoder.encode(context)));
+  }
+}
