@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '@steerable/core';
 import { initBackend } from '@steerable/gpu-kernels';
-import { PolicyAdapters, Policy, buildSequenceBatch, sequenceLogProbs, sftLoss, REFERENCE_MODE } from '@steerable/conditioned-dpo';
+import { PolicyAdapters, Policy, buildSequenceBatch, sequenceLogProbs, sftLoss, REFERENCE_MODE } from '../src/index.js';
 import { finiteDifferenceCheck, tinyModel, TINY_CONFIG } from './helpers.js';
 
 beforeAll(async () => {

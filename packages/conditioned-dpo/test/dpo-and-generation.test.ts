@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '@steerable/core';
 import { initBackend } from '@steerable/gpu-kernels';
-import { PolicyAdapters, dpoLosses, dpoMetrics, generate, sampleToken, disposeKvCache } from '@steerable/conditioned-dpo';
+import { PolicyAdapters, dpoLosses, dpoMetrics, generate, sampleToken, disposeKvCache } from '../src/index.js';
 import { tinyModel } from './helpers.js';
 
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '@steerable/core';
 import { initBackend } from '@steerable/gpu-kernels';
-import { Gpt2LMHeadModel, PolicyAdapters, loadGpt2Pretrained, saveGpt2Pretrained, hfKeyToOurs, parseGpt2Config } from '@steerable/conditioned-dpo';
+import { Gpt2LMHeadModel, PolicyAdapters, loadGpt2Pretrained, saveGpt2Pretrained, hfKeyToOurs, parseGpt2Config } from '../src/index.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/tiny-gpt2', import.meta.url));
 

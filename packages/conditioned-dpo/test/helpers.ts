@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { valueAndGradients } from '@steerable/core';
-import { Gpt2LMHeadModel, type Gpt2Config } from '@steerable/conditioned-dpo';
+import { Gpt2LMHeadModel, type Gpt2Config } from '../src/index.js';
 import { Rng } from '@steerable/core';
 
 export const TINY_CONFIG: Gpt2Config = { vocab_size: 24, n_positions: 16, n_embd: 16, n_layer: 2, n_head: 2, n_inner: null, layer_norm_epsilon: 1e-5, activation_function: 'gelu_new', bos_token_id: 0, eos_token_id: 1 };
