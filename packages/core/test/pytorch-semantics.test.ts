@@ -130,3 +130,18 @@ describe('MultiHeadAttention computes softmax(QK^T / sqrt(d)) V per head', () =>
     expect(() => mha.train().forward(x)).toThrow(/needs an rng/);
   });
 });
+
+describe('Rng state round trip (regression: sfc32 XOR produced signed words that setState rejected)', () => {
+  it('state() is always four uint32 words that setState() and fork() accept, continuing the same stream', async () => {
+    const { Rng: R } = await import('../src/index.js');
+    const rng = new R(4);
+    for (let i = 0; i < 1000; i++) {
+      rng.nextUint32();
+      const state = rng.state();
+      expect(state.every((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff)).toBe(true);
+    }
+    const copy = R.fromState(rng.state());
+    expect(Array.from({ length: 5 }, () => copy.nextUint32())).toEqual(Array.from({ length: 5 }, () => rng.nextUint32()));
+    for (let i = 0; i < 200; i++) expect(() => rng.fork()).not.toThrow();
+  });
+});
