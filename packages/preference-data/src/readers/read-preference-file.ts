@@ -53,34 +53,43 @@ export class PreferenceFileReader {
     const locationPrefix = `${this.file}:`;
     let line = 0;
     const context: RecordContext = { file: this.file, line: 0, report: (field, message, hint) => this.addIssue({ file: this.file, line, ...(field !== undefined ? { field } : {}), message, hint }) };
-    for await (const event of events as AsyncIterable<RecordEvent>) {
-      if (event.kind === 'issue') {
-        this.records++;
-        this.addIssue(event.issue);
-        continue;
-      }
-      this.records++;
-      line = context.line = event.line;
-      if (!format) {
-        format = detectRecordFormat(event.record);
-        if (!format) {
-          const keys = Object.keys(event.record).slice(0, 8).join(', ');
-          context.report(undefined, `record with fields {${keys}} matches no known format`, `pass --format (${PREFERENCE_FORMAT_NAMES.join(', ')}) to see what is missing, or rename the columns to e.g. {prompt, chosen, rejected}`);
+    try {
+      for await (const event of events as AsyncIterable<RecordEvent>) {
+        if (event.kind === 'issue') {
+          this.records++;
+          this.addIssue(event.issue);
           continue;
         }
-        this.format = format.name;
-      }
-      for (const pair of format.toPairs(event.record, context)) {
-        if (!pair.id.startsWith(locationPrefix)) {
-          if (seenIds.has(pair.id)) {
-            context.report('id', `duplicate id '${pair.id}' (seen earlier in this file)`, 'give every record a unique id, or drop the repeated record');
+        this.records++;
+        line = context.line = event.line;
+        if (!format) {
+          format = detectRecordFormat(event.record);
+          if (!format) {
+            const keys = Object.keys(event.record).slice(0, 8).join(', ');
+            context.report(undefined, `record with fields {${keys}} matches no known format`, `pass --format (${PREFERENCE_FORMAT_NAMES.join(', ')}) to see what is missing, or rename the columns to e.g. {prompt, chosen, rejected}`);
             continue;
           }
-          seenIds.add(pair.id);
+          this.format = format.name;
         }
-        this.pairsRead++;
-        yield pair;
+        for (const pair of format.toPairs(event.record, context)) {
+          if (!pair.id.startsWith(locationPrefix)) {
+            if (seenIds.has(pair.id)) {
+              context.report('id', `duplicate id '${pair.id}' (seen earlier in this file)`, 'give every record a unique id, or drop the repeated record');
+              continue;
+            }
+            seenIds.add(pair.id);
+          }
+          this.pairsRead++;
+          yield pair;
+        }
       }
+    } catch (error) {
+      // A container that cannot be read further (truncated gzip, corrupt parquet) ends the file
+      // with one issue at the place it failed; the pairs before it stay valid.
+      if (!(error instanceof SteerableError) || this.options.strict) throw error;
+      this.records++;
+      this.addIssue({ file: error.file ?? this.file, line: error.line ?? line + 1, message: error.problem, hint: error.hint ?? 'check that the file is complete' });
+      return;
     }
     if (this.records === 0) this.addIssue({ file: this.file, line: 1, message: 'file has no records (it is empty)', hint: 'check that the file was written completely and is the one you meant' });
     else if (!format) this.addIssue({ file: this.file, line: 1, message: `no record matches any known format (${RECORD_FORMATS.map((f) => f.name).join(', ')})`, hint: 'pass --format NAME to validate against one schema and see the missing fields' });
