@@ -41,3 +41,5 @@ export { transformersFeaturizer, type TransformersFeaturizerOptions } from './fe
 export { groupPairs, embedTextPairs, embedPairs, type GroupPairsOptions } from './featurize/embed-pairs.js';
 export { builtinDatasetPath, BUILTIN_DATASETS, type BuiltinDatasetName } from './datasets/builtin-datasets.js';
 export { loadRelabeledHh, type LoadRelabeledHhOptions } from './datasets/relabeled-hh.js';
+export { buildUltraFeedbackSet, readUltraFeedbackRows, ULTRAFEEDBACK_SETTINGS, type UltraFeedbackBuildOptions, type UltraFeedbackBuildResult } from './readers/ultrafeedback-builder.js';
+export { generateSyntheticPreferences, linearLatentReward, type LatentReward, type SyntheticPreferencesOptions } from './synthetic/synthetic-preferences.js';
