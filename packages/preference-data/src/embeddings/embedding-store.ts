@@ -31,7 +31,7 @@ const indexLine = z.object({
   idx: z.number().int().nonnegative(),
   id: z.string().optional(),
   split: split.optional(),
-  choices: z.record(z.string().min(1), z.union([z.literal(0), z.literal(1)])),
+  choices: z.record(z.string().min(1), z.literal([0, 1])),
   splits: z.record(z.string(), split).optional(),
   options: z.tuple([vector, vector]).optional(),
 });
@@ -124,6 +124,7 @@ export async function readEmbeddingStore(directory: string): Promise<EmbeddedPai
   } else {
     embeddingsFile = indexFile;
     const first = entries.find((e) => e.options);
+    if (!first && issues.count > 0) throw summarize(issues.issues[0]!, issues.count);
     if (!first) throw new SteerableError('file-not-found', `no ${NPY_FILE}, ${SAFETENSORS_FILE} or inline 'options' in the embedding store`, { file: directory, hint: 'write the embeddings next to index.jsonl, or inline them as options: [[...a], [...b]]' });
     dim = first.options![0].length;
     rows = entries.length;

@@ -30,7 +30,7 @@ export function encodeNpyHeader(shape: readonly number[]): Uint8Array {
 
 /** Parses a header; `bytes` must hold at least the whole header. */
 export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
-  const bad = (problem: string, hint = 'the file is not a NumPy .npy array; save it with numpy.save'): SteerableError => new SteerableError('bad-npy', problem, { file, hint });
+  const bad = (problem: string, hint = 'the file is not a NumPy .npy array; save it with numpy.save'): SteerableError => new SteerableError('bad-npy', problem, { file, field: 'header', hint });
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw bad('missing the .npy magic bytes');
   const major = bytes[6]!;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -86,7 +86,7 @@ export async function readNpy(file: string, options: ReadNpyOptions = {}): Promi
     const rowSize = header.shape.slice(1).reduce((a, b) => a * b, 1);
     const expected = header.dataOffset + rows * rowSize * 4;
     if (size !== expected) {
-      throw new SteerableError('bad-npy', `file is ${size} bytes but shape (${header.shape.join(', ')}) of float32 needs ${expected}`, { file, hint: 'the file is truncated or has trailing data; save it again' });
+      throw new SteerableError('bad-npy', `file is ${size} bytes but shape (${header.shape.join(', ')}) of float32 needs ${expected}`, { file, field: 'shape', hint: 'the file is truncated or has trailing data; save it again' });
     }
     const rowStart = options.rowStart ?? 0;
     const rowEnd = Math.min(options.rowEnd ?? rows, rows);

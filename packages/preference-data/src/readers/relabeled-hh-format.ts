@@ -9,7 +9,7 @@ const schema = z.object({
   // Empty and identical responses are real: the published files hold a few such pairs, and a
   // label on them is still a (weak) preference, so they are kept (as TRL keeps them).
   responses: z.tuple([z.string(), z.string()]),
-  label: z.union([z.literal(0), z.literal(1)]),
+  label: z.literal([0, 1]),
   objective: z.string().min(1),
   data_subset: z.string().optional(),
   Index: z.number().int().optional(),
