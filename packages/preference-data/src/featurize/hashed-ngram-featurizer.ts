@@ -5,7 +5,7 @@ export interface HashedNgramOptions {
   /**
    * Output dimension. Default 2048: a typical HH turn (~900 characters) yields ~3,000 distinct
    * n-grams, so 2,048 signed buckets keep collisions tolerable while the first NP-BTL layer
-   * (Linear(2D, 256)) stays at 1 M weights, the size the paper's 4,096-d embeddings imply / 2.
+   * (Linear(2D, 256)) stays at 1 M weights, half of what the paper's 4,096-d embeddings give.
    */
   dim?: number;
   /** Word n-gram orders (default [1, 2]). */
