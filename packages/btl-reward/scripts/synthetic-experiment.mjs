@@ -67,6 +67,7 @@ for (const name of args.models.split(',')) {
   const evalSeconds = (performance.now() - t0) / 1000 - trainSeconds;
   results.push({ name, config: model.config, steps: train.steps, train_seconds: trainSeconds, eval_seconds: evalSeconds, report });
   process.stderr.write(`${name}: ${train.steps} steps in ${trainSeconds.toFixed(1)} s (${((1000 * trainSeconds) / train.steps).toFixed(1)} ms/step), eval ${evalSeconds.toFixed(1)} s\n`);
+  process.stderr.write(`${name} held-out: ${KS.map((k) => `k=${k} ${(100 * report.heldout.overall[String(k)].mean).toFixed(1)}`).join('  ')}\n`);
   model.dispose();
 }
 const wall = (performance.now() - started) / 1000;
