@@ -116,7 +116,7 @@ export async function evaluatePolicy(inputs: PolicyEvalInputs): Promise<PolicyEv
       result.baselines[name]!.oracle_reward[type] = meanSem(gen.tokens.map((y) => inputs.oracles[type]!(y)));
     }
     for (const k of config.ks) {
-      const { context } = contextTensors(tasks.map((t) => t.context.slice(0, k)));
+      const { context } = contextTensors(tasks.map((t) => t.context.slice(0, k)), tasks[0]!.context[0]!.embeddingChosen.length);
       const z = policy.encode(context);
       const correct = await implicitCorrect(policy, tasks, z, config.beta, config.padId);
       result.implicit_accuracy[type]![String(k)] = meanSem(perTaskMeans(correct, config.targetsPerTask));

@@ -10,6 +10,16 @@ export interface DpoLossConfig {
   lossType: DpoLossType;
   /** cDPO/robust label-smoothing epsilon in [0, 0.5). */
   labelSmoothing: number;
+  /**
+   * TRL's `rpo_alpha`: adds alpha * (mean per-token NLL of the chosen responses) to the loss. It
+   * stops the likelihood of both responses drifting down (mass leaking to tokens no response uses). 0: off.
+   */
+  rpoAlpha?: number;
+}
+
+/** The RPO term: alpha * (-sum log pi(chosen)) / (number of chosen response tokens). */
+export function rpoTerm(policyChosen: tf.Tensor1D, chosenTokenCount: tf.Scalar | number, alpha: number): tf.Scalar {
+  return tf.tidy(() => tf.mul(tf.div(tf.neg(tf.sum(policyChosen)), chosenTokenCount), alpha) as tf.Scalar);
 }
 
 export interface DpoLogProbs {

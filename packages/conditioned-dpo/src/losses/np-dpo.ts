@@ -3,7 +3,7 @@ import type { Rng } from '@steerable/core';
 import type { ContextSet } from '@steerable/np-encoder';
 import type { SequenceBatch } from '../logprobs/sequence-batch.js';
 import { type Policy, repeatPerTask } from '../policy/policy.js';
-import { type DpoLogProbs, dpoLosses, type DpoLossConfig } from './dpo.js';
+import { type DpoLogProbs, dpoLosses, type DpoLossConfig, rpoTerm } from './dpo.js';
 
 /**
  * One NP-DPO batch of B tasks (users), each with k context pairs and T target pairs.
@@ -33,6 +33,8 @@ export function npDpoLoss(policy: Policy, batch: NpDpoBatch, config: DpoLossConf
     const [policyChosen, policyRejected] = tf.split(logps, [n, n]) as [tf.Tensor1D, tf.Tensor1D];
     const all: DpoLogProbs = { policyChosen, policyRejected, referenceChosen: batch.referenceChosen, referenceRejected: batch.referenceRejected };
     const losses = dpoLosses(all, config);
-    return { loss: tf.mean(losses) as tf.Scalar, logps: { ...all, referenceChosen: tf.clone(batch.referenceChosen), referenceRejected: tf.clone(batch.referenceRejected) }, losses };
+    let loss = tf.mean(losses) as tf.Scalar;
+    if (config.rpoAlpha) loss = tf.add(loss, rpoTerm(policyChosen, tf.sum(tf.slice(batch.targets.labelMask, [0, 0], [n, -1])) as tf.Scalar, config.rpoAlpha));
+    return { loss, logps: { ...all, referenceChosen: tf.clone(batch.referenceChosen), referenceRejected: tf.clone(batch.referenceRejected) }, losses };
   });
 }

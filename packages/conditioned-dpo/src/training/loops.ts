@@ -3,7 +3,7 @@ import { Adam, type Rng, SteerableError, disposeGradients, valueAndGradients } f
 import type { Gpt2LMHeadModel } from '../model/gpt2-model.js';
 import { buildSequenceBatch, type TokenizedExample } from '../logprobs/sequence-batch.js';
 import { sftLoss } from '../losses/sft.js';
-import { type DpoLossConfig, dpoLosses, dpoMetrics } from '../losses/dpo.js';
+import { type DpoLossConfig, dpoLosses, dpoMetrics, rpoTerm } from '../losses/dpo.js';
 import { npDpoLoss } from '../losses/np-dpo.js';
 import type { Policy } from '../policy/policy.js';
 import type { TrainHooks } from './events.js';
@@ -96,7 +96,9 @@ export async function trainDpo(policy: Policy, pairs: readonly DpoExample[], con
         const l = dpoLosses({ policyChosen: pc, policyRejected: pr, referenceChosen: b.referenceChosen, referenceRejected: b.referenceRejected }, config.loss);
         logps = { policyChosen: tf.keep(pc), policyRejected: tf.keep(pr) };
         losses = tf.keep(l);
-        return tf.mean(l) as tf.Scalar;
+        const mean = tf.mean(l) as tf.Scalar;
+        if (!config.loss.rpoAlpha) return mean;
+        return tf.add(mean, rpoTerm(pc, tf.sum(tf.slice(b.targets.labelMask, [0, 0], [chosen.length, -1])) as tf.Scalar, config.loss.rpoAlpha)) as tf.Scalar;
       }, params);
       adam.apply(grads);
       const lp = logps!;
@@ -143,18 +145,20 @@ export function sampleNpDpoBatch(pairsByType: ReadonlyArray<readonly NpDpoExampl
   const targets: NpDpoExample[] = [];
   for (let b = 0; b < config.tasksPerBatch; b++) {
     const pool = pairsByType[rng.int(0, pairsByType.length - 1)]!;
+    if (pool.length < k + config.targetsPerTask) throw new SteerableError('invalid-config', `a user type has ${pool.length} training pairs, fewer than k + T = ${k + config.targetsPerTask}`, { field: 'npDpo.targetsPerTask' });
     const picked = rng.sampleIndices(pool.length, k + config.targetsPerTask).map((i) => pool[i]!);
     context.push(picked.slice(0, k));
     targets.push(...picked.slice(k));
   }
-  return { ...contextTensors(context), ...pairBatch(targets, config.padId, maxLength), pairsPerTask: config.targetsPerTask };
+  const dim = pairsByType[0]?.[0]?.embeddingChosen.length ?? 0;
+  return { ...contextTensors(context, dim), ...pairBatch(targets, config.padId, maxLength), pairsPerTask: config.targetsPerTask };
 }
 
 /** Context sets [B, k, D] (chosen, rejected) from embedded pairs. */
-export function contextTensors(context: ReadonlyArray<readonly NpDpoExample[]>): { context: { chosen: tf.Tensor3D; rejected: tf.Tensor3D } } {
+export function contextTensors(context: ReadonlyArray<readonly NpDpoExample[]>, dim: number): { context: { chosen: tf.Tensor3D; rejected: tf.Tensor3D } } {
   const b = context.length;
   const k = context[0]?.length ?? 0;
-  const d = context.flat()[0]?.embeddingChosen.length ?? 1;
+  const d = dim;
   const chosen = new Float32Array(b * k * d);
   const rejected = new Float32Array(b * k * d);
   context.forEach((set, i) => set.forEach((p, j) => {

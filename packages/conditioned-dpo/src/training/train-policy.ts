@@ -112,7 +112,7 @@ export async function trainPolicy(rawConfig: PolicyRunConfig, options: TrainPoli
   options.onEvent?.({ type: 'phase', phase: config.kind, detail: `${config.name} -> ${out}` });
 
   if (config.kind === 'sft') {
-    const model = config.baseModelDir ? await loadGpt2Pretrained(config.baseModelDir) : new Gpt2LMHeadModel(config.model, rng.fork());
+    const model = config.baseModelDir ? await loadGpt2Pretrained(config.baseModelDir) : new Gpt2LMHeadModel(config.model, new Rng(rng.seed()));
     const { loss } = await trainSft(model, data.sft, { epochs: config.sft.epochs, batchSize: config.sft.batchSize, optim: { lr: config.sft.lr, eps: ADAM_EPS, maxGradNorm: 1 }, padId: TOKEN.pad, rng }, hooks);
     await saveGpt2Pretrained(model, join(out, 'model'), { tokenizerJson: STEERABLE_TEXT_TOKENIZER_JSON });
     model.dispose();
@@ -126,10 +126,10 @@ export async function trainPolicy(rawConfig: PolicyRunConfig, options: TrainPoli
   if (config.kind === 'np-dpo' && config.baseline) await ensureDependency(config.baseline, options, runsRoot);
   const model = await loadGpt2Pretrained(join(referenceDir, 'model'));
   model.setTrainable(false);
-  const adapters = buildAdapters(config, model, rng.fork());
-  const encoder = config.kind === 'np-dpo' ? buildEncoder(config, model.config.n_embd, rng.fork()) : null;
+  const adapters = buildAdapters(config, model, new Rng(rng.seed()));
+  const encoder = config.kind === 'np-dpo' ? buildEncoder(config, model.config.n_embd, new Rng(rng.seed())) : null;
   const policy = new Policy(model, adapters, encoder);
-  const lossConfig = { beta: config.dpo.beta, lossType: config.dpo.lossType, labelSmoothing: config.dpo.labelSmoothing };
+  const lossConfig = { beta: config.dpo.beta, lossType: config.dpo.lossType, labelSmoothing: config.dpo.labelSmoothing, rpoAlpha: config.dpo.rpoAlpha };
   const save = async (step: number, optimizer: Adam): Promise<void> => {
     const state = optimizer.stateDict();
     await saveCheckpoint(join(out, 'checkpoint'), {
