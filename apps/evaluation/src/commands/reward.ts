@@ -1,0 +1,99 @@
+import { Option, type Command } from 'commander';
+import { join, resolve } from 'node:path';
+import { evaluateRewardModel, loadRewardModel } from '@steerable/btl-reward';
+import { SteerableError, writeFileAtomic, writeJsonAtomic } from '@steerable/core';
+import {
+  addBackendOptions,
+  type BackendFlags,
+  type CliContext,
+  loadRewardData,
+  parsePositiveInt,
+  type ResolvedRewardRun,
+  RunDirectory,
+  setupBackend,
+} from '@steerable/trainer';
+import { type RewardEval, rewardEvalSchema } from '../report/eval-contract.js';
+import { accuracyTable } from '../report/format-table.js';
+import { rewardReportHtml } from '../report/report-html.js';
+
+interface EvalRewardFlags extends BackendFlags {
+  run: string[];
+  data?: string;
+  format?: string;
+  k?: number[];
+  out?: string;
+  tasksPerUser?: number;
+  split?: 'train' | 'validation' | 'test';
+  seed?: number;
+  json?: boolean;
+}
+
+export function parseKList(value: string): number[] {
+  const ks = value.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  if (ks.length === 0 || ks.some((k) => !Number.isInteger(k) || k < 0)) throw new Error(`expected comma-separated non-negative integers such as 0,1,3,5,10, got '${value}'`);
+  return [...new Set(ks)].sort((a, b) => a - b);
+}
+
+export function registerRewardEvalCommand(program: Command, context: CliContext): void {
+  addBackendOptions(
+    program
+      .command('reward')
+      .description('held-out accuracy versus context size k, per user type, for one or more reward runs')
+      .requiredOption('--run <dir...>', 'run directories written by steerable-train reward (several give one comparison table)')
+      .option('--data <file>', "evaluate on this preference file instead of the run's own test split (embedded with the run's featurizer)")
+      .option('--format <name>', 'the format of --data when detection is not enough')
+      .addOption(new Option('--k <list>', 'context sizes').argParser(parseKList))
+      .option('--out <dir>', 'where eval.json and report.html go (default: <run>/eval, or ./eval-comparison for several runs)')
+      .addOption(new Option('--tasks-per-user <n>', 'evaluation tasks per user type').argParser(parsePositiveInt))
+      .addOption(new Option('--split <name>', 'which split to evaluate').choices(['train', 'validation', 'test']))
+      .addOption(new Option('--seed <n>', 'seed of the evaluation tasks').argParser((v) => Number.parseInt(v, 10)))
+      .option('--json', 'print eval.json to stdout instead of the table'),
+  ).action(async (flags: EvalRewardFlags) => {
+    await setupBackend(flags, flags.json ? context.quietLogger : context.logger);
+    const evals: RewardEval[] = [];
+    const outRoot = resolve(flags.out ?? (flags.run.length === 1 ? join(flags.run[0]!, 'eval') : 'eval-comparison'));
+    for (const runPath of flags.run) {
+      const evaluation = await evaluateRun(runPath, flags, context);
+      evals.push(evaluation);
+      const dir = flags.run.length === 1 ? outRoot : join(outRoot, evaluation.model);
+      await writeJsonAtomic(join(dir, 'eval.json'), evaluation);
+    }
+    await writeFileAtomic(join(outRoot, 'report.html'), await rewardReportHtml(evals));
+    if (flags.json) {
+      context.io.stdout(`${JSON.stringify(evals.length === 1 ? evals[0] : evals, null, 2)}\n`);
+      return;
+    }
+    context.io.stdout(`${accuracyTable(evals, 'heldout')}\n\n${accuracyTable(evals, 'all_targets')}\n`);
+    context.logger.info(`wrote ${flags.run.length === 1 ? join(outRoot, 'eval.json') : `${outRoot}/<model>/eval.json`} and ${join(outRoot, 'report.html')}`);
+  });
+}
+
+async function evaluateRun(runPath: string, flags: EvalRewardFlags, context: CliContext): Promise<RewardEval> {
+  const run = await RunDirectory.open(runPath);
+  const config = await run.readConfig<ResolvedRewardRun>();
+  const checkpoint = await run.checkpoints.latest();
+  if (!checkpoint) {
+    throw new SteerableError('run-incomplete', 'the run has no checkpoint yet', { file: run.path, hint: `finish or resume training first: steerable-train reward --resume --out ${run.path}` });
+  }
+  const data = flags.data
+    ? { source: 'file' as const, path: flags.data, ...(flags.format ? { format: flags.format } : {}), ...('featureDim' in config.data && config.data.featureDim ? { featureDim: config.data.featureDim } : {}), seed: 0, splitFractions: [0, 0, 1] as [number, number, number] }
+    : config.data;
+  const set = await loadRewardData(data, context.logger);
+  const { model } = await loadRewardModel(checkpoint);
+  try {
+    context.logger.info(`evaluating ${config.name} (${checkpoint})`);
+    const report = await evaluateRewardModel(model, set, {
+      split: flags.split ?? config.evaluation.split,
+      ks: flags.k ?? config.evaluation.ks,
+      numTargets: config.evaluation.numTargets,
+      tasksPerUser: flags.tasksPerUser ?? config.evaluation.tasksPerUser,
+      seed: flags.seed ?? config.evaluation.seed,
+      modelName: config.name,
+      tooFewLabels: 'skip',
+    });
+    // Validate before writing: other tools read eval.json, so a contract break is a bug here.
+    return rewardEvalSchema.parse(report);
+  } finally {
+    model.dispose();
+  }
+}

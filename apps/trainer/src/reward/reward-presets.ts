@@ -1,0 +1,74 @@
+import type { RewardRunConfigInput } from './reward-config.js';
+
+const paperSynthetic = { source: 'paper-synthetic', numPairs: 20_000, seed: 0 } as const;
+const relabeledHh = { source: 'relabeled-hh', seed: 0 } as const;
+// The synthetic options are scalars: the paper's pair encoder there is an MLP, not a Linear(2D, H).
+const syntheticEncoder = { pairEncoder: 'mlp', aggregation: 'self-attention-sum' } as const;
+const relabeledTraining = { epochs: 20, batchSize: 64, numTargets: 20, contextSize: [0, 10] as [number, number], logEvery: 5 };
+
+/**
+ * The paper's runs and a generic one for user files. Hyperparameters are the paper's (METHOD.md
+ * section 3) unless a comment says otherwise.
+ */
+export const REWARD_PRESETS: Record<string, RewardRunConfigInput> = {
+  'synthetic-btl': {
+    name: 'synthetic-btl',
+    description: "BTL on the paper's synthetic data (one reward for everyone; ceiling ~75%)",
+    data: paperSynthetic,
+    model: { kind: 'btl' },
+  },
+  'synthetic-dpl': {
+    name: 'synthetic-dpl',
+    description: "DPL (mean-variance) on the paper's synthetic data",
+    data: paperSynthetic,
+    model: { kind: 'dpl' },
+  },
+  'synthetic-np-btl': {
+    name: 'synthetic-np-btl',
+    description: "NP-BTL on the paper's synthetic data: infers the user type from k context pairs",
+    data: paperSynthetic,
+    model: { kind: 'np-btl', ...syntheticEncoder },
+  },
+  'relabeled-hh-btl-mixed': {
+    name: 'relabeled-hh-btl-mixed',
+    description: 'BTL on relabeled HH-RLHF, helpful and harmless annotators pooled',
+    data: relabeledHh,
+    model: { kind: 'btl' },
+    training: relabeledTraining,
+  },
+  'relabeled-hh-btl-helpful': {
+    name: 'relabeled-hh-btl-helpful',
+    description: 'BTL trained on the helpful annotator only (oracle for helpful users)',
+    data: relabeledHh,
+    model: { kind: 'btl' },
+    training: { ...relabeledTraining, users: ['helpful'] },
+  },
+  'relabeled-hh-btl-harmless': {
+    name: 'relabeled-hh-btl-harmless',
+    description: 'BTL trained on the harmless annotator only (oracle for harmless users)',
+    data: relabeledHh,
+    model: { kind: 'btl' },
+    training: { ...relabeledTraining, users: ['harmless'] },
+  },
+  'relabeled-hh-np-btl': {
+    name: 'relabeled-hh-np-btl',
+    description: 'NP-BTL on relabeled HH-RLHF: infers helpful vs harmless from k context pairs',
+    data: relabeledHh,
+    model: { kind: 'np-btl' },
+    training: relabeledTraining,
+  },
+  'relabeled-hh-vpl': {
+    name: 'relabeled-hh-vpl',
+    description: 'VPL (variational preference learning) on relabeled HH-RLHF',
+    data: relabeledHh,
+    model: { kind: 'vpl' },
+    training: relabeledTraining,
+  },
+  generic: {
+    name: 'generic',
+    description: 'NP-BTL on your file (--data FILE: TRL, HH-RLHF, UltraFeedback-derived, parquet or CSV with a user column), built-in featurizer',
+    data: { source: 'file', path: '' },
+    model: { kind: 'np-btl' },
+    training: { epochs: 10 },
+  },
+};
