@@ -3,7 +3,7 @@ import { type Logger, SteerableError, silentLogger } from '@steerable/core';
 import { AUTO_BACKEND_ORDER, BACKEND_NAMES, BACKEND_PACKAGES, type BackendName, isBackendName } from './backend-names.js';
 import { installedVersion } from './package-probe.js';
 import { registerSteerableKernels, unregisterSteerableKernels } from '../register-all-kernels.js';
-import { loaders, tensorflowBindingStatus } from './loaders.js';
+import { loaders, tensorflowBindingStatus, wasmThreadsCount } from './loaders.js';
 
 export interface InitBackendOptions {
   /** `auto` (default) tries tensorflow, wasm, cpu in that order; a name forces that backend. */
@@ -109,11 +109,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
 }
 
 function threadsOf(name: BackendName): number {
-  if (name !== 'wasm') return 1;
-  const backend = tf.backend() as unknown as { wasm?: unknown };
-  // getThreadsCount lives on the wasm package; read it lazily so cpu-only setups do not need it.
-  const count = (globalThis as { __steerableWasmThreads?: number }).__steerableWasmThreads;
-  return backend && typeof count === 'number' ? count : 1;
+  return name === 'wasm' ? wasmThreadsCount() : 1;
 }
 
 function firstLine(error: unknown): string {

@@ -54,16 +54,18 @@ export const loaders: Record<BackendName, (options: LoaderOptions) => Promise<vo
       const { enableWasmThreads } = await import('./wasm-threads.js');
       await enableWasmThreads(wasmThreads);
     }
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as unknown as { getThreadsCount(): number };
     if (tf.findBackendFactory('wasm') === null) throw new Error('@tensorflow/tfjs-backend-wasm did not register a backend');
-    (globalThis as { __steerableWasmThreads?: number }).__steerableWasmThreads = wasmThreads;
-    void wasm;
+    wasmThreadsCount = () => wasm.getThreadsCount();
   },
 
   async cpu() {
     // The union package registers the cpu backend on import.
   },
 };
+
+/** The wasm backend's thread count once it is loaded (what XNNPACK actually uses). */
+export let wasmThreadsCount: () => number = () => 1;
 
 /** Whether a tfjs-node flavour is installed with its native addon, without importing it. */
 export function tensorflowBindingStatus(pkg: string): 'ok' | 'not-installed' | 'no-addon' {

@@ -1,0 +1,168 @@
+#!/usr/bin/env node
+// `pnpm bench`: the benchmark harness. Runs every (backend, variant) in its own process (kernel
+// registrations are process-global), the per-package bench scripts when they exist, and a
+// PyTorch-CPU reference when /usr/bin/python3 has torch; prints one table with median (min-max, n)
+// and the ratios measured in this run. `--json FILE` writes the rows:
+//   [{ workload, backend, variant, median_ms, min_ms, max_ms, n, ...extra }]
+//
+//   pnpm bench -- [--backends wasm,cpu] [--workloads a,b] [--reps 5] [--wasm-threads 2]
+//                 [--json FILE] [--profile] [--no-torch] [--no-packages] [--full]
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { root } from './bench/load.mjs';
+
+const { values: args } = parseArgs({
+  options: {
+    backends: { type: 'string', default: 'wasm,cpu' },
+    workloads: { type: 'string' },
+    reps: { type: 'string', default: '5' },
+    'wasm-threads': { type: 'string', default: '2' },
+    json: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    'no-torch': { type: 'boolean', default: false },
+    'no-packages': { type: 'boolean', default: false },
+    full: { type: 'boolean', default: false },
+  },
+});
+const reps = args.reps;
+const threads = Number(args['wasm-threads']);
+const log = (m) => process.stderr.write(`${m}\n`);
+const rows = [];
+const profiles = [];
+
+// What each (backend, variant) runs. The composite seq-logprob needs UnsortedSegmentSum, which
+// stock wasm lacks, and the cpu backend is too slow for the paper-size step unless --full.
+const PLAN = {
+  wasm: {
+    stock: ['matmul-1024', 'np-btl-step-synthetic', 'np-btl-step-paper'],
+    steerable: ['matmul-1024', 'np-btl-step-synthetic', 'np-btl-step-paper', 'seq-logprob-fwd-bwd', 'seq-logprob-fwd-bwd-composite'],
+  },
+  cpu: {
+    stock: ['matmul-1024', 'np-btl-step-synthetic', ...(args.full ? ['np-btl-step-paper'] : [])],
+    steerable: ['matmul-1024', 'np-btl-step-synthetic', ...(args.full ? ['np-btl-step-paper'] : []), 'seq-logprob-fwd-bwd', 'seq-logprob-fwd-bwd-composite'],
+  },
+  webgpu: { stock: ['matmul-1024'], steerable: ['matmul-1024', 'np-btl-step-synthetic'] },
+  webgl: { stock: ['matmul-1024'], steerable: ['matmul-1024', 'np-btl-step-synthetic'] },
+  tensorflow: { stock: ['matmul-1024', 'np-btl-step-synthetic', 'np-btl-step-paper'], steerable: ['matmul-1024', 'np-btl-step-synthetic', 'np-btl-step-paper', 'seq-logprob-fwd-bwd', 'seq-logprob-fwd-bwd-composite'] },
+};
+const only = args.workloads ? new Set(args.workloads.split(',')) : null;
+
+function parseRows(text, overrides = {}) {
+  const out = [];
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      out.push({ ...JSON.parse(line), ...overrides });
+    } catch {
+      log(`  (ignored a line that is not JSON: ${line.slice(0, 80)})`);
+    }
+  }
+  return out;
+}
+
+function run(label, command, argv, env = {}) {
+  log(`- ${label}`);
+  const result = spawnSync(command, argv, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
+  if (result.status !== 0) log(`  ${label} exited with ${result.status ?? result.signal}; keeping the rows it printed`);
+  return result.stdout ?? '';
+}
+
+// 1. This harness's workloads, per backend and variant.
+for (const backend of args.backends.split(',')) {
+  for (const variant of ['stock', 'steerable']) {
+    const workloads = (PLAN[backend]?.[variant] ?? []).filter((w) => !only || only.has(w));
+    if (workloads.length === 0) continue;
+    // Stock tfjs runs wasm on one thread in Node; the steerable variant uses the threads shim.
+    const t = backend === 'wasm' && variant === 'steerable' ? threads : 1;
+    const argv = ['scripts/bench/worker.mjs', '--backend', backend, '--variant', variant, '--workloads', workloads.join(','), '--reps', reps, '--threads', String(t)];
+    if (args.profile) argv.push('--profile');
+    for (const row of parseRows(run(`${backend}/${variant} (${t} thread${t > 1 ? 's' : ''}): ${workloads.join(', ')}`, process.execPath, argv))) {
+      if (row.profile) profiles.push({ workload: row.workload, backend, variant, ...row.profile });
+      delete row.profile;
+      rows.push(row);
+    }
+  }
+}
+
+// 2. Per-package bench scripts (owned by their packages), when present.
+const PACKAGE_BENCHES = [
+  { pkg: 'btl-reward', file: 'packages/btl-reward/bench/train-step.mjs', args: (b, v) => ['--backend', b, '--variant', v, '--reps', reps], variants: ['stock', 'steerable'] },
+  { pkg: 'conditioned-dpo', file: 'packages/conditioned-dpo/bench/policy.mjs', args: (b) => ['--backend', b, '--reps', reps], variants: ['steerable'] },
+];
+if (!args['no-packages']) {
+  for (const bench of PACKAGE_BENCHES) {
+    if (!existsSync(`${root}${bench.file}`)) {
+      log(`- ${bench.file} is absent; skipped`);
+      continue;
+    }
+    for (const backend of args.backends.split(',').filter((b) => b === 'wasm')) {
+      for (const variant of bench.variants) {
+        const text = run(`${bench.file} --backend ${backend} (${variant})`, process.execPath, [bench.file, ...bench.args(backend, variant)]);
+        // Prefixed with the package: its model is the package's own, not this harness's.
+        for (const row of parseRows(text, { variant })) rows.push({ ...row, workload: `${bench.pkg}:${row.workload}`, backend });
+      }
+    }
+  }
+  const readValidate = 'packages/preference-data/bench/read-validate.mjs';
+  if (existsSync(`${root}${readValidate}`)) {
+    for (const row of parseRows(run(`${readValidate} (200k lines)`, process.execPath, [readValidate, '--lines', '200000']))) {
+      rows.push({ workload: row.workload ?? 'read-validate', backend: 'node', variant: 'steerable', median_ms: Math.round(row.seconds * 1000), min_ms: Math.round(row.seconds * 1000), max_ms: Math.round(row.seconds * 1000), n: 1, lines_per_s: row.lines_per_s });
+    }
+  } else log(`- ${readValidate} is absent; skipped`);
+}
+
+// 3. The PyTorch-CPU reference, same shapes, same thread count as our wasm.
+const python = '/usr/bin/python3';
+const hasTorch = !args['no-torch'] && existsSync(python) && spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+if (hasTorch) {
+  const blas = spawnSync(python, ['-c', "import torch; c = torch.__config__.show(); print('BLAS_INFO=' + c.split('BLAS_INFO=')[1].split(',')[0])"], { encoding: 'utf8' }).stdout.trim();
+  const workloads = ['matmul-1024', 'np-btl-step-synthetic', 'np-btl-step-paper', 'seq-logprob-fwd-bwd'].filter((w) => !only || only.has(w));
+  const env = { OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) };
+  for (const row of parseRows(run(`torch-cpu reference (${threads} threads, ${blas}; libblas.so.3 is whatever Debian's alternatives point at)`, python, ['scripts/bench/torch_reference.py', '--workloads', workloads.join(','), '--reps', reps, '--threads', String(threads)], env))) rows.push(row);
+} else {
+  log('- PyTorch reference skipped: /usr/bin/python3 with torch not found (apt-get install -y python3-torch libopenblas0-pthread)');
+}
+
+// 4. The table and the ratios.
+const fmt = (r) => (r && r.median_ms != null ? `${r.median_ms.toFixed(1)} (${r.min_ms.toFixed(0)}-${r.max_ms.toFixed(0)}, n=${r.n})` : r?.error ? 'failed' : '-');
+const find = (workload, backend, variant) => rows.find((r) => r.workload === workload && r.backend === backend && r.variant === variant);
+const columns = [...new Set(rows.map((r) => `${r.backend}/${r.variant}`))];
+const workloadNames = [...new Set(rows.map((r) => r.workload))];
+const table = [['workload', ...columns]];
+for (const w of workloadNames) table.push([w, ...columns.map((c) => fmt(find(w, ...c.split('/'))))]);
+const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
+console.log(`\nmedian ms (min-max, n); machine: ${cpus().length} vCPUs (${cpus()[0]?.model ?? '?'}), node ${process.versions.node}, wasm threads ${threads}\n`);
+for (const row of table) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  '));
+
+console.log('\nratios (same run):');
+const ratio = (a, b) => (a?.median_ms && b?.median_ms ? a.median_ms / b.median_ms : null);
+const say = (label, value, target) => console.log(`  ${label}: ${value == null ? 'n/a' : `${value.toFixed(2)}x`}${target ? ` (target >= ${target})` : ''}`);
+for (const w of ['np-btl-step-synthetic', 'np-btl-step-paper']) {
+  say(`${w}: speed vs torch-cpu (torch ms / wasm steerable ms)`, ratio(find(w, 'torch-cpu', 'reference'), find(w, 'wasm', 'steerable')), w.endsWith('paper') ? '0.5' : '1.0');
+  say(`${w}: wasm steerable vs stock wasm`, ratio(find(w, 'wasm', 'stock'), find(w, 'wasm', 'steerable')), w.endsWith('paper') ? '5' : null);
+}
+for (const backend of ['wasm', 'cpu']) {
+  const fused = find('seq-logprob-fwd-bwd', backend, 'steerable');
+  const composite = find('seq-logprob-fwd-bwd-composite', backend, 'steerable');
+  say(`seq-logprob fwd+bwd on ${backend}: fused vs composite`, ratio(composite, fused), '2');
+  if (fused?.peak_mb != null || composite?.peak_mb != null) console.log(`    peak tensor memory: fused ${fused?.peak_mb ?? '?'} MB, composite ${composite?.peak_mb ?? '?'} MB`);
+}
+const mm = find('matmul-1024', 'wasm', 'steerable');
+if (mm?.gflops) {
+  const used = mm.threads ?? 1;
+  const peak = used * 2.1 * 4 * 2 * 2;
+  console.log(`  matmul-1024 on wasm: ${mm.gflops} GFLOP/s on ${used} thread(s); 128-bit SIMD peak = ${used} cores x 2.1 GHz x 4 lanes x 2 FMA units x 2 flops = ${peak.toFixed(1)} GFLOP/s -> ${((100 * mm.gflops) / peak).toFixed(0)}% (target >= 70%)`);
+}
+for (const p of profiles) {
+  console.log(`\nprofile: ${p.workload} on ${p.backend}/${p.variant} (one step under tf.profile; peak ${p.peak_mb} MB)`);
+  const total = p.kernels.reduce((s, k) => s + k.ms, 0);
+  for (const k of p.kernels.slice(0, 12)) console.log(`  ${k.kernel.padEnd(32)} ${k.ms.toFixed(1).padStart(9)} ms  ${((100 * k.ms) / total).toFixed(1).padStart(5)}%  ${k.calls} calls`);
+}
+
+if (args.json) {
+  writeFileSync(args.json, `${JSON.stringify(rows, null, 2)}\n`);
+  if (profiles.length) writeFileSync(args.json.replace(/\.json$/, '') + '.profile.json', `${JSON.stringify(profiles, null, 2)}\n`);
+  log(`rows written to ${args.json}`);
+}

@@ -1,0 +1,117 @@
+"""PyTorch-CPU reference for scripts/bench.mjs: the same workloads and shapes, one JSON row per
+workload on stdout ({workload, backend: "torch-cpu", variant: "reference", median_ms, ...}).
+Optional: run with Debian's python3-torch (/usr/bin/python3). Usage:
+  /usr/bin/python3 scripts/bench/torch_reference.py --workloads matmul-1024,np-btl-step-paper --reps 5 --threads 2
+"""
+import argparse
+import json
+import statistics
+import time
+
+import torch
+from torch import nn
+
+PAPER = dict(name="np-btl-step-paper", D=4096, H=256, heads=8, B=64, T=20, K=10, pair="linear")
+SYNTHETIC = dict(name="np-btl-step-synthetic", D=1, H=256, heads=8, B=64, T=20, K=10, pair="mlp")
+
+
+class NpBtl(nn.Module):
+    """METHOD.md section 2, attention dropout 0 (as the harness's tfjs model)."""
+
+    def __init__(self, s):
+        super().__init__()
+        D, H = s["D"], s["H"]
+        self.s = s
+        self.pair = nn.Linear(2 * D, H) if s["pair"] == "linear" else nn.Sequential(nn.Linear(2 * D, H), nn.ReLU(), nn.Linear(H, H))
+        self.attn = nn.MultiheadAttention(H, s["heads"], batch_first=True)
+        self.rho = nn.Sequential(nn.Linear(H, H), nn.ReLU(), nn.Linear(H, H))
+        self.phi = nn.Sequential(nn.Linear(D, H), nn.ReLU(), nn.Linear(H, H))
+        self.g = nn.Sequential(nn.Linear(2 * H, H), nn.BatchNorm1d(H), nn.ReLU(), nn.Linear(H, 1, bias=False))
+
+    def forward(self, context, options):
+        B, T, H, D = self.s["B"], self.s["T"], self.s["H"], self.s["D"]
+        u = self.pair(context)
+        a, _ = self.attn(u, u, u, need_weights=False)
+        z = self.rho(a.sum(1))
+        e = self.phi(options.reshape(B * T * 2, D))
+        z_rep = z[:, None, :].expand(B, T * 2, H).reshape(B * T * 2, H)
+        r = self.g(torch.cat([e, z_rep], 1)).reshape(B, T, 2)
+        return nn.functional.softplus(-(r[..., 0] - r[..., 1])).mean()
+
+
+def timed(fn, reps, warmup):
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - t0) * 1000)
+    samples.sort()
+    return dict(median_ms=round(statistics.median(samples), 3), min_ms=round(samples[0], 3), max_ms=round(samples[-1], 3), n=reps)
+
+
+def np_btl(s, reps):
+    torch.manual_seed(0)
+    model = NpBtl(s).train()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-4, eps=3e-5)
+    context = torch.randn(s["B"], s["K"], 2 * s["D"])
+    options = torch.randn(s["B"], s["T"], 2, s["D"])
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss = model(context, options)
+        loss.backward()
+        opt.step()
+        loss.item()
+
+    return timed(step, reps, 2)
+
+
+def matmul(reps):
+    a, b = torch.randn(1024, 1024), torch.randn(1024, 1024)
+    stats = timed(lambda: a @ b, max(reps, 5), 2)
+    stats["gflops"] = round(2 * 1024**3 / (stats["median_ms"] * 1e6), 3)
+    return stats
+
+
+def seq_logprob(reps, shape):
+    B, L, V = shape
+    logits = torch.randn(B, L, V, requires_grad=True)
+    labels = torch.randint(0, V, (B, L))
+    mask = (torch.arange(L)[None, :].expand(B, L) >= L // 4).float()
+
+    def run():
+        logp = torch.log_softmax(logits, -1).gather(-1, labels[..., None])[..., 0]
+        (logp * mask).sum(1).sum().backward()
+        logits.grad = None
+
+    stats = timed(run, min(reps, 3), 1)
+    stats["shape"] = list(shape)
+    return stats
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--workloads", default="matmul-1024,np-btl-step-synthetic,np-btl-step-paper")
+    p.add_argument("--reps", type=int, default=5)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--seq-shape", default="8,256,50257")
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    for w in a.workloads.split(","):
+        if w == "matmul-1024":
+            stats = matmul(a.reps)
+        elif w == "np-btl-step-paper":
+            stats = np_btl(PAPER, a.reps)
+        elif w == "np-btl-step-synthetic":
+            stats = np_btl(SYNTHETIC, a.reps)
+        elif w == "seq-logprob-fwd-bwd":
+            stats = seq_logprob(a.reps, tuple(int(x) for x in a.seq_shape.split(",")))
+        else:
+            continue
+        print(json.dumps(dict(workload=w, backend="torch-cpu", variant="reference", **stats, threads=torch.get_num_threads(), torch_version=torch.__version__)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
