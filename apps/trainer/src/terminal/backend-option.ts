@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import { Option, type Command } from 'commander';
 import { BACKEND_NAMES, type BackendInfo, type BackendName, initBackend } from '@steerable/gpu-kernels';
 import type { Logger } from '@steerable/core';
@@ -19,6 +20,8 @@ export function addBackendOptions(command: Command): Command {
 }
 
 export async function setupBackend(flags: BackendFlags, logger: Logger): Promise<BackendInfo> {
+  // The apps own the terminal: production mode keeps tfjs's own banners and debug checks quiet.
+  tf.enableProdMode();
   return initBackend({ backend: flags.backend, wasmThreads: flags.wasmThreads, steerableKernels: !flags.stockKernels, logger });
 }
 

@@ -1,0 +1,75 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bufferIo, runTrainer } from '@steerable/trainer';
+import { runEvaluation } from '../src/index.js';
+import { rewardEvalSchema } from '../src/report/eval-contract.js';
+
+const base = {
+  seed: 0,
+  data: { source: 'paper-synthetic', numPairs: 600, seed: 0 },
+  training: { epochs: 1, batchSize: 8, numTargets: 4, contextSize: [0, 3], tasksPerEpoch: 16 },
+  evaluation: { ks: [0, 1, 3], numTargets: 4, tasksPerUser: 6 },
+};
+
+describe('steerable-eval reward', () => {
+  let dir: string;
+  const runs: string[] = [];
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'steerable-eval-'));
+    for (const [name, model] of [
+      ['tiny-btl', { kind: 'btl', hiddenDim: 8 }],
+      ['tiny-np-btl', { kind: 'np-btl', hiddenDim: 8, numHeads: 2, pairEncoder: 'mlp' }],
+    ] as const) {
+      const config = join(dir, `${name}.json`);
+      await writeFile(config, JSON.stringify({ ...base, name, model }));
+      const out = join(dir, name);
+      const io = bufferIo();
+      expect(await runTrainer(['reward', '--config', config, '--out', out, '--backend', 'cpu'], io), io.errors()).toBe(0);
+      runs.push(out);
+    }
+  });
+
+  it('writes eval.json that satisfies the contract, per user type and overall, for every k', async () => {
+    const io = bufferIo();
+    expect(await runEvaluation(['reward', '--run', runs[1]!, '--backend', 'cpu'], io), io.errors()).toBe(0);
+    const evaluation = rewardEvalSchema.parse(JSON.parse(await readFile(join(runs[1]!, 'eval', 'eval.json'), 'utf8')));
+    expect(evaluation.model).toBe('tiny-np-btl');
+    expect(evaluation.k).toEqual([0, 1, 3]);
+    expect(Object.keys(evaluation.heldout).sort()).toEqual(['moderation', 'more-is-better', 'overall']);
+    for (const block of [evaluation.heldout, evaluation.all_targets]) {
+      for (const byK of Object.values(block)) expect(Object.keys(byK).sort()).toEqual(['0', '1', '3']);
+    }
+    // 6 tasks per user type, 2 types.
+    expect(evaluation.heldout.overall!['1']!.n).toBe(12);
+    expect(evaluation.heldout.moderation!['1']!.n).toBe(6);
+    // With k = 0 there is no context, so held-out and all-target accuracy coincide exactly.
+    expect(evaluation.all_targets.overall!['0']).toEqual(evaluation.heldout.overall!['0']);
+    const report = await readFile(join(runs[1]!, 'eval', 'report.html'), 'utf8');
+    expect(report).toContain('<svg');
+    expect(io.text()).toMatch(/held-out accuracy/);
+    expect(io.text()).toMatch(/tiny-np-btl\s+overall/);
+  });
+
+  it('several runs give one comparison table and one eval.json each', async () => {
+    const io = bufferIo();
+    const out = join(dir, 'comparison');
+    expect(await runEvaluation(['reward', '--run', ...runs, '--out', out, '--k', '0,3', '--backend', 'cpu'], io), io.errors()).toBe(0);
+    const table = io.text().split('\n\n')[0]!;
+    expect(table).toMatch(/tiny-btl\s+overall/);
+    expect(table).toMatch(/tiny-np-btl\s+overall/);
+    expect(table).toMatch(/k=0\s+k=3/);
+    for (const name of ['tiny-btl', 'tiny-np-btl']) {
+      const evaluation = rewardEvalSchema.parse(JSON.parse(await readFile(join(out, name, 'eval.json'), 'utf8')));
+      expect(evaluation.k).toEqual([0, 3]);
+    }
+  });
+
+  it('a directory that is not a run gives a clear error', async () => {
+    const io = bufferIo();
+    expect(await runEvaluation(['reward', '--run', dir, '--backend', 'cpu'], io)).toBe(1);
+    expect(io.errors()).toMatch(/not a run directory/);
+    expect(io.errors()).toMatch(/fix:/);
+  });
+});

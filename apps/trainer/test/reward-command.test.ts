@@ -1,0 +1,82 @@
+import { mkdtemp, readFile, writeFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bufferIo, runTrainer } from '../src/index.js';
+
+const tinyConfig = {
+  name: 'tiny-np-btl',
+  seed: 3,
+  data: { source: 'paper-synthetic', numPairs: 800, seed: 0 },
+  model: { kind: 'np-btl', hiddenDim: 16, numHeads: 2, pairEncoder: 'mlp' },
+  training: { epochs: 2, batchSize: 8, numTargets: 4, contextSize: [0, 3], tasksPerEpoch: 32, logEvery: 1 },
+  evaluation: { ks: [0, 1, 3], numTargets: 4, tasksPerUser: 8 },
+};
+
+describe('steerable-train reward', () => {
+  let dir: string;
+  let configPath: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'steerable-reward-'));
+    configPath = join(dir, 'tiny.json');
+    await writeFile(configPath, JSON.stringify(tinyConfig));
+  });
+
+  it('trains from a config file and writes config.json, metrics.jsonl and a checkpoint', async () => {
+    const io = bufferIo();
+    const out = join(dir, 'run');
+    const code = await runTrainer(['reward', '--config', configPath, '--out', out, '--backend', 'cpu'], io);
+    expect(io.errors()).not.toMatch(/error/);
+    expect(code).toBe(0);
+    const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+    // Every default made explicit: the model config is resolved, the input size comes from the data.
+    expect(config.model).toMatchObject({ kind: 'np-btl', inputDim: 1, hiddenDim: 16, numHeads: 2, initSeed: 3, aggregation: 'self-attention-sum' });
+    expect(config.training.optimizer).toEqual({ kind: 'adam', lr: 1e-4, eps: 3e-5, beta1: 0.9, beta2: 0.999, weightDecay: 0 });
+    const metrics = (await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const steps = metrics.filter((m) => m.event === 'step');
+    expect(steps.map((m) => m.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    for (const m of steps) expect(Number.isFinite(m.loss) && m.loss > 0).toBe(true);
+    expect(await readdir(join(out, 'checkpoints'))).toContain('step-8');
+  });
+
+  it('refuses to overwrite an existing run without --overwrite or --resume', async () => {
+    const io = bufferIo();
+    const code = await runTrainer(['reward', '--config', configPath, '--out', join(dir, 'run'), '--backend', 'cpu'], io);
+    expect(code).toBe(1);
+    expect(io.errors()).toMatch(/already holds a run/);
+    expect(io.errors()).toMatch(/--resume/);
+  });
+
+  it('--resume continues the run to more epochs and keeps one metrics record per step', async () => {
+    const io = bufferIo();
+    const out = join(dir, 'run');
+    const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+    config.training.epochs = 3;
+    await writeFile(join(out, 'config.json'), JSON.stringify(config));
+    const code = await runTrainer(['reward', '--resume', '--out', out, '--backend', 'cpu'], io);
+    expect(code).toBe(0);
+    const metrics = (await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(metrics.filter((m) => m.event === 'step').map((m) => m.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  });
+
+  it('names the field of an invalid config file', async () => {
+    const bad = join(dir, 'bad.json');
+    await writeFile(bad, JSON.stringify({ ...tinyConfig, training: { ...tinyConfig.training, epochs: -1 } }));
+    const io = bufferIo();
+    expect(await runTrainer(['reward', '--config', bad, '--out', join(dir, 'bad-run')], io)).toBe(1);
+    expect(io.errors()).toContain(bad);
+    expect(io.errors()).toMatch(/field 'training\.epochs'/);
+    expect(io.errors()).not.toMatch(/\n\s+at /);
+  });
+
+  it('names the presets when the preset is unknown, and lists them', async () => {
+    const io = bufferIo();
+    expect(await runTrainer(['reward', '--preset', 'nope'], io)).toBe(1);
+    expect(io.errors()).toMatch(/synthetic-np-btl/);
+    const list = bufferIo();
+    expect(await runTrainer(['reward', '--list-presets'], list)).toBe(0);
+    for (const name of ['synthetic-btl', 'synthetic-dpl', 'synthetic-np-btl', 'relabeled-hh-btl-mixed', 'relabeled-hh-btl-helpful', 'relabeled-hh-btl-harmless', 'relabeled-hh-np-btl', 'relabeled-hh-vpl', 'generic']) {
+      expect(list.text()).toContain(name);
+    }
+  });
+});
