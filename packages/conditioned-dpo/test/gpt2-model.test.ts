@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '@steerable/core';
 import { initBackend } from '@steerable/gpu-kernels';
-import { Gpt2LMHeadModel, PolicyAdapters, loadGpt2Pretrained, saveGpt2Pretrained, hfKeyToOurs, parseGpt2Config } from '../src/index.js';
+import { Gpt2LMHeadModel, PolicyAdapters, loadGpt2Pretrained, mergeLoraIntoModel, saveGpt2Pretrained, hfKeyToOurs, parseGpt2Config } from '../src/index.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/tiny-gpt2', import.meta.url));
 
@@ -80,6 +80,28 @@ describe('GPT-2 causal LM', () => {
       const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
       expect(config.model_type).toBe('gpt2');
       expect(parseGpt2Config(config)).toEqual(model.config);
+      model.dispose();
+      loaded.dispose();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a LoRA-fine-tuned policy merged and saved in HF format loads back with its logits', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gpt2-merged-'));
+    try {
+      const model = await loadGpt2Pretrained(fixture);
+      const adapters = new PolicyAdapters({ lora: { rank: 2, alpha: 4, dropout: 0 }, filmLatentDim: null }, 2, 32, new Rng(9));
+      for (const [, v] of adapters.namedParameters()) v.assign(tf.randomNormal(v.shape, 0, 0.3, 'float32', 5));
+      const ids = tf.tensor2d([[7, 8, 9, 10, 11]], undefined, 'int32');
+      const tuned = await model.forward(ids, { adapters: { adapters, lora: true, z: null } }).logits.data();
+      const base = await model.forward(ids).logits.data();
+      mergeLoraIntoModel(model, adapters);
+      await saveGpt2Pretrained(model, dir);
+      const loaded = await loadGpt2Pretrained(dir);
+      const reloaded = await loaded.forward(ids).logits.data();
+      expect(Math.max(...Array.from(reloaded).map((v, i) => Math.abs(v - tuned[i]!)))).toBeLessThan(1e-4);
+      expect(Math.max(...Array.from(reloaded).map((v, i) => Math.abs(v - base[i]!)))).toBeGreaterThan(1e-2);
       model.dispose();
       loaded.dispose();
     } finally {

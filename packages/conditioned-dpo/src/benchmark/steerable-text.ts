@@ -6,7 +6,9 @@ import type { TokenizedExample } from '../logprobs/sequence-batch.js';
  * The steerable-text language: a prompt `<bos> tell me about TOPIC <sep>` and a response
  * `TOPIC w_1 .. w_L <eos>` whose words are formal or casual. Two user types with exactly
  * conflicting oracle rewards, computable from the text:
- *   formal(y) = (#formal - #casual) / L,   casual(y) = -formal(y).
+ *   formal(y) = (#formal - #casual) / L,   casual(y) = -formal(y),
+ * L = the number of words before <eos>, the topic word included (so a longer response in a
+ * user's style scores a little higher: 7 formal words give 7/8, 3 give 3/4).
  * A policy that ignores the user cannot please both, so steering must move both ways.
  */
 export const SPECIAL_TOKENS = ['<pad>', '<eos>', '<bos>', '<unk>', '<sep>'] as const;

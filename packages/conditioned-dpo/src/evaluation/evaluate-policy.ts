@@ -30,6 +30,8 @@ export interface PolicyEvalJson {
   implicit_accuracy: Record<string, Record<string, MeanSem>>;
   win_rate: Record<string, Record<string, MeanSem>>;
   oracle_reward: Record<string, Record<string, Record<string, MeanSem>>>;
+  /** The first few generations per conditioning type and k (token ids), for inspection. */
+  samples: Record<string, Record<string, number[][]>>;
   /** Baselines scored the same way (k-independent), for the note. */
   baselines: Record<string, { implicit_accuracy: Record<string, MeanSem>; oracle_reward: Record<string, MeanSem> }>;
 }
@@ -95,13 +97,14 @@ export async function evaluatePolicy(inputs: PolicyEvalInputs): Promise<PolicyEv
   const types = Object.keys(inputs.testPairsByType);
   const rng = new Rng(config.seed);
   const maxK = Math.max(...config.ks);
-  const result: PolicyEvalJson = { model: inputs.modelName, k: config.ks, implicit_accuracy: {}, win_rate: {}, oracle_reward: {}, baselines: {} };
+  const result: PolicyEvalJson = { model: inputs.modelName, k: config.ks, implicit_accuracy: {}, win_rate: {}, oracle_reward: {}, samples: {}, baselines: {} };
   const baselines: Record<string, Policy> = { 'dpo-mixed': mixed, ...(inputs.baselines ?? {}) };
   for (const name of Object.keys(baselines)) result.baselines[name] = { implicit_accuracy: {}, oracle_reward: {} };
   const genOptions = { ...config.generation };
   for (const type of types) {
     const tasks = buildTasks(inputs.testPairsByType[type]!, config.tasksPerType, maxK, config.targetsPerTask, rng);
     result.implicit_accuracy[type] = {};
+    result.samples[type] = {};
     result.win_rate[type] = {};
     result.oracle_reward[type] = Object.fromEntries(types.map((t) => [t, {}]));
     const genTasks = tasks.slice(0, config.generationsPerType);
@@ -113,6 +116,7 @@ export async function evaluatePolicy(inputs: PolicyEvalInputs): Promise<PolicyEv
       result.baselines[name]!.implicit_accuracy[type] = meanSem(perTaskMeans(correct, config.targetsPerTask));
       const gen = await generate(base.model, prompts, { ...genOptions, seed: config.seed + 1, adapters: { adapters: base.adapters, lora: base.adapters.lora !== null, z: null } });
       baselineGenerations[name] = gen.tokens;
+      result.samples[type]![name] = gen.tokens.slice(0, 3);
       result.baselines[name]!.oracle_reward[type] = meanSem(gen.tokens.map((y) => inputs.oracles[type]!(y)));
     }
     for (const k of config.ks) {
@@ -123,6 +127,7 @@ export async function evaluatePolicy(inputs: PolicyEvalInputs): Promise<PolicyEv
       const zGen = tf.slice(z, [0, 0], [genTasks.length, -1]) as tf.Tensor2D;
       const gen = await generate(policy.model, prompts, { ...genOptions, seed: config.seed + 2 + k, adapters: { adapters: policy.adapters, lora: policy.adapters.lora !== null, z: zGen } });
       tf.dispose([context.chosen, context.rejected, z, zGen]);
+      result.samples[type]![String(k)] = gen.tokens.slice(0, 3);
       for (const scoredBy of types) result.oracle_reward[type]![scoredBy]![String(k)] = meanSem(gen.tokens.map((y) => inputs.oracles[scoredBy]!(y)));
       const wins = gen.tokens.map((y, i) => {
         const ours = inputs.oracles[type]!(y);
