@@ -7,6 +7,8 @@ import { unsortedSegmentSumWasmConfig } from './kernels/wasm/unsorted-segment-su
 import { wasmTransposedMatMulConfigs } from './kernels/wasm/batch-mat-mul-transposed.js';
 import { cpuFusedConfigs } from './kernels/cpu/fused.js';
 import { wasmFusedConfigs } from './kernels/wasm/fused.js';
+import { sequenceLogProbsWebGpuConfigs } from './kernels/webgpu/sequence-log-probs.js';
+import { setAttentionPoolWebGpuConfigs } from './kernels/webgpu/set-attention-pool.js';
 import { registerSteerableGradients } from './gradients/register-all-gradients.js';
 import { setKernelLogger } from './ops/fallback.js';
 
@@ -21,8 +23,9 @@ export function steerableKernelConfigs(backend: BackendName): SteerableKernelCon
       return [unsortedSegmentSumCpuConfig, ...cpuFusedConfigs];
     case 'wasm':
       return [...wasmTransposedMatMulConfigs(), unsortedSegmentSumWasmConfig, ...wasmFusedConfigs];
-    case 'webgl':
     case 'webgpu':
+      return [...sequenceLogProbsWebGpuConfigs, ...setAttentionPoolWebGpuConfigs];
+    case 'webgl':
     case 'tensorflow':
       return [];
   }

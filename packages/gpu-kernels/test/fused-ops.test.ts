@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MemoryLogger, SteerableError } from '@steerable/core';
 import { checkGradients } from '@steerable/core/testing';
 import {
-  initBackend, pairwiseLoss, registerSteerableKernels, resetFallbackWarnings, sequenceLogProbs, setAttentionPool,
+  type BackendName, initBackend, isBackendName, pairwiseLoss, registerSteerableKernels, resetFallbackWarnings, sequenceLogProbs, setAttentionPool,
   SteerableSequenceLogProbs, unregisterSteerableKernels,
 } from '../src/index.js';
 import { parityCases, sequenceLogProbsCase } from './fused-parity.js';
@@ -13,14 +13,25 @@ import { numDataIds, relativeDiff } from './helpers.js';
 // tolerance is float32's, scaled by the magnitudes (relativeDiff divides by max(1, |oracle|)).
 const FLOAT32_TOLERANCE = 2e-5;
 
-for (const backend of ['cpu', 'wasm'] as const) {
+// cpu and wasm always; GPU-style backends on request (STEERABLE_TEST_BACKENDS=webgpu,webgl,tensorflow,
+// as scripts/gpu/run-gpu-checks.sh sets it), because on a CPU-only machine they render in software
+// and take minutes. A requested backend that cannot initialise skips, saying why.
+const extraBackends = (process.env.STEERABLE_TEST_BACKENDS ?? '').split(',').filter((b): b is BackendName => isBackendName(b) && b !== 'cpu' && b !== 'wasm');
+
+for (const backend of ['cpu', 'wasm', ...extraBackends] as const) {
   describe(`fused ops on ${backend}`, () => {
+    let unavailable: string | null = null;
     beforeAll(async () => {
-      await initBackend({ backend });
+      try {
+        await initBackend({ backend });
+      } catch (error) {
+        unavailable = (error as Error).message;
+      }
     });
 
     for (const c of parityCases()) {
-      it(`${c.name}: value and gradients equal the composite`, async () => {
+      it(`${c.name}: value and gradients equal the composite`, async (context) => {
+        if (unavailable) context.skip(`backend ${backend} did not initialise: ${unavailable}`);
         await tf.setBackend(backend);
         const fused = c.run(true);
         const composite = c.run(false);
@@ -34,7 +45,8 @@ for (const backend of ['cpu', 'wasm'] as const) {
       });
     }
 
-    it('the fused ops run without leaking tensors or backend data', async () => {
+    it('the fused ops run without leaking tensors or backend data', async (context) => {
+      if (unavailable) context.skip(`backend ${backend} did not initialise: ${unavailable}`);
       await tf.setBackend(backend);
       const cases = parityCases();
       const once = () => cases.forEach((c) => tf.dispose(tf.tidy(() => c.run(true))));

@@ -176,5 +176,9 @@ describe('wasm fast path', () => {
     for (const backend of ['cpu', 'wasm'] as const) {
       expect(steerableKernelConfigs(backend).map((c) => c.kernelName)).toEqual(expect.arrayContaining([...STEERABLE_KERNEL_NAMES]));
     }
+    // WGSL programs for the sequence log-prob and the set pooling (pairwiseLoss uses its composite there).
+    expect(steerableKernelConfigs('webgpu').map((c) => c.kernelName).sort()).toEqual(
+      ['SteerableSequenceLogProbs', 'SteerableSequenceLogProbsGrad', 'SteerableSetAttentionPool', 'SteerableSetAttentionPoolGrad'],
+    );
   });
 });
