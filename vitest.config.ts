@@ -20,6 +20,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    setupFiles: ['./test/vitest-setup.ts'],
     reporters: process.env.CI ? ['default'] : ['default'],
   },
 });
