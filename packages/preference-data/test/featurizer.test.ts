@@ -3,19 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@steerable/core';
-import { embedPairs, HashedNgramFeaturizer, type PreferencePair, transformersFeaturizer } from '../src/index.js';
+import { embedPairs, HashedNgramFeaturizer, type PreferencePair, SURFACE_FEATURE_COUNT, transformersFeaturizer } from '../src/index.js';
 
 const norm = (v: Float32Array): number => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
 const dot = (a: Float32Array, b: Float32Array): number => a.reduce((s, x, i) => s + x * b[i]!, 0);
 
 describe('HashedNgramFeaturizer', () => {
-  const featurizer = new HashedNgramFeaturizer();
+  // The hashing properties are properties of the hashed block; surface statistics are tested below.
+  const featurizer = new HashedNgramFeaturizer({ surfaceFeatures: false });
 
   it('gives deterministic unit vectors of the configured size', () => {
     const a = featurizer.featurize('What is 2+2?', 'It is four.');
     expect(a.length).toBe(2048);
     expect(norm(a)).toBeCloseTo(1, 5);
-    expect(new HashedNgramFeaturizer().featurize('What is 2+2?', 'It is four.')).toEqual(a);
+    expect(new HashedNgramFeaturizer({ surfaceFeatures: false }).featurize('What is 2+2?', 'It is four.')).toEqual(a);
     expect(new HashedNgramFeaturizer({ dim: 64 }).featurize('x', 'y').length).toBe(64);
     expect(norm(featurizer.featurize('', ''))).toBe(0);
   });
@@ -38,6 +39,34 @@ describe('HashedNgramFeaturizer', () => {
     for (let i = 0; i < 50; i++) total += dot(featurizer.featurize('', randomText()), featurizer.featurize('', randomText()));
     // Unsigned hashing would put every dot product above 0 (collisions only add); signed ones cancel.
     expect(Math.abs(total / 50)).toBeLessThan(0.01);
+  });
+});
+
+describe('surface features', () => {
+  const featurizer = new HashedNgramFeaturizer({ dim: 256 });
+  const tail = (v: Float32Array) => Array.from(v.subarray(256 - SURFACE_FEATURE_COUNT));
+
+  it('keep the hashed block a unit vector and put response statistics in the last dimensions', () => {
+    const v = featurizer.featurize('Why?', 'Because it rains. Is that clear?');
+    expect(norm(v.subarray(0, 256 - SURFACE_FEATURE_COUNT))).toBeCloseTo(1, 5);
+    const [chars, words, sentences, questions] = tail(v);
+    expect(chars).toBeCloseTo(Math.log1p(32) / 8, 6);
+    expect(words).toBeCloseTo(Math.log1p(6) / 6, 6);
+    expect(sentences).toBeCloseTo(Math.log1p(2) / 3, 6);
+    expect(questions).toBeCloseTo(Math.log1p(1) / 2, 6);
+  });
+
+  it('tell a long answer from a short one with the same words, which the normalised hashes cannot', () => {
+    const short = featurizer.featurize('q', 'no');
+    const long = featurizer.featurize('q', 'no no no no no no no no no no no no no no no no');
+    expect(tail(long)[0]!).toBeGreaterThan(tail(short)[0]! + 0.3);
+    // Without surface features the two are nearly the same direction.
+    const plain = new HashedNgramFeaturizer({ dim: 256, surfaceFeatures: false });
+    expect(dot(plain.featurize('q', 'no'), plain.featurize('q', 'no no no no no no no no no no no no no no no no'))).toBeGreaterThan(0.5);
+  });
+
+  it('do not depend on the prompt', () => {
+    expect(tail(featurizer.featurize('one prompt', 'same answer'))).toEqual(tail(featurizer.featurize('another, longer prompt?', 'same answer')));
   });
 });
 
