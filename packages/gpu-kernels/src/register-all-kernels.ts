@@ -9,6 +9,8 @@ import { cpuFusedConfigs } from './kernels/cpu/fused.js';
 import { wasmFusedConfigs } from './kernels/wasm/fused.js';
 import { sequenceLogProbsWebGpuConfigs } from './kernels/webgpu/sequence-log-probs.js';
 import { setAttentionPoolWebGpuConfigs } from './kernels/webgpu/set-attention-pool.js';
+import { sequenceLogProbsWebGlConfigs } from './kernels/webgl/sequence-log-probs.js';
+import { setAttentionPoolWebGlConfigs } from './kernels/webgl/set-attention-pool.js';
 import { registerSteerableGradients } from './gradients/register-all-gradients.js';
 import { setKernelLogger } from './ops/fallback.js';
 
@@ -26,6 +28,7 @@ export function steerableKernelConfigs(backend: BackendName): SteerableKernelCon
     case 'webgpu':
       return [...sequenceLogProbsWebGpuConfigs, ...setAttentionPoolWebGpuConfigs];
     case 'webgl':
+      return [...sequenceLogProbsWebGlConfigs, ...setAttentionPoolWebGlConfigs];
     case 'tensorflow':
       return [];
   }

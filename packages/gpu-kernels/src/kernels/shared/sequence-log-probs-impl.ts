@@ -1,4 +1,5 @@
 import type { TypedArray } from '../backend-types.js';
+import { expNonPositive } from './fast-exp.js';
 
 /**
  * One pass per unmasked row for max and sum(exp) (accumulated in float64), written straight into
@@ -26,7 +27,7 @@ export function sequenceLogProbsImpl(
         if (x > max) max = x;
       }
       let sum = 0;
-      for (let v = 0; v < vocab; v++) sum += Math.exp(logits[base + v]! - max);
+      for (let v = 0; v < vocab; v++) sum += expNonPositive(logits[base + v]! - max);
       const lse = max + Math.log(sum);
       logSumExp[row] = lse;
       const label = labels[row]!;
@@ -54,7 +55,7 @@ export function sequenceLogProbsGradImpl(
         continue;
       }
       const lse = logSumExp[row]!;
-      for (let v = 0; v < vocab; v++) out[base + v] = -weight * Math.exp(logits[base + v]! - lse);
+      for (let v = 0; v < vocab; v++) out[base + v] = -weight * expNonPositive(logits[base + v]! - lse);
       const label = labels[row]!;
       if (label >= 0 && label < vocab) out[base + label]! += weight;
     }
