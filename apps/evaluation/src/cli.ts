@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { exitWhenFlushed } from '@steerable/trainer';
 import { runEvaluation } from './program.js';
 
-process.exitCode = await runEvaluation(process.argv.slice(2));
+exitWhenFlushed(await runEvaluation(process.argv.slice(2)));

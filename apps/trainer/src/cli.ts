@@ -1,4 +1,5 @@
 #!/usr/bin/env node
 import { runTrainer } from './program.js';
+import { exitWhenFlushed } from './terminal/exit.js';
 
-process.exitCode = await runTrainer(process.argv.slice(2));
+exitWhenFlushed(await runTrainer(process.argv.slice(2)));

@@ -12,3 +12,4 @@ export { REWARD_PRESETS } from './reward/reward-presets.js';
 export { resolveRewardConfig } from './reward/resolve-reward-config.js';
 export { rewardRunConfigSchema, type RewardRunConfig } from './reward/reward-config.js';
 export { registerRewardCommand, type ResolvedRewardRun } from './commands/reward.js';
+export { exitWhenFlushed } from './terminal/exit.js';
