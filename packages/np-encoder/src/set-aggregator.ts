@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { Module, MultiHeadAttention, type Rng } from '@steerable/core';
+import { Module, MultiHeadAttention, type Rng, SteerableError } from '@steerable/core';
+import { setAttentionPool } from '@steerable/gpu-kernels';
 
 export type Aggregation = 'mean' | 'sum' | 'self-attention-sum';
 export const AGGREGATIONS: readonly Aggregation[] = ['mean', 'sum', 'self-attention-sum'];
@@ -36,8 +37,47 @@ export class SetAggregator extends Module {
         case 'sum':
           return tf.sum(elements, 1);
         case 'self-attention-sum':
-          return tf.sum(this.attention!.forward(elements, rng ? { rng } : {}), 1);
+          return this.attentionSum(elements, rng);
       }
+    });
+  }
+
+  /**
+   * sum_i MultiHeadAttention(u)_i without the [B, k, H] attention output: the out-projection is
+   * linear, so sum_i (a_i W_out + b_out) = (sum_i a_i) W_out + k b_out, and sum_i a_i per head is
+   * gpu-kernels' setAttentionPool (one fused kernel where the backend has it). The same function
+   * as `sum(attention.forward(u), 1)`, with the same parameters and the same dropout mask drawn
+   * from the same rng, with fewer ops and the out-projection on B rows instead of B*k.
+   */
+  private attentionSum(elements: tf.Tensor, rng?: Rng): tf.Tensor {
+    const attention = this.attention!;
+    const dropping = attention.training && attention.dropoutRate > 0;
+    if (dropping && !rng) {
+      throw new SteerableError('invalid-argument', 'MultiHeadAttention in training mode with dropout needs an rng', { hint: 'pass { rng } or call .eval()' });
+    }
+    const [b, k, h] = elements.shape as [number, number, number];
+    const heads = attention.numHeads;
+    const headDim = attention.headDim;
+    const qkv = tf.add(tf.matMul(elements.reshape([b * k, h]), attention.inProjWeight), attention.inProjBias);
+    // [B, k, (q|k|v), heads, dh] -> [(q|k|v), B, heads, k, dh]: one transpose for all three, and
+    // the split along the leading axis takes contiguous blocks.
+    const [q, key, value] = tf
+      .split(qkv.reshape([b, k, 3, heads, headDim]).transpose([2, 0, 3, 1, 4]), 3, 0)
+      .map((t) => t.reshape([b * heads, k, headDim])) as [tf.Tensor, tf.Tensor, tf.Tensor];
+    const weightsMask = dropping ? this.dropoutMask([b, heads, k, k], attention.dropoutRate, rng!).reshape([b * heads, k, k]) : undefined;
+    const pooled = setAttentionPool(q, key, value, weightsMask).reshape([b, h]);
+    return tf.add(tf.matMul(pooled, attention.outProj.weight), tf.mul(attention.outProj.bias!, k));
+  }
+
+  /**
+   * Inverted-dropout multipliers (0 or 1/(1-p)) for the attention weights [B, heads, k, k], drawn
+   * exactly as core's `dropout` draws them inside MultiHeadAttention (one rng.seed() per call), so
+   * a seeded run keeps its numbers and its rng stream.
+   */
+  private dropoutMask(shape: number[], rate: number, rng: Rng): tf.Tensor {
+    return tf.tidy(() => {
+      const keep = tf.cast(tf.greaterEqual(tf.randomUniform(shape, 0, 1, 'float32', rng.seed()), rate), 'float32');
+      return tf.mul(keep, 1 / (1 - rate));
     });
   }
 }

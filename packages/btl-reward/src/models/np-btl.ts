@@ -47,10 +47,28 @@ export class NpBtlRewardModel extends RewardModel {
   rewardsGivenZ(options: tf.Tensor, z: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       const [b, n] = options.shape as [number, number, number];
-      const features = this.phi.forward(options);
-      const zTiled = tf.tile(z.reshape([b, 1, -1]), [1, n, 1]);
-      return this.head.forward(tf.concat([features, zTiled], -1)).squeeze([-1]);
+      const h = this.config.hiddenDim;
+      const features = this.phi.forward(options.reshape([b * n, -1]));
+      let hidden = this.decoderHidden(features, z).reshape([b * n, h]);
+      if (this.head.norm) hidden = this.head.norm.forward(hidden);
+      return this.head.out.forward(tf.relu(hidden)).reshape([b, n]);
     });
+  }
+
+  /**
+   * g's first layer on [phi(e); z] for every option, [B*N, H] and [B, H] -> [B, N, H]. Its weight
+   * [2H, H] splits into W_phi (rows 0..H) and W_z (rows H..2H), so g1([e; z]) = e W_phi + (z W_z + b):
+   * z's half runs once per task and broadcasts over the task's options, instead of tiling z to
+   * every option and concatenating (the same function and the same parameter, so checkpoints are
+   * unchanged; B rows instead of B*N for that half, and no Tile, whose gradient is N slices).
+   */
+  private decoderHidden(features: tf.Tensor, z: tf.Tensor): tf.Tensor {
+    const g1 = this.head.hidden;
+    const [b, h] = z.shape as [number, number];
+    const [wPhi, wZ] = tf.split(g1.weight, 2, 0) as [tf.Tensor2D, tf.Tensor2D];
+    let perTask: tf.Tensor = tf.matMul(z as tf.Tensor2D, wZ);
+    if (g1.bias) perTask = tf.add(perTask, g1.bias);
+    return tf.add(tf.matMul(features as tf.Tensor2D, wPhi).reshape([b, -1, h]), perTask.reshape([b, 1, h]));
   }
 
   private logitsGivenZ(targets: tf.Tensor, z: tf.Tensor): tf.Tensor {
