@@ -59,11 +59,10 @@ export class SetAggregator extends Module {
     const heads = attention.numHeads;
     const headDim = attention.headDim;
     const qkv = tf.add(tf.matMul(elements.reshape([b * k, h]), attention.inProjWeight), attention.inProjBias);
-    // [B, k, (q|k|v), heads, dh] -> [(q|k|v), B, heads, k, dh]: one transpose for all three, and
-    // the split along the leading axis takes contiguous blocks.
-    const [q, key, value] = tf
-      .split(qkv.reshape([b, k, 3, heads, headDim]).transpose([2, 0, 3, 1, 4]), 3, 0)
-      .map((t) => t.reshape([b * heads, k, headDim])) as [tf.Tensor, tf.Tensor, tf.Tensor];
+    // [B, k, (q|k|v) x heads, dh] -> [B, (q|k|v) x heads, k, dh] with one rank-4 transpose (tfjs-wasm
+    // has no fast path for rank 5: 3-10x slower here), then q, k and v are three blocks of axis 1.
+    const grouped = qkv.reshape([b, k, 3 * heads, headDim]).transpose([0, 2, 1, 3]).reshape([b, 3, heads * k * headDim]);
+    const [q, key, value] = tf.split(grouped, 3, 1).map((t) => t.reshape([b * heads, k, headDim])) as [tf.Tensor, tf.Tensor, tf.Tensor];
     const weightsMask = dropping ? this.dropoutMask([b, heads, k, k], attention.dropoutRate, rng!).reshape([b * heads, k, k]) : undefined;
     const pooled = setAttentionPool(q, key, value, weightsMask).reshape([b, h]);
     return tf.add(tf.matMul(pooled, attention.outProj.weight), tf.mul(attention.outProj.bias!, k));
