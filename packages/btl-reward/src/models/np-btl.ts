@@ -88,9 +88,11 @@ export class NpBtlRewardModel extends RewardModel {
     const rng = options.rng ?? new Rng(0);
     let regularizer: tf.Scalar | null = null;
     const logits = tf.tidy(() => {
-      const full: ContextSet = { chosen: tf.concat([batch.contextChosen, batch.targetChosen], 1), rejected: tf.concat([batch.contextRejected, batch.targetRejected], 1) };
-      const qContext = this.encoder.distribution(context, encodeOptions);
-      const qFull = this.encoder.distribution(full, encodeOptions);
+      // q(z|C u T) pools the features of C and of T: the context pairs go through h once.
+      const contextFeatures = this.encoder.pairFeatures(context);
+      const targetFeatures = this.encoder.pairFeatures({ chosen: batch.targetChosen, rejected: batch.targetRejected });
+      const qContext = this.encoder.distributionFromFeatures(contextFeatures, encodeOptions);
+      const qFull = this.encoder.distributionFromFeatures(tf.concat([contextFeatures, targetFeatures], 1), encodeOptions);
       const textbook = this.config.klDirection === 'target-context';
       const sampleFrom: DiagonalGaussian = textbook ? qFull : qContext;
       const kl = textbook ? gaussianKl(qFull, qContext) : gaussianKl(qContext, qFull);
