@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { valueAndGradients } from '@steerable/core';
+import { checkParameterGradients } from '@steerable/core/testing';
 import { Gpt2LMHeadModel, type Gpt2Config } from '../src/index.js';
 import { Rng } from '@steerable/core';
 
@@ -9,38 +9,8 @@ export function tinyModel(seed = 0, config: Gpt2Config = TINY_CONFIG): Gpt2LMHea
   return new Gpt2LMHeadModel(config, new Rng(seed));
 }
 
-/**
- * Central finite differences on module variables (which tf.grads cannot take as plain inputs):
- * perturb a few coordinates of each variable in place, re-evaluate, restore.
- */
+/** Central finite differences on module variables (see checkParameterGradients). */
 export async function finiteDifferenceCheck(loss: () => tf.Scalar, params: Array<[string, tf.Variable]>, options: { epsilon?: number; perVariable?: number } = {}): Promise<{ maxRelativeError: number; checked: number; maxAbsGradient: number }> {
-  const epsilon = options.epsilon ?? 1e-2;
-  const { value, grads } = valueAndGradients(loss, params);
-  value.dispose();
-  let maxRelativeError = 0;
-  let checked = 0;
-  let maxAbsGradient = 0;
-  for (const [name, variable] of params) {
-    const analytic = (await grads.get(name)!.data()) as Float32Array;
-    const base = Float32Array.from((await variable.data()) as Float32Array);
-    const stride = Math.max(1, Math.floor(base.length / (options.perVariable ?? 6)));
-    for (let i = 0; i < base.length; i += stride) {
-      const at = async (delta: number): Promise<number> => {
-        const shifted = Float32Array.from(base);
-        shifted[i] = shifted[i]! + delta;
-        variable.assign(tf.tensor(shifted, variable.shape));
-        const y = tf.tidy(loss);
-        const v = (await y.data())[0]!;
-        y.dispose();
-        return v;
-      };
-      const numeric = ((await at(epsilon)) - (await at(-epsilon))) / (2 * epsilon);
-      variable.assign(tf.tensor(base, variable.shape));
-      maxRelativeError = Math.max(maxRelativeError, Math.abs(numeric - analytic[i]!) / Math.max(1, Math.abs(numeric)));
-      maxAbsGradient = Math.max(maxAbsGradient, Math.abs(analytic[i]!));
-      checked++;
-    }
-  }
-  for (const g of grads.values()) g.dispose();
-  return { maxRelativeError, checked, maxAbsGradient };
+  const result = await checkParameterGradients(loss, params, { ...(options.epsilon !== undefined ? { epsilon: options.epsilon } : {}), maxCoordinates: options.perVariable ?? 6 });
+  return { maxRelativeError: result.maxRelativeError, checked: result.checked, maxAbsGradient: result.maxAbsGradient };
 }

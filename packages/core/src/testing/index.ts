@@ -1,1 +1,2 @@
 export { checkGradients, tensorCountAfter, type GradientCheckOptions, type GradientCheckResult } from './gradient-check.js';
+export { checkParameterGradients, type ParameterGradientCheckOptions, type ParameterGradientCheckResult } from './parameter-gradient-check.js';
