@@ -22,11 +22,6 @@ for (const backend of ['cpu', 'wasm', ...extraBackends] as const) {
   describe(`fused ops on ${backend}`, () => {
     let unavailable: string | null = null;
     beforeAll(async () => {
-      // The root vitest setup sets IS_TEST (to silence a banner), which also turns on tfjs's
-      // per-kernel leak check; on wasm that check reports 1 data id inside the stock logSoftmax of
-      // the composite after our kernels ran (not reproducible outside this file; open question).
-      // The leak test below checks numTensors and numDataIds across repeated runs instead.
-      tf.env().set('IS_TEST', false);
       try {
         await initBackend({ backend });
       } catch (error) {
