@@ -1,4 +1,5 @@
-import { defineConfig, mergeConfig } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
 import root from '../../../vitest.config.js';
 
-export default mergeConfig(root, defineConfig({ test: { include: ['packages/conditioned-dpo/bench/*.experiment.ts'], testTimeout: 3_600_000 } }));
+// Only the experiment files (mergeConfig would append the unit-test globs), and no shared setup file.
+export default defineConfig({ resolve: root.resolve, test: { include: ['packages/conditioned-dpo/bench/*.experiment.ts'], testTimeout: 3_600_000, pool: 'forks' } });

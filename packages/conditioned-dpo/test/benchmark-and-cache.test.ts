@@ -46,6 +46,26 @@ describe('steerable-text benchmark language', () => {
       expect(flipped).toBeLessThan(0.23);
     }
   });
+
+  it('styleConflict puts the two responses of a pair on opposite sides of the style axis', () => {
+    // A one-word response scores 1 for the type whose style the word is in.
+    const share = (y: readonly number[]): number => {
+      const formal = y.filter((id) => oracleReward('formal', [id, TOKEN.eos]) === 1).length;
+      const casual = y.filter((id) => oracleReward('casual', [id, TOKEN.eos]) === 1).length;
+      return formal / (formal + casual);
+    };
+    const gap = (conflict: number): number => {
+      const data = generateSteerableText({ seed: 2, sftExamples: 0, pairsPerType: { train: 500, validation: 0, test: 0 }, labelNoise: 0, styleConflict: conflict });
+      const gaps = data.pairs.map((p) => Math.abs(share(p.chosen) - share(p.rejected)));
+      return gaps.reduce((a, b) => a + b, 0) / gaps.length;
+    };
+    // Independent U[0,1] word probabilities differ by 1/3 on average (plus sampling noise); at 0.7
+    // pFormal ~ U[0.7, 1] vs U[0, 0.3] differ by 0.85 - 0.15 = 0.7; at 1 every pair is purely formal vs purely casual.
+    expect(gap(0)).toBeLessThan(0.45);
+    expect(gap(0.7)).toBeGreaterThan(0.62);
+    expect(gap(1)).toBe(1);
+    expect(() => generateSteerableText({ seed: 0, sftExamples: 0, pairsPerType: { train: 1, validation: 0, test: 0 }, labelNoise: 0, styleConflict: 1.5 })).toThrow(/styleConflict/);
+  });
 });
 
 describe('reference log-prob cache', () => {

@@ -15,6 +15,7 @@ interface PolicyFlags extends BackendFlags {
   seed?: number;
   listPresets?: boolean;
   json?: boolean;
+  resume?: boolean;
 }
 
 /** `steerable-train policy`: SFT, DPO and NP-DPO runs of the steerable-text benchmark (or a JSON config). */
@@ -28,6 +29,7 @@ export function registerPolicyCommand(program: Command, context: CliContext): vo
       .option('--list-presets', 'list the presets and exit')
       .option('--json', 'with --list-presets: print the full configs as JSON')
       .option('--out <dir>', 'run directory (default runs/<name>); runs it depends on go next to it')
+      .option('--resume', 'continue a DPO / NP-DPO run from <out>/checkpoint (weights, Adam state, RNG); exact, as if never stopped')
       .addOption(new Option('--seed <n>', 'seed for initialisation, sampling and dropout').argParser((v) => Number.parseInt(v, 10))),
   ).action(async (flags: PolicyFlags) => {
     if (flags.listPresets) {
@@ -69,6 +71,7 @@ export function registerPolicyCommand(program: Command, context: CliContext): vo
       const summary = await trainPolicy(config, {
         outDir,
         signal: abort.signal,
+        ...(flags.resume ? { resume: true } : {}),
         onEvent: (event: PolicyTrainEvent) => {
           if (event.type === 'phase') context.logger.info(`${event.phase}: ${event.detail ?? ''}`);
           if (event.type === 'step') {

@@ -52,9 +52,8 @@ export function promptIds(topic: number): number[] {
   return [TOKEN.bos, vocab.tell!, vocab.me!, vocab.about!, vocab[TOPICS[topic]!]!, TOKEN.sep];
 }
 
-/** A response in a random style mix: each word formal with probability pFormal ~ U[0, 1]. */
-export function sampleResponse(topic: number, rng: Rng): number[] {
-  const pFormal = rng.uniform();
+/** A response in a random style mix: each word formal with probability pFormal (default ~ U[0, 1]). */
+export function sampleResponse(topic: number, rng: Rng, pFormal = rng.uniform()): number[] {
   const length = rng.int(MIN_STYLE_WORDS, MAX_STYLE_WORDS);
   const words = Array.from({ length }, () => (rng.uniform() < pFormal ? vocab[FORMAL_WORDS[rng.int(0, FORMAL_WORDS.length - 1)]!]! : vocab[CASUAL_WORDS[rng.int(0, CASUAL_WORDS.length - 1)]!]!));
   return [vocab[TOPICS[topic]!]!, ...words, TOKEN.eos];
@@ -77,6 +76,13 @@ export interface SteerableTextOptions {
   pairsPerType: { train: number; validation: number; test: number };
   /** Probability that an annotator's choice is flipped (makes one context pair weak evidence, so accuracy rises with k). */
   labelNoise: number;
+  /**
+   * How strongly the two responses of a preference pair conflict in style, in [0, 1]. 0: both
+   * draw pFormal ~ U[0, 1] independently (often two similar mixes). s > 0: one draws pFormal ~
+   * U[s, 1] and the other ~ U[0, 1 - s], so the chosen response of a type is mostly in that
+   * type's style; 1: one purely formal, one purely casual. Absent: 0.
+   */
+  styleConflict?: number;
 }
 
 export const DEFAULT_STEERABLE_TEXT_OPTIONS: SteerableTextOptions = {
@@ -84,6 +90,7 @@ export const DEFAULT_STEERABLE_TEXT_OPTIONS: SteerableTextOptions = {
   sftExamples: 4000,
   pairsPerType: { train: 3000, validation: 200, test: 600 },
   labelNoise: 0.2,
+  styleConflict: 0.7,
 };
 
 export interface SteerableTextData {
@@ -95,6 +102,10 @@ export interface SteerableTextData {
 export function generateSteerableText(options: SteerableTextOptions = DEFAULT_STEERABLE_TEXT_OPTIONS): SteerableTextData {
   if (!(options.labelNoise >= 0 && options.labelNoise < 0.5)) {
     throw new SteerableError('invalid-config', `labelNoise must be in [0, 0.5), got ${options.labelNoise}`, { field: 'data.labelNoise' });
+  }
+  const conflict = options.styleConflict ?? 0;
+  if (!(conflict >= 0 && conflict <= 1)) {
+    throw new SteerableError('invalid-config', `styleConflict must be in [0, 1], got ${conflict}`, { field: 'data.styleConflict', hint: 'use 0 (independent styles) up to 1 (one purely formal, one purely casual response)' });
   }
   const rng = new Rng(options.seed);
   const sft: TokenizedExample[] = [];
@@ -110,8 +121,13 @@ export function generateSteerableText(options: SteerableTextOptions = DEFAULT_ST
         let a: number[];
         let b: number[];
         do {
-          a = sampleResponse(topic, rng);
-          b = sampleResponse(topic, rng);
+          if (conflict === 0) {
+            a = sampleResponse(topic, rng);
+            b = sampleResponse(topic, rng);
+          } else {
+            a = sampleResponse(topic, rng, conflict + (1 - conflict) * rng.uniform());
+            b = sampleResponse(topic, rng, (1 - conflict) * rng.uniform());
+          }
         } while (oracleReward(type, a) === oracleReward(type, b));
         const [better, worse] = oracleReward(type, a) > oracleReward(type, b) ? [a, b] : [b, a];
         const flipped = rng.uniform() < options.labelNoise;

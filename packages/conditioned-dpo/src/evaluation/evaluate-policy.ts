@@ -33,7 +33,7 @@ export interface PolicyEvalJson {
   /** The first few generations per conditioning type and k (token ids), for inspection. */
   samples: Record<string, Record<string, number[][]>>;
   /** Baselines scored the same way (k-independent), for the note. */
-  baselines: Record<string, { implicit_accuracy: Record<string, MeanSem>; oracle_reward: Record<string, MeanSem> }>;
+  baselines: Record<string, { implicit_accuracy: Record<string, MeanSem>; oracle_reward: Record<string, MeanSem>; win_rate: Record<string, MeanSem> }>;
 }
 
 export interface PolicyEvalInputs {
@@ -81,6 +81,15 @@ async function implicitCorrect(policy: Policy, tasks: readonly EvalTask[], z: tf
   });
 }
 
+/** Per prompt: 1 where ours scores higher under the oracle than theirs, 1/2 on a tie, else 0. */
+export function winsAgainst(ours: readonly number[][], theirs: readonly number[][], oracle: (response: readonly number[]) => number): number[] {
+  return ours.map((y, i) => {
+    const a = oracle(y);
+    const b = oracle(theirs[i]!);
+    return a > b ? 1 : a === b ? 0.5 : 0;
+  });
+}
+
 function perTaskMeans(correct: readonly number[], perTask: number): number[] {
   const out: number[] = [];
   for (let i = 0; i < correct.length; i += perTask) out.push(correct.slice(i, i + perTask).reduce((s, v) => s + v, 0) / perTask);
@@ -99,7 +108,7 @@ export async function evaluatePolicy(inputs: PolicyEvalInputs): Promise<PolicyEv
   const maxK = Math.max(...config.ks);
   const result: PolicyEvalJson = { model: inputs.modelName, k: config.ks, implicit_accuracy: {}, win_rate: {}, oracle_reward: {}, samples: {}, baselines: {} };
   const baselines: Record<string, Policy> = { 'dpo-mixed': mixed, ...(inputs.baselines ?? {}) };
-  for (const name of Object.keys(baselines)) result.baselines[name] = { implicit_accuracy: {}, oracle_reward: {} };
+  for (const name of Object.keys(baselines)) result.baselines[name] = { implicit_accuracy: {}, oracle_reward: {}, win_rate: {} };
   const genOptions = { ...config.generation };
   for (const type of types) {
     const tasks = buildTasks(inputs.testPairsByType[type]!, config.tasksPerType, maxK, config.targetsPerTask, rng);
@@ -119,6 +128,10 @@ export async function evaluatePolicy(inputs: PolicyEvalInputs): Promise<PolicyEv
       result.samples[type]![name] = gen.tokens.slice(0, 3);
       result.baselines[name]!.oracle_reward[type] = meanSem(gen.tokens.map((y) => inputs.oracles[type]!(y)));
     }
+    // The same win rate for every baseline (a DPO-<type> oracle shows what an unconditional policy trained on one type can reach).
+    for (const name of Object.keys(baselines)) {
+      result.baselines[name]!.win_rate[type] = meanSem(winsAgainst(baselineGenerations[name]!, baselineGenerations['dpo-mixed']!, inputs.oracles[type]!));
+    }
     for (const k of config.ks) {
       const { context } = contextTensors(tasks.map((t) => t.context.slice(0, k)), tasks[0]!.context[0]!.embeddingChosen.length);
       const z = policy.encode(context);
@@ -129,12 +142,7 @@ export async function evaluatePolicy(inputs: PolicyEvalInputs): Promise<PolicyEv
       tf.dispose([context.chosen, context.rejected, z, zGen]);
       result.samples[type]![String(k)] = gen.tokens.slice(0, 3);
       for (const scoredBy of types) result.oracle_reward[type]![scoredBy]![String(k)] = meanSem(gen.tokens.map((y) => inputs.oracles[scoredBy]!(y)));
-      const wins = gen.tokens.map((y, i) => {
-        const ours = inputs.oracles[type]!(y);
-        const theirs = inputs.oracles[type]!(baselineGenerations['dpo-mixed']![i]!);
-        return ours > theirs ? 1 : ours === theirs ? 0.5 : 0;
-      });
-      result.win_rate[type]![String(k)] = meanSem(wins);
+      result.win_rate[type]![String(k)] = meanSem(winsAgainst(gen.tokens, baselineGenerations['dpo-mixed']!, inputs.oracles[type]!));
     }
   }
   return result;

@@ -3,7 +3,7 @@ import { Adam, type Rng, SteerableError, disposeGradients, valueAndGradients } f
 import type { Gpt2LMHeadModel } from '../model/gpt2-model.js';
 import { buildSequenceBatch, type TokenizedExample } from '../logprobs/sequence-batch.js';
 import { sftLoss } from '../losses/sft.js';
-import { type DpoLossConfig, dpoLosses, dpoMetrics, rpoTerm } from '../losses/dpo.js';
+import { type DpoLossConfig, type DpoMetrics, dpoLosses, dpoMetrics, rpoTerm } from '../losses/dpo.js';
 import { npDpoLoss } from '../losses/np-dpo.js';
 import type { Policy } from '../policy/policy.js';
 import type { TrainHooks } from './events.js';
@@ -12,6 +12,12 @@ export interface OptimConfig {
   lr: number;
   eps: number;
   maxGradNorm?: number;
+}
+
+/** Where a resumed run picks up: the last finished step and the optimizer state saved with it. */
+export interface ResumePoint {
+  step: number;
+  optimizer: { step: number; tensors: Map<string, tf.Tensor> };
 }
 
 /** Called every `every` steps and after the last one, with the live optimizer (for its state). */
@@ -77,14 +83,26 @@ function pairBatch(pairs: readonly DpoExample[], padId: number, maxLength: numbe
   };
 }
 
+/**
+ * The logged metrics with the RPO term in: `loss` is the optimised objective (DPO + rpo_alpha *
+ * nll_loss), `loss/dpo` the DPO part alone, `nll_loss` (TRL's name) the chosen responses' mean
+ * per-token NLL. Derived from the batch's mean log pi(chosen), so no extra tensor is read.
+ */
+export function withRpoMetrics(metrics: DpoMetrics, chosen: readonly DpoExample[], rpoAlpha: number): Record<string, number> {
+  const tokens = chosen.reduce((s, p) => s + p.chosen.length, 0);
+  const nll = (-metrics['logps/chosen'] * chosen.length) / Math.max(1, tokens);
+  return { ...metrics, 'loss/dpo': metrics.loss, nll_loss: nll, loss: metrics.loss + rpoAlpha * nll };
+}
+
 /** Plain DPO (LoRA only, FiLM off): the DPO-mixed and DPO-<type> baselines. */
-export async function trainDpo(policy: Policy, pairs: readonly DpoExample[], config: { steps: number; batchSize: number; loss: DpoLossConfig; optim: OptimConfig; padId: number; rng: Rng; checkpoint?: CheckpointHook }, hooks: TrainHooks = {}): Promise<Record<string, number>> {
+export async function trainDpo(policy: Policy, pairs: readonly DpoExample[], config: { steps: number; batchSize: number; loss: DpoLossConfig; optim: OptimConfig; padId: number; rng: Rng; checkpoint?: CheckpointHook; resume?: ResumePoint }, hooks: TrainHooks = {}): Promise<Record<string, number>> {
   const params = policy.adapters.namedParameters('adapters.').filter(([n]) => n.includes('.lora.'));
   const adam = new Adam(params, { lr: config.optim.lr, eps: config.optim.eps, ...(config.optim.maxGradNorm ? { maxGradNorm: config.optim.maxGradNorm } : {}) });
+  if (config.resume) adam.loadStateDict(config.resume.optimizer);
   let metrics: Record<string, number> = {};
   policy.train(true);
   try {
-    for (let step = 1; step <= config.steps; step++) {
+    for (let step = (config.resume?.step ?? 0) + 1; step <= config.steps; step++) {
       checkAbort(hooks.signal);
       const chosen = config.rng.sampleIndices(pairs.length, Math.min(config.batchSize, pairs.length)).map((i) => pairs[i]!);
       const b = pairBatch(chosen, config.padId, policy.model.config.n_positions);
@@ -102,7 +120,7 @@ export async function trainDpo(policy: Policy, pairs: readonly DpoExample[], con
       }, params);
       adam.apply(grads);
       const lp = logps!;
-      metrics = { ...(await dpoMetrics({ ...lp, referenceChosen: b.referenceChosen, referenceRejected: b.referenceRejected }, losses!, config.loss.beta)) };
+      metrics = withRpoMetrics(await dpoMetrics({ ...lp, referenceChosen: b.referenceChosen, referenceRejected: b.referenceRejected }, losses!, config.loss.beta), chosen, config.loss.rpoAlpha ?? 0);
       tf.dispose([value, b.targets.ids, b.targets.labelMask, b.referenceChosen, b.referenceRejected, lp.policyChosen, lp.policyRejected, losses!]);
       disposeGradients(grads);
       hooks.onEvent?.({ type: 'step', phase: 'dpo', step, totalSteps: config.steps, metrics });
@@ -133,6 +151,7 @@ export interface NpDpoTrainConfig {
   padId: number;
   rng: Rng;
   checkpoint?: CheckpointHook;
+  resume?: ResumePoint;
 }
 
 /**
@@ -151,7 +170,7 @@ export function sampleNpDpoBatch(pairsByType: ReadonlyArray<readonly NpDpoExampl
     targets.push(...picked.slice(k));
   }
   const dim = pairsByType[0]?.[0]?.embeddingChosen.length ?? 0;
-  return { ...contextTensors(context, dim), ...pairBatch(targets, config.padId, maxLength), pairsPerTask: config.targetsPerTask };
+  return { ...contextTensors(context, dim), ...pairBatch(targets, config.padId, maxLength), pairsPerTask: config.targetsPerTask, targetPairs: targets };
 }
 
 /** Context sets [B, k, D] (chosen, rejected) from embedded pairs. */
@@ -173,10 +192,11 @@ export async function trainNpDpo(policy: Policy, pairsByType: ReadonlyArray<read
   if (!policy.encoder) throw new SteerableError('invalid-config', 'NP-DPO needs a policy with a context encoder', { field: 'encoder' });
   const params = policy.trainableParameters();
   const adam = new Adam(params, { lr: config.optim.lr, eps: config.optim.eps, ...(config.optim.maxGradNorm ? { maxGradNorm: config.optim.maxGradNorm } : {}) });
+  if (config.resume) adam.loadStateDict(config.resume.optimizer);
   let metrics: Record<string, number> = {};
   policy.train(true);
   try {
-    for (let step = 1; step <= config.steps; step++) {
+    for (let step = (config.resume?.step ?? 0) + 1; step <= config.steps; step++) {
       checkAbort(hooks.signal);
       const k = config.rng.int(0, config.maxContext);
       const batch = sampleNpDpoBatch(pairsByType, k, config, policy.model.config.n_positions);
@@ -188,7 +208,7 @@ export async function trainNpDpo(policy: Policy, pairsByType: ReadonlyArray<read
       }, params);
       adam.apply(grads);
       const out = kept!;
-      metrics = { ...(await dpoMetrics(out.logps, out.losses, config.loss.beta)), k };
+      metrics = { ...withRpoMetrics(await dpoMetrics(out.logps, out.losses, config.loss.beta), batch.targetPairs, config.loss.rpoAlpha ?? 0), k };
       tf.dispose([value, out.losses, ...Object.values(out.logps), batch.context.chosen, batch.context.rejected, batch.targets.ids, batch.targets.labelMask, batch.referenceChosen, batch.referenceRejected]);
       disposeGradients(grads);
       hooks.onEvent?.({ type: 'step', phase: 'np-dpo', step, totalSteps: config.steps, metrics });

@@ -64,9 +64,9 @@ const BASE: Omit<PolicyRunConfig, 'name' | 'kind'> = {
   model: BENCHMARK_MODEL,
   sft: { epochs: 4, batchSize: 64, lr: 3e-3 },
   reference: 'steerable-text-sft',
-  dpo: { userTypes: ['formal', 'casual'], steps: 300, batchSize: 32, beta: 0.05, lossType: 'sigmoid', labelSmoothing: 0, rpoAlpha: 1, lr: 2e-3, lora: { rank: 8, alpha: 16, dropout: 0.1 } },
-  npDpo: { steps: 500, tasksPerBatch: 8, maxContext: 6, targetsPerTask: 9, encoderHiddenDim: 32, encoderHeads: 4 },
-  eval: { ks: [0, 1, 3, 5, 10], tasksPerType: 100, targetsPerTask: 8, generationsPerType: 100, temperature: 0.7, topP: 0.95, maxNewTokens: 10 },
+  dpo: { userTypes: ['formal', 'casual'], steps: 300, batchSize: 32, beta: 0.05, lossType: 'sigmoid', labelSmoothing: 0, rpoAlpha: 0.3, lr: 3e-3, lora: { rank: 8, alpha: 16, dropout: 0.1 } },
+  npDpo: { steps: 800, tasksPerBatch: 8, maxContext: 10, targetsPerTask: 9, encoderHiddenDim: 32, encoderHeads: 4 },
+  eval: { ks: [0, 1, 3, 5, 10], tasksPerType: 200, targetsPerTask: 8, generationsPerType: 200, temperature: 0.7, topP: 0.95, maxNewTokens: 10 },
   checkpointEvery: 100,
 };
 

@@ -1,6 +1,7 @@
 
 import { access, appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
 import { type Adam, Rng, SteerableError, loadCheckpoint, saveCheckpoint, writeJsonAtomic } from '@steerable/core';
 import { ContextEncoder } from '@steerable/np-encoder';
 import { TOKEN, STEERABLE_TEXT_TOKENIZER_JSON, generateSteerableText, type PolicyPair, type SteerableTextData } from '../benchmark/steerable-text.js';
@@ -10,7 +11,7 @@ import { Gpt2LMHeadModel } from '../model/gpt2-model.js';
 import { Policy } from '../policy/policy.js';
 import { embedResponses } from './batched.js';
 import type { TrainHooks } from './events.js';
-import { type DpoExample, type NpDpoExample, trainDpo, trainNpDpo, trainSft } from './loops.js';
+import { type DpoExample, type NpDpoExample, type ResumePoint, trainDpo, trainNpDpo, trainSft } from './loops.js';
 import { type PolicyRunConfig, parsePolicyRunConfig, resolvePreset, POLICY_PRESETS } from './policy-config.js';
 import { cachedReferenceLogProbs } from './reference-cache.js';
 
@@ -19,6 +20,11 @@ export interface TrainPolicyOptions extends TrainHooks {
   outDir: string;
   /** Where dependency runs named by preset live (default: the parent of outDir). */
   runsRoot?: string;
+  /**
+   * Continue a DPO / NP-DPO run from `outDir/checkpoint` (adapters, encoder, Adam moments, RNG):
+   * the resumed run takes the same steps as an uninterrupted one. No checkpoint: starts fresh.
+   */
+  resume?: boolean;
 }
 
 export const ADAM_EPS = 1e-8;
@@ -97,6 +103,10 @@ export async function trainPolicy(rawConfig: PolicyRunConfig, options: TrainPoli
   const config = parsePolicyRunConfig(rawConfig);
   const runsRoot = options.runsRoot ?? dirname(options.outDir);
   const out = options.outDir;
+  if (options.resume && (await runIsComplete(out))) {
+    options.onEvent?.({ type: 'phase', phase: config.kind, detail: `${out} already finished; nothing to resume` });
+    return JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as Record<string, number>;
+  }
   await mkdir(out, { recursive: true });
   await writeJsonAtomic(join(out, 'config.json'), config);
   const metricsFile = join(out, 'metrics.jsonl');
@@ -142,22 +152,56 @@ export async function trainPolicy(rawConfig: PolicyRunConfig, options: TrainPoli
     hooks.onEvent?.({ type: 'checkpoint', phase: config.kind, step, dir: join(out, 'checkpoint') });
   };
   let metrics: Record<string, number>;
+  let resume: ResumePoint | undefined;
   try {
+    resume = options.resume ? await restoreCheckpoint(join(out, 'checkpoint'), config, policy, rng) : undefined;
+    if (resume) hooks.onEvent?.({ type: 'phase', phase: config.kind, detail: `resuming after step ${resume.step}` });
+    const resumeField = resume ? { resume } : {};
     if (config.kind === 'dpo') {
       const pairs = await preparePairs(policy, tokenizedPairs(data, 'train', config.dpo.userTypes), referenceDir, false);
-      metrics = await trainDpo(policy, pairs as DpoExample[], { steps: config.dpo.steps, batchSize: config.dpo.batchSize, loss: lossConfig, optim: { lr: config.dpo.lr, eps: ADAM_EPS, maxGradNorm: 10 }, padId: TOKEN.pad, rng, checkpoint: { every: config.checkpointEvery, save } }, hooks);
+      metrics = await trainDpo(policy, pairs as DpoExample[], { steps: config.dpo.steps, batchSize: config.dpo.batchSize, loss: lossConfig, optim: { lr: config.dpo.lr, eps: ADAM_EPS, maxGradNorm: 10 }, padId: TOKEN.pad, rng, checkpoint: { every: config.checkpointEvery, save }, ...resumeField }, hooks);
     } else {
       const pairs = await preparePairs(policy, tokenizedPairs(data, 'train', config.dpo.userTypes), referenceDir, true);
       const byType = config.dpo.userTypes.map((t) => pairs.filter((p) => p.type === t));
-      metrics = await trainNpDpo(policy, byType, { steps: config.npDpo.steps, tasksPerBatch: config.npDpo.tasksPerBatch, maxContext: config.npDpo.maxContext, targetsPerTask: config.npDpo.targetsPerTask, loss: lossConfig, optim: { lr: config.dpo.lr, eps: ADAM_EPS, maxGradNorm: 10 }, padId: TOKEN.pad, rng, checkpoint: { every: config.checkpointEvery, save } }, hooks);
+      metrics = await trainNpDpo(policy, byType, { steps: config.npDpo.steps, tasksPerBatch: config.npDpo.tasksPerBatch, maxContext: config.npDpo.maxContext, targetsPerTask: config.npDpo.targetsPerTask, loss: lossConfig, optim: { lr: config.dpo.lr, eps: ADAM_EPS, maxGradNorm: 10 }, padId: TOKEN.pad, rng, checkpoint: { every: config.checkpointEvery, save }, ...resumeField }, hooks);
     }
   } finally {
+    for (const t of resume?.optimizer.tensors.values() ?? []) t.dispose();
     policy.dispose();
     model.dispose();
   }
   await writeJsonAtomic(join(out, 'summary.json'), metrics);
   options.onEvent?.({ type: 'done', phase: config.kind, metrics });
   return metrics;
+}
+
+/**
+ * Loads `dir` (a checkpoint of this run) into the policy and the RNG and returns where training
+ * continues; undefined when there is no checkpoint yet. Refuses a checkpoint of another run kind.
+ */
+async function restoreCheckpoint(dir: string, config: PolicyRunConfig, policy: Policy, rng: Rng): Promise<ResumePoint | undefined> {
+  if (!(await exists(join(dir, 'manifest.json')))) return undefined;
+  const checkpoint = await loadCheckpoint(dir);
+  const weights = [...checkpoint.weights.values()];
+  try {
+    const rngState = checkpoint.manifest.rng.train;
+    if (checkpoint.manifest.model.kind !== `policy-${config.kind}` || !checkpoint.optimizerState || !checkpoint.manifest.optimizer || !rngState) {
+      throw new SteerableError('bad-checkpoint', `checkpoint is not a resumable ${config.kind} policy run (model kind '${checkpoint.manifest.model.kind}', optimizer and RNG state needed)`, { file: join(dir, 'manifest.json'), hint: 'resume with the config the run was started with, or delete the checkpoint to start over' });
+    }
+    policy.adapters.loadStateDict(stripPrefix(checkpoint.weights, 'adapters.'), { source: join(dir, 'weights.safetensors') });
+    policy.encoder?.loadStateDict(stripPrefix(checkpoint.weights, 'encoder.'), { source: join(dir, 'weights.safetensors') });
+    rng.setState(rngState);
+    return { step: checkpoint.manifest.step, optimizer: { step: checkpoint.manifest.optimizer.step, tensors: checkpoint.optimizerState } };
+  } catch (error) {
+    for (const t of checkpoint.optimizerState?.values() ?? []) t.dispose();
+    throw error;
+  } finally {
+    for (const t of weights) t.dispose();
+  }
+}
+
+function stripPrefix(weights: Map<string, tf.Tensor>, prefix: string): Map<string, tf.Tensor> {
+  return new Map([...weights].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
 }
 
 /** A finished DPO / NP-DPO run loaded for evaluation or generation. */
@@ -176,9 +220,8 @@ export async function loadPolicyRun(dir: string, sharedModel?: Gpt2LMHeadModel):
   const model = sharedModel ?? (await loadGpt2Pretrained(join(referenceDir, 'model')));
   const rng = new Rng(0);
   const policy = new Policy(model, buildAdapters(config, model, rng), config.kind === 'np-dpo' ? buildEncoder(config, model.config.n_embd, rng) : null);
-  const strip = (prefix: string) => new Map([...checkpoint.weights].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
-  policy.adapters.loadStateDict(strip('adapters.'), { source: join(dir, 'checkpoint') });
-  policy.encoder?.loadStateDict(strip('encoder.'), { source: join(dir, 'checkpoint') });
+  policy.adapters.loadStateDict(stripPrefix(checkpoint.weights, 'adapters.'), { source: join(dir, 'checkpoint') });
+  policy.encoder?.loadStateDict(stripPrefix(checkpoint.weights, 'encoder.'), { source: join(dir, 'checkpoint') });
   for (const t of checkpoint.weights.values()) t.dispose();
   for (const t of checkpoint.optimizerState?.values() ?? []) t.dispose();
   policy.train(false);
