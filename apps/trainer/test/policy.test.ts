@@ -40,4 +40,30 @@ describe('steerable-train policy', () => {
     expect(await runTrainer(['policy', '--config', file, '--backend', 'cpu'], io2)).not.toBe(0);
     expect(io2.errors()).toMatch(/dpo\.lossType/);
   });
+
+  it('--resume continues an interrupted DPO run from its checkpoint to the configured step count', async () => {
+    const write = async (name: string, body: object): Promise<string> => {
+      const file = join(dir, `${name}.json`);
+      await writeFile(file, JSON.stringify({ ...small, name, ...body }));
+      return file;
+    };
+    const run = async (args: string[]): Promise<string> => {
+      const io = bufferIo();
+      expect(await runTrainer(['policy', ...args, '--backend', 'cpu'], io), io.errors()).toBe(0);
+      return io.text();
+    };
+    await run(['--config', await write('sft', { kind: 'sft' }), '--out', join(dir, 'sft')]);
+    // A 2-step run stands for one interrupted at step 2 of 4: same config otherwise, checkpoint at step 2.
+    await run(['--config', await write('short', { kind: 'dpo', reference: join(dir, 'sft') }), '--out', join(dir, 'dpo')]);
+    await rm(join(dir, 'dpo', 'summary.json'));
+    await run(['--config', await write('long', { kind: 'dpo', reference: join(dir, 'sft'), dpo: { ...small.dpo, steps: 4 } }), '--out', join(dir, 'dpo'), '--resume']);
+    const steps = (await readFile(join(dir, 'dpo', 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { step: number }).step);
+    expect(steps).toEqual([1, 2, 3, 4]);
+    const last = JSON.parse((await readFile(join(dir, 'dpo', 'metrics.jsonl'), 'utf8')).trim().split('\n').at(-1)!) as Record<string, number>;
+    // The logged loss is the optimised objective: DPO plus rpo_alpha times the chosen responses' NLL.
+    expect(last.loss).toBeCloseTo(last['loss/dpo']! + 0.3 * last.nll_loss!, 10);
+    // Resuming a finished run trains nothing more.
+    await run(['--config', await write('long', { kind: 'dpo', reference: join(dir, 'sft'), dpo: { ...small.dpo, steps: 4 } }), '--out', join(dir, 'dpo'), '--resume']);
+    expect((await readFile(join(dir, 'dpo', 'metrics.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(4);
+  });
 });
