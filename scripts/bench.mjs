@@ -13,7 +13,12 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { root } from './bench/load.mjs';
 
+// `pnpm bench -- --json FILE` hands the script a literal `--` first; parseArgs would read
+// everything after it as positionals.
+const argv = process.argv.slice(2);
+if (argv[0] === '--') argv.shift();
 const { values: args } = parseArgs({
+  args: argv,
   options: {
     backends: { type: 'string', default: 'wasm,cpu' },
     workloads: { type: 'string' },
