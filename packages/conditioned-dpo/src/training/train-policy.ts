@@ -110,10 +110,17 @@ export async function trainPolicy(rawConfig: PolicyRunConfig, options: TrainPoli
   await mkdir(out, { recursive: true });
   await writeJsonAtomic(join(out, 'config.json'), config);
   const metricsFile = join(out, 'metrics.jsonl');
+  // Step events arrive synchronously from the training loop; chaining the appends keeps the lines
+  // in step order (independent appendFile calls may land out of order) and lets the run wait for
+  // the last one before it reports done.
+  let metricsWritten: Promise<void> = Promise.resolve();
   const hooks: TrainHooks = {
     ...(options.signal ? { signal: options.signal } : {}),
     onEvent: (event) => {
-      if (event.type === 'step') void appendFile(metricsFile, `${JSON.stringify({ phase: event.phase, step: event.step, ...event.metrics })}\n`);
+      if (event.type === 'step') {
+        const line = `${JSON.stringify({ phase: event.phase, step: event.step, ...event.metrics })}\n`;
+        metricsWritten = metricsWritten.then(() => appendFile(metricsFile, line));
+      }
       options.onEvent?.(event);
     },
   };
@@ -126,6 +133,7 @@ export async function trainPolicy(rawConfig: PolicyRunConfig, options: TrainPoli
     const { loss } = await trainSft(model, data.sft, { epochs: config.sft.epochs, batchSize: config.sft.batchSize, optim: { lr: config.sft.lr, eps: ADAM_EPS, maxGradNorm: 1 }, padId: TOKEN.pad, rng }, hooks);
     await saveGpt2Pretrained(model, join(out, 'model'), { tokenizerJson: STEERABLE_TEXT_TOKENIZER_JSON });
     model.dispose();
+    await metricsWritten;
     const summary = { 'sft/loss': loss };
     await writeJsonAtomic(join(out, 'summary.json'), summary);
     options.onEvent?.({ type: 'done', phase: 'sft', metrics: summary });
@@ -169,6 +177,7 @@ export async function trainPolicy(rawConfig: PolicyRunConfig, options: TrainPoli
     for (const t of resume?.optimizer.tensors.values() ?? []) t.dispose();
     policy.dispose();
     model.dispose();
+    await metricsWritten;
   }
   await writeJsonAtomic(join(out, 'summary.json'), metrics);
   options.onEvent?.({ type: 'done', phase: config.kind, metrics });
