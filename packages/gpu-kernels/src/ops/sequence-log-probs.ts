@@ -42,12 +42,13 @@ export function sequenceLogProbs(logits: tf.Tensor, labels: tf.Tensor, mask: tf.
  */
 export function sequenceLogProbsComposite(logits: tf.Tensor, labels: tf.Tensor, mask: tf.Tensor): tf.Tensor1D {
   return tf.tidy(() => {
-    const [b, l, v] = logits.shape as [number, number, number];
-    const logProbs = tf.logSoftmax(logits, -1).reshape([b * l * v]);
-    // Masked positions may carry any label (e.g. -100): read index 0 there, then weight by 0.
-    const safeLabels = tf.where(tf.greater(mask, 0), labels, tf.zerosLike(labels)).reshape([b * l]);
-    const rowStarts = tf.mul(tf.range(0, b * l, 1, 'int32'), tf.scalar(v, 'int32'));
-    const picked = tf.gather(logProbs, tf.add(rowStarts, safeLabels)).reshape([b, l]);
+    const v = logits.shape[2]!;
+    // A one-hot product rather than gather: gather's gradient needs UnsortedSegmentSum, which
+    // stock wasm lacks, and this fallback must train on every backend. Labels outside [0, V)
+    // (e.g. -100 at masked positions) give an all-zero row, and the mask zeroes them anyway.
+    // (Built with equal rather than tf.oneHot, which refuses a vocabulary of one.)
+    const oneHot = tf.cast(tf.equal(tf.expandDims(labels, -1), tf.range(0, v, 1, 'int32')), 'float32');
+    const picked = tf.sum(tf.mul(tf.logSoftmax(logits, -1), oneHot), -1);
     return tf.sum(tf.mul(picked, mask), 1) as tf.Tensor1D;
   });
 }
