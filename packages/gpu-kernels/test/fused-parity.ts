@@ -17,12 +17,16 @@ function weighted(out: tf.Tensor, upstream: tf.Tensor): tf.Scalar {
   return tf.sum(tf.mul(out, upstream));
 }
 
-export function sequenceLogProbsCase(name: string, b: number, l: number, v: number, seed: number, options: { maskAll?: 0 | 1; logitScale?: number } = {}): ParityCase {
+export function sequenceLogProbsCase(
+  name: string, b: number, l: number, v: number, seed: number,
+  options: { maskAll?: 0 | 1; logitScale?: number; labelsAtEnds?: boolean } = {},
+): ParityCase {
   const rng = new Rng(seed);
   const logits = randomValues([b, l, v], rng, options.logitScale ?? 3);
   const mask = Array.from({ length: b * l }, () => (options.maskAll ?? (rng.uniform() < 0.7 ? 1 : 0)));
   // Masked positions carry -100, the usual padding label, which the op must ignore.
-  const labels = mask.map((m) => (m ? rng.int(0, v - 1) : -100));
+  // labelsAtEnds alternates the first and last vocabulary entries (a vector tail's last lane).
+  const labels = mask.map((m, i) => (m ? (options.labelsAtEnds ? (i % 2 ? v - 1 : 0) : rng.int(0, v - 1)) : -100));
   const upstream = randomValues([b], rng);
   return {
     name: `sequenceLogProbs ${name} [${b}, ${l}, ${v}]`,
@@ -86,6 +90,13 @@ export function parityCases(): ParityCase[] {
     sequenceLogProbsCase('vocab 1', 2, 3, 1, 4, { maskAll: 1 }),
     sequenceLogProbsCase('all masked', 2, 4, 6, 5, { maskAll: 0 }),
     sequenceLogProbsCase('large logits', 2, 3, 17, 6, { logitScale: 40 }),
+    // The wasm SIMD kernel handles 4 floats at a time and the rest one by one: vocabularies below,
+    // at and past multiples of 4, logits far beyond exp's float32 range, and labels at the ends.
+    sequenceLogProbsCase('vocab 4', 2, 3, 4, 21),
+    sequenceLogProbsCase('vocab 7', 3, 2, 7, 22, { labelsAtEnds: true }),
+    sequenceLogProbsCase('vocab 1027', 2, 3, 1027, 23, { labelsAtEnds: true }),
+    sequenceLogProbsCase('tiny logits', 2, 3, 33, 24, { logitScale: 1e-4 }),
+    sequenceLogProbsCase('huge logits', 2, 4, 45, 25, { logitScale: 1000, labelsAtEnds: true }),
     pairwiseLossCase('random', 37, 1, 7),
     pairwiseLossCase('dpo beta', 9, 0.05, 8),
     pairwiseLossCase('single pair', 1, 1, 9),

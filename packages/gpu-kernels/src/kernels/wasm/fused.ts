@@ -1,8 +1,8 @@
 import { wasmKernel } from '../shared/js-kernel.js';
 import { JS_KERNELS } from '../shared/js-kernels.js';
-import { sequenceLogProbsGradWasmConfig, sequenceLogProbsWasmConfig } from './sequence-log-probs.js';
+import { sequenceLogProbsWasmConfigs } from './sequence-log-probs.js';
 
-const SIMD_KERNELS = [sequenceLogProbsWasmConfig, sequenceLogProbsGradWasmConfig];
+const SIMD_KERNELS = sequenceLogProbsWasmConfigs();
 const simdNames = new Set(SIMD_KERNELS.map((c) => c.kernelName));
 
 /**

@@ -25,44 +25,57 @@ const jsForward = wasmKernel(sequenceLogProbsJs);
 const jsGradient = wasmKernel(sequenceLogProbsGradJs);
 const shapeOf = (info: tf.TensorInfo) => info.shape as [number, number, number];
 
-/** Forward: the SIMD row kernels where the engine has wasm SIMD, else the shared JS kernel. */
-export const sequenceLogProbsWasmConfig: SteerableKernelConfig = defineKernel<WasmBackendWithHeap>({
-  kernelName: sequenceLogProbsJs.kernelName,
-  backendName: 'wasm',
-  kernelFunc: (args: KernelArgs<WasmBackendWithHeap>) => {
-    const kernels = rowKernelsOf(args.backend);
-    if (!kernels) return (jsForward.kernelFunc as (a: KernelArgs<WasmBackendWithHeap>) => tf.TensorInfo[])(args);
-    const { backend, inputs } = args;
-    const [logits, labels, mask] = ['logits', 'labels', 'mask'].map((name) => input(inputs, name)) as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo];
-    const [b, l, v] = shapeOf(logits);
-    // Outputs first: an allocation may grow the heap and detach views taken before it.
-    const out = backend.makeOutput([b], 'float32');
-    const logSumExp = backend.makeOutput([b, l], 'float32');
-    const view = (info: tf.TensorInfo) => backend.typedArrayFromHeap(info);
-    sequenceLogProbsSimd(
-      kernels, view(logits) as Float32Array, view(labels) as Int32Array, view(mask) as Float32Array,
-      b, l, v, view(out) as Float32Array, view(logSumExp) as Float32Array,
-    );
-    return [out, logSumExp];
-  },
-});
+type RowKernelsOf = (backend: WasmBackendWithHeap) => SequenceLogProbsRowKernels | null;
 
-/** Gradient: the SIMD row kernels where available, else the shared JS kernel. */
-export const sequenceLogProbsGradWasmConfig: SteerableKernelConfig = defineKernel<WasmBackendWithHeap>({
-  kernelName: sequenceLogProbsGradJs.kernelName,
-  backendName: 'wasm',
-  kernelFunc: (args: KernelArgs<WasmBackendWithHeap>) => {
-    const kernels = rowKernelsOf(args.backend);
-    if (!kernels) return (jsGradient.kernelFunc as (a: KernelArgs<WasmBackendWithHeap>) => tf.TensorInfo)(args);
-    const { backend, inputs } = args;
-    const [dy, logits, labels, mask, logSumExp] = ['dy', 'logits', 'labels', 'mask', 'logSumExp'].map((name) => input(inputs, name)) as tf.TensorInfo[];
-    const [b, l, v] = shapeOf(logits!);
-    const dLogits = backend.makeOutput([b, l, v], 'float32');
-    const view = (info: tf.TensorInfo) => backend.typedArrayFromHeap(info);
-    sequenceLogProbsGradSimd(
-      kernels, view(dy!) as Float32Array, view(logits!) as Float32Array, view(labels!) as Int32Array, view(mask!) as Float32Array,
-      view(logSumExp!) as Float32Array, b, l, v, view(dLogits) as Float32Array,
-    );
-    return dLogits;
-  },
-});
+/**
+ * The forward and gradient kernels on wasm: the SIMD row kernels where `rowKernels` finds them
+ * (the engine has wasm SIMD and the heap is reachable), else the shared JS kernels. A parameter so
+ * that the tests can run the fallback on an engine that has SIMD.
+ */
+export function sequenceLogProbsWasmConfigs(rowKernels: RowKernelsOf = rowKernelsOf): SteerableKernelConfig[] {
+  return [forwardConfig(rowKernels), gradientConfig(rowKernels)];
+}
+
+function forwardConfig(rowKernels: RowKernelsOf): SteerableKernelConfig {
+  return defineKernel<WasmBackendWithHeap>({
+    kernelName: sequenceLogProbsJs.kernelName,
+    backendName: 'wasm',
+    kernelFunc: (args: KernelArgs<WasmBackendWithHeap>) => {
+      const kernels = rowKernels(args.backend);
+      if (!kernels) return (jsForward.kernelFunc as (a: KernelArgs<WasmBackendWithHeap>) => tf.TensorInfo[])(args);
+      const { backend, inputs } = args;
+      const [logits, labels, mask] = ['logits', 'labels', 'mask'].map((name) => input(inputs, name)) as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo];
+      const [b, l, v] = shapeOf(logits);
+      // Outputs first: an allocation may grow the heap and detach views taken before it.
+      const out = backend.makeOutput([b], 'float32');
+      const logSumExp = backend.makeOutput([b, l], 'float32');
+      const view = (info: tf.TensorInfo) => backend.typedArrayFromHeap(info);
+      sequenceLogProbsSimd(
+        kernels, view(logits) as Float32Array, view(labels) as Int32Array, view(mask) as Float32Array,
+        b, l, v, view(out) as Float32Array, view(logSumExp) as Float32Array,
+      );
+      return [out, logSumExp];
+    },
+  });
+}
+
+function gradientConfig(rowKernels: RowKernelsOf): SteerableKernelConfig {
+  return defineKernel<WasmBackendWithHeap>({
+    kernelName: sequenceLogProbsGradJs.kernelName,
+    backendName: 'wasm',
+    kernelFunc: (args: KernelArgs<WasmBackendWithHeap>) => {
+      const kernels = rowKernels(args.backend);
+      if (!kernels) return (jsGradient.kernelFunc as (a: KernelArgs<WasmBackendWithHeap>) => tf.TensorInfo)(args);
+      const { backend, inputs } = args;
+      const [dy, logits, labels, mask, logSumExp] = ['dy', 'logits', 'labels', 'mask', 'logSumExp'].map((name) => input(inputs, name)) as tf.TensorInfo[];
+      const [b, l, v] = shapeOf(logits!);
+      const dLogits = backend.makeOutput([b, l, v], 'float32');
+      const view = (info: tf.TensorInfo) => backend.typedArrayFromHeap(info);
+      sequenceLogProbsGradSimd(
+        kernels, view(dy!) as Float32Array, view(logits!) as Float32Array, view(labels!) as Int32Array, view(mask!) as Float32Array,
+        view(logSumExp!) as Float32Array, b, l, v, view(dLogits) as Float32Array,
+      );
+      return dLogits;
+    },
+  });
+}

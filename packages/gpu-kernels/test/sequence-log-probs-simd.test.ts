@@ -1,0 +1,116 @@
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '@steerable/core';
+import { initBackend } from '../src/index.js';
+import { sequenceLogProbsRowKernels } from '../src/kernels/wasm/sequence-log-probs-simd.js';
+import { rowKernelsOf, sequenceLogProbsWasmConfigs } from '../src/kernels/wasm/sequence-log-probs.js';
+import { compileSequenceLogProbsWat, generatedModuleSource } from '../scripts/wasm-module-source.mjs';
+import { relativeDiff } from './helpers.js';
+
+const packageFile = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
+
+// This package compiles without the DOM lib, and @types/node lacks the WebAssembly namespace.
+const { Memory } = (globalThis as unknown as { WebAssembly: { Memory: new (descriptor: object) => { buffer: ArrayBuffer } } }).WebAssembly;
+
+/**
+ * Float64 references of the three row kernels, from the float32 differences x - shift that the
+ * kernels exponentiate (that rounding alone is up to 1e-6 relative at |x - shift| = 20).
+ */
+function reference(x: Float32Array, shift: number, scale: number) {
+  let max = -Infinity;
+  let sum = 0;
+  for (const value of x) max = Math.max(max, value);
+  for (const value of x) sum += Math.exp(Math.fround(value - shift));
+  return { max, sum, scaled: Float64Array.from(x, (value) => Math.fround(scale) * Math.exp(Math.fround(value - shift))) };
+}
+
+describe('sequence log-probs SIMD module', () => {
+  it('the committed bytes are those of the WAT source (else run build:wasm)', async () => {
+    const wat = readFileSync(packageFile('wasm-src/sequence-log-probs.wat'), 'utf8');
+    const committed = readFileSync(packageFile('src/kernels/wasm/sequence-log-probs-simd-bytes.ts'), 'utf8');
+    expect(generatedModuleSource(await compileSequenceLogProbsWat(wat))).toBe(committed);
+  });
+
+  for (const shared of [false, true]) {
+    it(`row kernels equal float64 references on ${shared ? 'a shared' : 'an unshared'} memory, at every tail length`, () => {
+      const memory = new Memory(shared ? { initial: 2, maximum: 16, shared: true } : { initial: 2 });
+      const kernels = sequenceLogProbsRowKernels(memory)!;
+      expect(kernels).not.toBeNull();
+      const rng = new Rng(shared ? 31 : 32);
+      // Offsets not multiples of 16 bytes: rows of odd vocabularies start anywhere.
+      for (const [count, offset, spread] of [[0, 4, 1], [1, 8, 1], [2, 12, 3], [3, 4, 3], [4, 0, 3], [5, 20, 3], [9, 36, 10], [4099, 44, 30], [2001, 8, 150]] as const) {
+        const x = new Float32Array(memory.buffer, offset, count);
+        for (let i = 0; i < count; i++) x[i] = rng.normal() * spread;
+        const outOffset = 65536 + offset;
+        const max = kernels.rowMax(offset, count);
+        const shift = count ? max : 0;
+        const ref = reference(x, shift, -0.7);
+        expect(max, `max of ${count}`).toBe(count ? Math.fround(ref.max) : -Infinity);
+        const sum = kernels.rowSumExp(offset, count, shift);
+        expect(Math.abs(sum - ref.sum), `sum of ${count}`).toBeLessThanOrEqual(2e-7 * ref.sum);
+        kernels.rowScaledExp(offset, outOffset, count, shift, -0.7);
+        const scaled = new Float32Array(memory.buffer, outOffset, count);
+        for (let i = 0; i < count; i++) {
+          // Values whose true exp is below float32's normal range come out 0.
+          const tolerance = 3e-7 * Math.abs(ref.scaled[i]!) + 1e-37;
+          expect(Math.abs(scaled[i]! - ref.scaled[i]!), `scaled[${i}] of ${count}, x - shift = ${x[i]! - shift}`).toBeLessThanOrEqual(tolerance);
+        }
+      }
+    });
+  }
+
+  it('exp is 1 at 0, 0 far below float32 range, and keeps NaN', () => {
+    const memory = new Memory({ initial: 1 });
+    const kernels = sequenceLogProbsRowKernels(memory)!;
+    const x = new Float32Array(memory.buffer, 0, 8);
+    x.set([0, -1e-30, -87, -88, -200, -Infinity, Number.NaN, 1e-3]);
+    kernels.rowScaledExp(0, 64, 8, 0, 1);
+    const y = new Float32Array(memory.buffer, 64, 8);
+    expect(y[0]).toBe(1);
+    expect(y[1]).toBe(1);
+    expect(Math.abs(y[2]! / Math.exp(-87) - 1)).toBeLessThan(3e-7);
+    expect(y[3]).toBeLessThan(1e-37);
+    expect([y[4], y[5]]).toEqual([0, 0]);
+    expect(y[6]).toBeNaN();
+    expect(Math.abs(y[7]! / Math.exp(1e-3) - 1)).toBeLessThan(3e-7);
+    expect(kernels.rowSumExp(0, 8, 0)).toBeNaN();
+  });
+});
+
+describe('sequence log-probs on wasm', () => {
+  beforeAll(async () => {
+    await initBackend({ backend: 'wasm' });
+  });
+
+  it('runs the SIMD module over the backend heap (the path the parity tests exercise)', () => {
+    expect(rowKernelsOf(tf.backend() as never)).not.toBeNull();
+  });
+
+  it('without SIMD the JS kernels give the same values and gradients, and both free what they allocate', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend() as unknown as {
+      readSync(id: tf.DataId): Float32Array;
+      disposeData(id: tf.DataId): boolean;
+      numDataIds(): number;
+    };
+    const run = (configs: tf.KernelConfig[]) => {
+      const logits = tf.randomNormal([3, 5, 13], 0, 2, 'float32', 41);
+      const labels = tf.tensor2d([[0, 12, 3, 12, 0], [5, 5, 5, 5, 5], [12, 0, -100, 1, 2]], [3, 5], 'int32');
+      const mask = tf.tensor2d([[1, 1, 1, 0, 1], [0, 0, 0, 0, 0], [1, 1, 0, 1, 1]]);
+      const dy = tf.tensor1d([0.5, -2, 1.5]);
+      const [out, lse] = configs[0]!.kernelFunc({ inputs: { logits, labels, mask }, backend, attrs: {} }) as tf.TensorInfo[];
+      const dLogits = configs[1]!.kernelFunc({ inputs: { dy, logits, labels, mask, logSumExp: lse! }, backend, attrs: {} }) as tf.TensorInfo;
+      const values = [out!, lse!, dLogits].map((info) => Float32Array.from(backend.readSync(info.dataId)));
+      [out!, lse!, dLogits].forEach((info) => backend.disposeData(info.dataId));
+      tf.dispose([logits, labels, mask, dy]);
+      return values;
+    };
+    const before = backend.numDataIds();
+    const simd = run(sequenceLogProbsWasmConfigs());
+    const js = run(sequenceLogProbsWasmConfigs(() => null));
+    expect(backend.numDataIds()).toBe(before);
+    for (let i = 0; i < simd.length; i++) expect(relativeDiff(simd[i]!, js[i]!), `output ${i}`).toBeLessThan(2e-6);
+  });
+});
