@@ -5,6 +5,8 @@ import type { SteerableKernelConfig } from './kernels/kernel-config.js';
 import { unsortedSegmentSumCpuConfig } from './kernels/cpu/unsorted-segment-sum.js';
 import { unsortedSegmentSumWasmConfig } from './kernels/wasm/unsorted-segment-sum.js';
 import { wasmTransposedMatMulConfigs } from './kernels/wasm/batch-mat-mul-transposed.js';
+import { wasmSharedIdentityConfig } from './kernels/wasm/identity-shared.js';
+import { wasmOuterAxesReduceConfigs } from './kernels/wasm/outer-axes-reduce.js';
 import { cpuFusedConfigs } from './kernels/cpu/fused.js';
 import { wasmFusedConfigs } from './kernels/wasm/fused.js';
 import { sequenceLogProbsWebGpuConfigs } from './kernels/webgpu/sequence-log-probs.js';
@@ -24,7 +26,7 @@ export function steerableKernelConfigs(backend: BackendName): SteerableKernelCon
     case 'cpu':
       return [unsortedSegmentSumCpuConfig, ...cpuFusedConfigs];
     case 'wasm':
-      return [...wasmTransposedMatMulConfigs(), unsortedSegmentSumWasmConfig, ...wasmFusedConfigs];
+      return [...wasmTransposedMatMulConfigs(), ...wasmOverheadConfigs(), unsortedSegmentSumWasmConfig, ...wasmFusedConfigs];
     case 'webgpu':
       return [...sequenceLogProbsWebGpuConfigs, ...setAttentionPoolWebGpuConfigs];
     case 'webgl':
@@ -32,6 +34,12 @@ export function steerableKernelConfigs(backend: BackendName): SteerableKernelCon
     case 'tensorflow':
       return [];
   }
+}
+
+/** Stock wasm kernels replaced to cut copies and transposes: Identity shares its buffer; Sum/Mean over outer axes need no transpose. */
+function wasmOverheadConfigs(): SteerableKernelConfig[] {
+  const identity = wasmSharedIdentityConfig();
+  return [...(identity ? [identity] : []), ...wasmOuterAxesReduceConfigs()];
 }
 
 /** Stock configs we replaced, by `${backend}_${kernel}`, so that they can be put back. */
