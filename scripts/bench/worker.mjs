@@ -87,10 +87,11 @@ const workloads = {
 };
 
 async function npBtl(shape) {
-  const model = buildNpBtl(stack, shape, { fused: args.variant !== 'stock' });
+  // Stock runs the same model: without this package's kernels its ops take their composites.
+  const model = await buildNpBtl(stack, shape);
   await model.step();
   const stats = await time(() => model.step(), reps, 1);
-  const extra = { parameters: model.parameterCount };
+  const extra = { parameters: model.parameterCount, model: 'btl-reward' };
   if (args.profile) extra.profile = await kernelProfile(() => model.step());
   model.dispose();
   emit(shape.name, stats, extra);

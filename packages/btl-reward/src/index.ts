@@ -21,4 +21,5 @@ export {
   type SamplerConfig,
   type ResolvedSamplerConfig,
 } from './train.js';
+export { trainStep, type TrainStepResult } from './train-step.js';
 export { loadRewardModel, REWARD_MODEL_CHECKPOINT_KIND } from './checkpoint.js';

@@ -1,11 +1,10 @@
-import * as tf from '@tensorflow/tfjs';
-import { Adam, CheckpointDirectory, disposeCheckpoint, disposeGradients, loadCheckpoint, Rng, type RngState, SteerableError, valueAndGradients } from '@steerable/core';
+import { Adam, CheckpointDirectory, disposeCheckpoint, loadCheckpoint, Rng, type RngState, SteerableError } from '@steerable/core';
 import { type EmbeddedPairSet, type SplitName, TaskSampler, type TaskSamplerState } from '@steerable/preference-data';
 import { disposePairTensors, taskBatchTensors } from './batch-tensors.js';
 import { REWARD_MODEL_CHECKPOINT_KIND } from './checkpoint.js';
 import { type EvaluateOptions, type EvalReport, evaluateRewardModel } from './evaluate.js';
-import { pairwiseAccuracy } from './losses.js';
 import type { RewardModel } from './models/reward-model.js';
+import { type TrainStepResult, trainStep } from './train-step.js';
 import { type OptimizerConfig, type ResolvedOptimizerConfig, resolveOptimizerConfig, toAdamConfig } from './optimizer-config.js';
 
 /** How training tasks are drawn (see TaskSampler); defaults are the paper's. */
@@ -192,29 +191,16 @@ export async function trainRewardModel(options: TrainRewardModelOptions): Promis
     let epochSteps = 0;
     for (const batch of sampler.epoch(epoch)) {
       const tensors = taskBatchTensors(batch);
-      let accuracy: tf.Scalar | null = null;
-      let regularizer: tf.Scalar | null = null;
-      const { value, grads } = valueAndGradients(() => {
-        const objective = model.objective(tensors, { rng, step });
-        accuracy = tf.keep(pairwiseAccuracy(objective.logits));
-        if (objective.regularizer) regularizer = tf.keep(objective.regularizer);
-        return objective.loss;
-      }, params);
-      adam.apply(grads);
-      disposeGradients(grads);
-      disposePairTensors(tensors);
+      let result: TrainStepResult;
+      try {
+        result = await trainStep(model, adam, params, tensors, { rng, step });
+      } finally {
+        disposePairTensors(tensors);
+      }
       step += 1;
-      const loss = (await value.data())[0]!;
-      value.dispose();
-      const metrics: Record<string, number> = { 'train/loss': loss, 'train/learning_rate': optimizerConfig.lr };
-      if (accuracy) {
-        metrics['train/accuracy'] = (await (accuracy as tf.Scalar).data())[0]!;
-        (accuracy as tf.Scalar).dispose();
-      }
-      if (regularizer) {
-        metrics['train/kl'] = (await (regularizer as tf.Scalar).data())[0]!;
-        (regularizer as tf.Scalar).dispose();
-      }
+      const { loss } = result;
+      const metrics: Record<string, number> = { 'train/loss': loss, 'train/learning_rate': optimizerConfig.lr, 'train/accuracy': result.accuracy };
+      if (result.regularizer !== null) metrics['train/kl'] = result.regularizer;
       if (!Number.isFinite(loss)) {
         throw new SteerableError('non-finite-loss', `the loss became ${loss} at step ${step}`, { hint: 'lower the learning rate or enable maxGradNorm; check the input embeddings for NaN' });
       }
