@@ -16,14 +16,15 @@ SYNTHETIC = dict(name="np-btl-step-synthetic", D=1, H=256, heads=8, B=64, T=20, 
 
 
 class NpBtl(nn.Module):
-    """METHOD.md section 2, attention dropout 0 (as the harness's tfjs model)."""
+    """METHOD.md section 2 as btl-reward's NP-BTL builds it with its defaults (deterministic,
+    attention dropout 0.1, BatchNorm in g); the harness times btl-reward's model at the same shapes."""
 
     def __init__(self, s):
         super().__init__()
         D, H = s["D"], s["H"]
         self.s = s
         self.pair = nn.Linear(2 * D, H) if s["pair"] == "linear" else nn.Sequential(nn.Linear(2 * D, H), nn.ReLU(), nn.Linear(H, H))
-        self.attn = nn.MultiheadAttention(H, s["heads"], batch_first=True)
+        self.attn = nn.MultiheadAttention(H, s["heads"], dropout=0.1, batch_first=True)
         self.rho = nn.Sequential(nn.Linear(H, H), nn.ReLU(), nn.Linear(H, H))
         self.phi = nn.Sequential(nn.Linear(D, H), nn.ReLU(), nn.Linear(H, H))
         self.g = nn.Sequential(nn.Linear(2 * H, H), nn.BatchNorm1d(H), nn.ReLU(), nn.Linear(H, 1, bias=False))
@@ -36,7 +37,8 @@ class NpBtl(nn.Module):
         e = self.phi(options.reshape(B * T * 2, D))
         z_rep = z[:, None, :].expand(B, T * 2, H).reshape(B * T * 2, H)
         r = self.g(torch.cat([e, z_rep], 1)).reshape(B, T, 2)
-        return nn.functional.softplus(-(r[..., 0] - r[..., 1])).mean()
+        logits = r[..., 0] - r[..., 1]
+        return nn.functional.softplus(-logits).mean(), logits
 
 
 def timed(fn, reps, warmup):
@@ -60,10 +62,11 @@ def np_btl(s, reps):
 
     def step():
         opt.zero_grad(set_to_none=True)
-        loss = model(context, options)
+        loss, logits = model(context, options)
         loss.backward()
         opt.step()
-        loss.item()
+        # trainStep reads back the loss and the pairwise accuracy.
+        torch.stack([loss.detach(), (logits.detach() > 0).float().mean()]).tolist()
 
     return timed(step, reps, 2)
 

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@steerable/gpu-kernels';
-import { MultiHeadAttention, Rng, valueAndGradients } from '@steerable/core';
-import { type DiagonalGaussian, gaussianKl, sampleGaussian } from '@steerable/np-encoder';
+import { type Module, MultiHeadAttention, Rng, valueAndGradients } from '@steerable/core';
+import { type DiagonalGaussian, gaussianKl, sampleGaussian, SPLIT_FIRST_LAYER_MIN_DIM } from '@steerable/np-encoder';
 import { type NpBtlRewardModel, type PairTensors, type RewardModelConfig, createRewardModel } from '../src/index.js';
 import { randomPairTensors } from './helpers.js';
 
@@ -24,7 +24,8 @@ function referenceAttention(model: NpBtlRewardModel): MultiHeadAttention {
 
 /** rho's output for a context set: pair encoder, attention, sum over the set, rho. */
 function referenceRho(model: NpBtlRewardModel, attention: MultiHeadAttention, chosen: tf.Tensor, rejected: tf.Tensor, rng: Rng): tf.Tensor {
-  const u = model.encoder.pairEncoder.forward(chosen, rejected);
+  const net = model.encoder.pairEncoder.children().find(([name]) => name === 'net')![1] as Module;
+  const u = (net as unknown as { forward(x: tf.Tensor): tf.Tensor }).forward(tf.concat([chosen, rejected], -1));
   return model.encoder.rho.forward(tf.sum(attention.forward(u, { rng }), 1));
 }
 
@@ -76,6 +77,9 @@ const CASES: Array<[string, RewardModelConfig]> = [
   ['deterministic, mlp pair encoder, no BatchNorm', { kind: 'np-btl', ...SMALL, pairEncoder: 'mlp', batchNorm: false, attentionDropout: 0.3 }],
   ['latent, textbook KL, 2 samples', { kind: 'np-btl', ...SMALL, variant: 'latent', numSamples: 2, betaKl: 0.5, attentionDropout: 0.3 }],
   ['latent, original KL direction', { kind: 'np-btl', ...SMALL, variant: 'latent', klDirection: 'context-target', betaKl: 0.5, pairEncoder: 'mlp', attentionDropout: 0.3 }],
+  // Wide enough that the pair encoder and phi run their first layers on chosen and rejected apart.
+  ['deterministic, linear pair encoder, split first layers', { kind: 'np-btl', ...SMALL, inputDim: SPLIT_FIRST_LAYER_MIN_DIM, attentionDropout: 0.3 }],
+  ['latent, mlp pair encoder, split first layers, 2 samples', { kind: 'np-btl', ...SMALL, inputDim: SPLIT_FIRST_LAYER_MIN_DIM, variant: 'latent', numSamples: 2, betaKl: 0.5, pairEncoder: 'mlp', attentionDropout: 0.3 }],
 ];
 
 describe.each(['cpu', 'wasm'] as const)('NP-BTL equals the tile+concat / attention-then-sum formulation on %s', (backend) => {
@@ -85,7 +89,7 @@ describe.each(['cpu', 'wasm'] as const)('NP-BTL equals the tile+concat / attenti
 
   it.each(CASES)('%s: train mode (seeded attention dropout and latent samples), logits, regularizer and every gradient', async (_name, config) => {
     const model = createRewardModel(config) as NpBtlRewardModel;
-    const batch = randomPairTensors(3, 4, 5, 3, 11);
+    const batch = randomPairTensors(3, 4, 5, config.inputDim, 11);
     const ours = model.forward(batch, { rng: new Rng(7) });
     const ref = referenceForward(model, batch, new Rng(7));
     expect(await maxAbsDiff(ours.logits, ref.logits)).toBeLessThan(1e-5);
@@ -113,9 +117,9 @@ describe.each(['cpu', 'wasm'] as const)('NP-BTL equals the tile+concat / attenti
   it.each(CASES)('%s: eval mode, logits and per-option rewards', async (_name, config) => {
     const model = createRewardModel(config) as NpBtlRewardModel;
     // A few training forwards first, so BatchNorm's running statistics are not the identity.
-    for (let i = 0; i < 3; i++) tf.dispose(Object.values(model.forward(randomPairTensors(3, 4, 5, 3, 20 + i), { rng: new Rng(i) })));
+    for (let i = 0; i < 3; i++) tf.dispose(Object.values(model.forward(randomPairTensors(3, 4, 5, config.inputDim, 20 + i), { rng: new Rng(i) })));
     model.eval();
-    const batch = randomPairTensors(2, 6, 4, 3, 12);
+    const batch = randomPairTensors(2, 6, 4, config.inputDim, 12);
     const ours = model.forward(batch);
     const ref = referenceForward(model, batch, new Rng(0));
     expect(await maxAbsDiff(ours.logits, ref.logits)).toBeLessThan(1e-5);

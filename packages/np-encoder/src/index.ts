@@ -1,6 +1,6 @@
 export type { ContextSet } from './context-set.js';
 export { contextSize, batchSize } from './context-set.js';
-export { PairEncoder, type PairEncoderKind } from './pair-encoder.js';
+export { PairEncoder, SPLIT_FIRST_LAYER_MIN_DIM, type PairEncoderKind } from './pair-encoder.js';
 export { SetAggregator, AGGREGATIONS, type Aggregation, type SetAggregatorOptions } from './set-aggregator.js';
 export { ContextEncoder, type EncodeOptions } from './context-encoder.js';
 export { resolveContextEncoderConfig, type ContextEncoderConfig, type ResolvedContextEncoderConfig, type KlDirection } from './context-encoder-config.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Mlp, Rng } from '@steerable/core';
-import { ContextEncoder, type ContextSet, type DiagonalGaussian, disposeGaussian, gaussianKl, sampleGaussian } from '@steerable/np-encoder';
+import { ContextEncoder, type ContextSet, type DiagonalGaussian, disposeGaussian, gaussianKl, sampleGaussian, SPLIT_FIRST_LAYER_MIN_DIM } from '@steerable/np-encoder';
 import type { ResolvedRewardModelConfig } from '../config.js';
 import { RewardHead } from '../reward-head.js';
 import { type ForwardOptions, type PairTensors, RewardModel, type RewardModelOutput, splitTargets, stackTargets } from './reward-model.js';
@@ -47,11 +47,38 @@ export class NpBtlRewardModel extends RewardModel {
   rewardsGivenZ(options: tf.Tensor, z: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       const [b, n] = options.shape as [number, number, number];
+      return this.rewardsFromFeatures(this.phi.forward(options.reshape([b * n, -1])), z);
+    });
+  }
+
+  /** Rewards [B, N] from option features phi(e) [B*N, H] (N options per task) and z [B, H]. */
+  private rewardsFromFeatures(features: tf.Tensor, z: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      const b = z.shape[0]!;
       const h = this.config.hiddenDim;
-      const features = this.phi.forward(options.reshape([b * n, -1]));
-      let hidden = this.decoderHidden(features, z).reshape([b * n, h]);
+      let hidden = this.decoderHidden(features, z).reshape([-1, h]);
       if (this.head.norm) hidden = this.head.norm.forward(hidden);
-      return this.head.out.forward(tf.relu(hidden)).reshape([b, n]);
+      return this.head.out.forward(tf.relu(hidden)).reshape([b, -1]);
+    });
+  }
+
+  /**
+   * phi of every target option, [B*2T, H], in stackTargets' order (per task: T chosen, then T
+   * rejected). phi is row-wise, so its first layer runs on the chosen and the rejected targets
+   * separately and only its [B, T, H] outputs are concatenated: the [B, 2T, D] stack of raw
+   * embeddings (10 M floats at the paper size) is never written. Both halves multiply the same
+   * weight, so its gradient is the sum of the two halves' (the same function as phi(stack)).
+   */
+  private targetFeatures(batch: PairTensors): tf.Tensor {
+    return tf.tidy(() => {
+      // Narrow embeddings: stacking them costs less than a second matmul and a feature concat.
+      if (this.config.inputDim < SPLIT_FIRST_LAYER_MIN_DIM) return this.phi.forward(stackTargets(batch).reshape([-1, this.config.inputDim]));
+      const [first, ...rest] = this.phi.layers;
+      const h1 = tf.concat([first!.forward(batch.targetChosen), first!.forward(batch.targetRejected)], 1);
+      let h = h1.reshape([-1, h1.shape[2]!]);
+      // phi is Mlp([D, H, H]): ReLU between its layers, none after the last.
+      for (const layer of rest) h = layer.forward(tf.relu(h));
+      return h;
     });
   }
 
@@ -71,9 +98,10 @@ export class NpBtlRewardModel extends RewardModel {
     return tf.add(tf.matMul(features as tf.Tensor2D, wPhi).reshape([b, -1, h]), perTask.reshape([b, 1, h]));
   }
 
-  private logitsGivenZ(targets: tf.Tensor, z: tf.Tensor): tf.Tensor {
+  /** Chosen-minus-rejected logits [B, T] from the target features (targetFeatures) and z. */
+  private logitsGivenZ(features: tf.Tensor, z: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
-      const [chosen, rejected] = splitTargets(this.rewardsGivenZ(targets, z));
+      const [chosen, rejected] = splitTargets(this.rewardsFromFeatures(features, z));
       return tf.sub(chosen, rejected);
     });
   }
@@ -82,7 +110,7 @@ export class NpBtlRewardModel extends RewardModel {
     const context: ContextSet = { chosen: batch.contextChosen, rejected: batch.contextRejected };
     const encodeOptions = options.rng ? { rng: options.rng } : {};
     if (this.config.variant === 'deterministic' || !this.training) {
-      const logits = tf.tidy(() => this.logitsGivenZ(stackTargets(batch), this.encoder.encode(context, encodeOptions)));
+      const logits = tf.tidy(() => this.logitsGivenZ(this.targetFeatures(batch), this.encoder.encode(context, encodeOptions)));
       return { logits, regularizer: null };
     }
     const rng = options.rng ?? new Rng(0);
@@ -97,9 +125,10 @@ export class NpBtlRewardModel extends RewardModel {
       const sampleFrom: DiagonalGaussian = textbook ? qFull : qContext;
       const kl = textbook ? gaussianKl(qFull, qContext) : gaussianKl(qContext, qFull);
       regularizer = tf.keep(tf.mul(kl, this.config.betaKl) as tf.Scalar);
-      const targets = stackTargets(batch);
+      // phi(targets) does not depend on z: computed once for all samples.
+      const features = this.targetFeatures(batch);
       const perSample: tf.Tensor[] = [];
-      for (let s = 0; s < this.config.numSamples; s++) perSample.push(this.logitsGivenZ(targets, sampleGaussian(sampleFrom, rng)));
+      for (let s = 0; s < this.config.numSamples; s++) perSample.push(this.logitsGivenZ(features, sampleGaussian(sampleFrom, rng)));
       disposeGaussian(qContext);
       disposeGaussian(qFull);
       return perSample.length === 1 ? perSample[0]! : tf.concat(perSample, 1);
