@@ -47,61 +47,83 @@ export class NpBtlRewardModel extends RewardModel {
   rewardsGivenZ(options: tf.Tensor, z: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       const [b, n] = options.shape as [number, number, number];
-      return this.rewardsFromFeatures(this.phi.forward(options.reshape([b * n, -1])), z);
+      return this.rewardsFromPhiInput(this.phiLastInput(options.reshape([b * n, -1])), z);
     });
   }
 
-  /** Rewards [B, N] from option features phi(e) [B*N, H] (N options per task) and z [B, H]. */
-  private rewardsFromFeatures(features: tf.Tensor, z: tf.Tensor): tf.Tensor {
+  /**
+   * Rewards [B, N] from a = the input of phi's last layer for every option ([B*N, H], N options
+   * per task) and z [B, H]: g(W_phi-half(phi_last(a)) + z-half), BatchNorm, ReLU, out.
+   */
+  private rewardsFromPhiInput(a: tf.Tensor, z: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       const b = z.shape[0]!;
       const h = this.config.hiddenDim;
-      let hidden = this.decoderHidden(features, z).reshape([-1, h]);
+      let hidden = this.decoderHidden(a, z).reshape([-1, h]);
       if (this.head.norm) hidden = this.head.norm.forward(hidden);
       return this.head.out.forward(tf.relu(hidden)).reshape([b, -1]);
     });
   }
 
-  /**
-   * phi of every target option, [B*2T, H], in stackTargets' order (per task: T chosen, then T
-   * rejected). phi is row-wise, so its first layer runs on the chosen and the rejected targets
-   * separately and only its [B, T, H] outputs are concatenated: the [B, 2T, D] stack of raw
-   * embeddings (10 M floats at the paper size) is never written. Both halves multiply the same
-   * weight, so its gradient is the sum of the two halves' (the same function as phi(stack)).
-   */
-  private targetFeatures(batch: PairTensors): tf.Tensor {
+  /** phi's layers but the last on options [rows, D] (ReLU after each): the last layer's input. */
+  private phiLastInput(options: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
-      // Narrow embeddings: stacking them costs less than a second matmul and a feature concat.
-      if (this.config.inputDim < SPLIT_FIRST_LAYER_MIN_DIM) return this.phi.forward(stackTargets(batch).reshape([-1, this.config.inputDim]));
-      const [first, ...rest] = this.phi.layers;
-      const h1 = tf.concat([first!.forward(batch.targetChosen), first!.forward(batch.targetRejected)], 1);
-      let h = h1.reshape([-1, h1.shape[2]!]);
-      // phi is Mlp([D, H, H]): ReLU between its layers, none after the last.
-      for (const layer of rest) h = layer.forward(tf.relu(h));
-      return h;
+      let a = options;
+      for (const layer of this.phi.layers.slice(0, -1)) a = tf.relu(layer.forward(a));
+      return a;
     });
   }
 
   /**
-   * g's first layer on [phi(e); z] for every option, [B*N, H] and [B, H] -> [B, N, H]. Its weight
-   * [2H, H] splits into W_phi (rows 0..H) and W_z (rows H..2H), so g1([e; z]) = e W_phi + (z W_z + b):
-   * z's half runs once per task and broadcasts over the task's options, instead of tiling z to
-   * every option and concatenating (the same function and the same parameter, so checkpoints are
-   * unchanged; B rows instead of B*N for that half, and no Tile, whose gradient is N slices).
+   * The input of phi's last layer for every target option, [B*2T, H], in stackTargets' order (per
+   * task: T chosen, then T rejected). phi is row-wise, so its first layer runs on the chosen and
+   * the rejected targets separately and only its [B, T, H] outputs are concatenated: the
+   * [B, 2T, D] stack of raw embeddings (10 M floats at the paper size) is never written. Both
+   * halves multiply the same weight, so its gradient is the sum of the two halves'.
    */
-  private decoderHidden(features: tf.Tensor, z: tf.Tensor): tf.Tensor {
+  private targetPhiLastInput(batch: PairTensors): tf.Tensor {
+    return tf.tidy(() => {
+      // Narrow embeddings: stacking them costs less than a second matmul and a feature concat.
+      if (this.config.inputDim < SPLIT_FIRST_LAYER_MIN_DIM) return this.phiLastInput(stackTargets(batch).reshape([-1, this.config.inputDim]));
+      const [first, ...middle] = this.phi.layers.slice(0, -1);
+      const h1 = tf.concat([first!.forward(batch.targetChosen), first!.forward(batch.targetRejected)], 1);
+      let a = tf.relu(h1.reshape([-1, h1.shape[2]!]));
+      for (const layer of middle) a = tf.relu(layer.forward(a));
+      return a;
+    });
+  }
+
+  /**
+   * g's first layer on [phi(e); z] for every option, from a = the input of phi's last layer
+   * [B*N, H] and z [B, H] -> [B, N, H]. g1's weight [2H, H] splits into W_phi (rows 0..H) and W_z
+   * (rows H..2H): g1([e; z]) = e W_phi + (z W_z + b), so z's half runs once per task and broadcasts
+   * over the task's options (no tile or concat). And e = a W_last + b_last feeds W_phi with
+   * nothing in between, so e W_phi = a (W_last W_phi) + b_last W_phi: with more options than H
+   * the [H, H] product is formed once and each option takes one [H, H] matmul instead of two,
+   * forward and backward (3 of the step's [B*2T, H] x [H, H] matmuls instead of 6). The same
+   * function of the same parameters, so checkpoints are unchanged.
+   */
+  private decoderHidden(a: tf.Tensor, z: tf.Tensor): tf.Tensor {
     const g1 = this.head.hidden;
+    const last = this.phi.layers.at(-1)!;
     const [b, h] = z.shape as [number, number];
     const [wPhi, wZ] = tf.split(g1.weight, 2, 0) as [tf.Tensor2D, tf.Tensor2D];
     let perTask: tf.Tensor = tf.matMul(z as tf.Tensor2D, wZ);
     if (g1.bias) perTask = tf.add(perTask, g1.bias);
-    return tf.add(tf.matMul(features as tf.Tensor2D, wPhi).reshape([b, -1, h]), perTask.reshape([b, 1, h]));
+    let perOption: tf.Tensor;
+    if (a.shape[0]! > last.inFeatures) {
+      perOption = tf.matMul(a as tf.Tensor2D, tf.matMul(last.weight as tf.Tensor2D, wPhi));
+      if (last.bias) perTask = tf.add(perTask, tf.matMul(last.bias.reshape([1, -1]) as tf.Tensor2D, wPhi));
+    } else {
+      perOption = tf.matMul(last.forward(a) as tf.Tensor2D, wPhi);
+    }
+    return tf.add(perOption.reshape([b, -1, h]), perTask.reshape([b, 1, h]));
   }
 
-  /** Chosen-minus-rejected logits [B, T] from the target features (targetFeatures) and z. */
-  private logitsGivenZ(features: tf.Tensor, z: tf.Tensor): tf.Tensor {
+  /** Chosen-minus-rejected logits [B, T] from the targets' phi-last-layer inputs (targetPhiLastInput) and z. */
+  private logitsGivenZ(targets: tf.Tensor, z: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
-      const [chosen, rejected] = splitTargets(this.rewardsFromFeatures(features, z));
+      const [chosen, rejected] = splitTargets(this.rewardsFromPhiInput(targets, z));
       return tf.sub(chosen, rejected);
     });
   }
@@ -110,7 +132,7 @@ export class NpBtlRewardModel extends RewardModel {
     const context: ContextSet = { chosen: batch.contextChosen, rejected: batch.contextRejected };
     const encodeOptions = options.rng ? { rng: options.rng } : {};
     if (this.config.variant === 'deterministic' || !this.training) {
-      const logits = tf.tidy(() => this.logitsGivenZ(this.targetFeatures(batch), this.encoder.encode(context, encodeOptions)));
+      const logits = tf.tidy(() => this.logitsGivenZ(this.targetPhiLastInput(batch), this.encoder.encode(context, encodeOptions)));
       return { logits, regularizer: null };
     }
     const rng = options.rng ?? new Rng(0);
@@ -126,9 +148,9 @@ export class NpBtlRewardModel extends RewardModel {
       const kl = textbook ? gaussianKl(qFull, qContext) : gaussianKl(qContext, qFull);
       regularizer = tf.keep(tf.mul(kl, this.config.betaKl) as tf.Scalar);
       // phi(targets) does not depend on z: computed once for all samples.
-      const features = this.targetFeatures(batch);
+      const targets = this.targetPhiLastInput(batch);
       const perSample: tf.Tensor[] = [];
-      for (let s = 0; s < this.config.numSamples; s++) perSample.push(this.logitsGivenZ(features, sampleGaussian(sampleFrom, rng)));
+      for (let s = 0; s < this.config.numSamples; s++) perSample.push(this.logitsGivenZ(targets, sampleGaussian(sampleFrom, rng)));
       disposeGaussian(qContext);
       disposeGaussian(qFull);
       return perSample.length === 1 ? perSample[0]! : tf.concat(perSample, 1);
