@@ -93,7 +93,7 @@ for (const backend of args.backends.split(',')) {
 
 // 2. Per-package bench scripts (owned by their packages), when present.
 const PACKAGE_BENCHES = [
-  { pkg: 'btl-reward', file: 'packages/btl-reward/bench/train-step.mjs', args: (b, v) => ['--backend', b, '--variant', v, '--reps', reps], variants: ['stock', 'steerable'] },
+  { pkg: 'btl-reward', file: 'packages/btl-reward/bench/train-step.mjs', args: (b, v) => ['--backend', b, '--variant', v, '--reps', reps, '--threads', String(threads)], variants: ['stock', 'steerable'] },
   { pkg: 'conditioned-dpo', file: 'packages/conditioned-dpo/bench/policy.mjs', args: (b) => ['--backend', b, '--reps', reps], variants: ['steerable'] },
 ];
 if (!args['no-packages']) {

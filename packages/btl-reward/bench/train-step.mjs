@@ -6,7 +6,7 @@
 // Runs against the built packages (`pnpm --filter @steerable/btl-reward... build`).
 //
 //   node packages/btl-reward/bench/train-step.mjs [--backends wasm,cpu] [--variant steerable|stock]
-//        [--workloads np-btl-step-paper,np-btl-step-synthetic] [--reps 20] [--warmup 3]
+//        [--workloads np-btl-step-paper,np-btl-step-synthetic] [--reps 20] [--warmup 3] [--threads 2]
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -19,13 +19,15 @@ const { values: args } = parseArgs({
     workloads: { type: 'string', default: 'np-btl-step-paper,np-btl-step-synthetic' },
     reps: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '3' },
+    // wasm threads for the steerable variant (stock tfjs-wasm runs one thread in Node).
+    threads: { type: 'string', default: '2' },
   },
 });
 
 // Each backend runs in its own process so kernel registrations cannot leak between them.
 if (!args.backend) {
   for (const backend of args.backends.split(',')) {
-    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--backend', backend, '--variant', args.variant, '--workloads', args.workloads, '--reps', args.reps, '--warmup', args.warmup], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--backend', backend, '--variant', args.variant, '--workloads', args.workloads, '--reps', args.reps, '--warmup', args.warmup, '--threads', args.threads], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
     process.stdout.write(out);
   }
   process.exit(0);
@@ -33,10 +35,11 @@ if (!args.backend) {
 
 const tf = await import('@tensorflow/tfjs');
 const { initBackend } = await import('@steerable/gpu-kernels');
-const { Adam, Rng, valueAndGradients, disposeGradients } = await import('@steerable/core');
-const { createRewardModel } = await import('../dist/index.js');
+const { Adam, Rng } = await import('@steerable/core');
+const { createRewardModel, trainStep } = await import('../dist/index.js');
 
-const info = await initBackend({ backend: args.backend, steerableKernels: args.variant !== 'stock' });
+const steerable = args.variant !== 'stock';
+const info = await initBackend({ backend: args.backend, steerableKernels: steerable, wasmThreads: steerable ? Number(args.threads) : 1 });
 const WORKLOADS = {
   'np-btl-step-paper': { d: 4096, h: 256, b: 64, t: 20, k: 10, pairEncoder: 'linear' },
   'np-btl-step-synthetic': { d: 1, h: 256, b: 64, t: 20, k: 10, pairEncoder: 'mlp' },
@@ -52,13 +55,8 @@ for (const workload of args.workloads.split(',')) {
   const data = new Rng(1);
   const make = (n) => tf.tensor(data.fillNormal(new Float32Array(shape.b * n * shape.d)), [shape.b, n, shape.d]);
   const batch = { contextChosen: make(shape.k), contextRejected: make(shape.k), targetChosen: make(shape.t), targetRejected: make(shape.t) };
-  const step = async () => {
-    const { value, grads } = valueAndGradients(() => model.objective(batch, { rng }).loss, params);
-    adam.apply(grads);
-    disposeGradients(grads);
-    await value.data();
-    value.dispose();
-  };
+  // The step trainRewardModel runs per batch.
+  const step = () => trainStep(model, adam, params, batch, { rng });
   const warmup = Number(args.warmup);
   const reps = Number(args.reps);
   for (let i = 0; i < warmup; i++) await step();
@@ -76,3 +74,6 @@ for (const workload of args.workloads.split(',')) {
   model.dispose();
   tf.dispose(Object.values(batch));
 }
+
+// The wasm threads shim's pthread workers would keep the process alive.
+process.exit(0);
