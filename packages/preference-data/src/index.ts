@@ -36,7 +36,9 @@ export { encodeNpyHeader, parseNpyHeader, readNpy, writeNpy, type NpyHeader, typ
 export { readEmbeddingStore, writeEmbeddingStore, INDEX_FILE, NPY_FILE, SAFETENSORS_FILE, type EmbeddingStoreFormat } from './embeddings/embedding-store.js';
 export type { TextPair, TextPairSet } from './types/text-pair-set.js';
 export type { Featurizer, FeaturizerInput } from './featurize/featurizer.js';
-export { HashedNgramFeaturizer, hashedNgramFeaturizer, SURFACE_FEATURE_COUNT, writeSurfaceFeatures, type HashedNgramOptions } from './featurize/hashed-ngram-featurizer.js';
+export { HashedNgramFeaturizer, hashedNgramFeaturizer, type HashedNgramOptions } from './featurize/hashed-ngram-featurizer.js';
+export { RESPONSE_CUE_COUNT, RESPONSE_CUE_NAMES, writeResponseCues } from './featurize/response-cues.js';
+export { ResponseCueFeaturizer } from './featurize/response-cue-featurizer.js';
 export { transformersFeaturizer, type TransformersFeaturizerOptions } from './featurize/transformers-featurizer.js';
 export { groupPairs, embedTextPairs, embedPairs, type GroupPairsOptions } from './featurize/embed-pairs.js';
 export { builtinDatasetPath, BUILTIN_DATASETS, type BuiltinDatasetName } from './datasets/builtin-datasets.js';

@@ -1,5 +1,6 @@
 import { SteerableError } from '@steerable/core';
 import type { Featurizer, FeaturizerInput } from './featurizer.js';
+import { RESPONSE_CUE_COUNT, writeResponseCues } from './response-cues.js';
 
 export interface HashedNgramOptions {
   /**
@@ -17,17 +18,14 @@ export interface HashedNgramOptions {
   /** Hash seed (default 0); a different seed gives a different, equally good projection. */
   seed?: number;
   /**
-   * Reserve the last SURFACE_FEATURE_COUNT dimensions for dense statistics of the response
-   * (length in characters, words and sentences, questions, digits, line breaks, ...), default
-   * true. Hashed n-grams are L2-normalised and so lose length, which is one of the strongest
-   * signals of what annotators prefer (helpful raters favour longer answers, harmless ones
-   * shorter refusals).
+   * Reserve the last RESPONSE_CUE_COUNT dimensions for the response's dense cues (length and
+   * shape, apology/refusal/hedge/caution/instruction phrase counts, relation to the request; see
+   * response-cues.ts), default true. Hashed n-grams are L2-normalised and so lose length, one of
+   * the strongest signals of what annotators prefer (helpful raters favour longer answers,
+   * harmless ones shorter refusals).
    */
-  surfaceFeatures?: boolean;
+  cueFeatures?: boolean;
 }
-
-/** How many trailing dimensions the surface statistics take when enabled. */
-export const SURFACE_FEATURE_COUNT = 8;
 
 const WORD = /[\p{L}\p{N}]+/gu;
 
@@ -43,8 +41,8 @@ export class HashedNgramFeaturizer implements Featurizer {
   private readonly charRange: readonly [number, number];
   private readonly promptWeight: number;
   private readonly seed: number;
-  private readonly surfaceFeatures: boolean;
-  /** Dimensions the hashed n-grams use (all of `dim` unless surface features take the tail). */
+  private readonly cueFeatures: boolean;
+  /** Dimensions the hashed n-grams use (all of `dim` unless the response cues take the tail). */
   private readonly hashedDim: number;
   private readonly scratch: Float32Array;
 
@@ -54,20 +52,20 @@ export class HashedNgramFeaturizer implements Featurizer {
     this.charRange = options.charNgrams ?? [3, 5];
     this.promptWeight = options.promptWeight ?? 0.5;
     this.seed = (options.seed ?? 0) >>> 0;
-    this.surfaceFeatures = options.surfaceFeatures ?? true;
+    this.cueFeatures = options.cueFeatures ?? true;
     if (!Number.isInteger(this.dim) || this.dim < 1) throw new SteerableError('invalid-argument', `dim ${this.dim} must be a positive integer`, { field: 'dim', hint: 'e.g. 2048' });
-    if (this.surfaceFeatures && this.dim <= 2 * SURFACE_FEATURE_COUNT) {
-      throw new SteerableError('invalid-argument', `dim ${this.dim} leaves no room for hashed n-grams next to ${SURFACE_FEATURE_COUNT} surface features`, { field: 'dim', hint: `use dim > ${2 * SURFACE_FEATURE_COUNT} or surfaceFeatures: false` });
+    if (this.cueFeatures && this.dim <= 2 * RESPONSE_CUE_COUNT) {
+      throw new SteerableError('invalid-argument', `dim ${this.dim} leaves no room for hashed n-grams next to ${RESPONSE_CUE_COUNT} response cues`, { field: 'dim', hint: `use dim > ${2 * RESPONSE_CUE_COUNT}, cueFeatures: false, or the cue-only ResponseCueFeaturizer` });
     }
-    this.hashedDim = this.surfaceFeatures ? this.dim - SURFACE_FEATURE_COUNT : this.dim;
+    this.hashedDim = this.cueFeatures ? this.dim - RESPONSE_CUE_COUNT : this.dim;
     if (this.charRange[0] < 1 || this.charRange[1] < this.charRange[0]) throw new SteerableError('invalid-argument', `charNgrams ${JSON.stringify(this.charRange)} must be [min, max] with 1 <= min <= max`, { field: 'charNgrams' });
     this.scratch = new Float32Array(this.hashedDim);
-    this.description = { kind: 'hashed-ngrams', dim: this.dim, wordNgrams: [...this.wordNgrams], charNgrams: [...this.charRange], promptWeight: this.promptWeight, seed: this.seed, surfaceFeatures: this.surfaceFeatures };
+    this.description = { kind: 'hashed-ngrams', dim: this.dim, wordNgrams: [...this.wordNgrams], charNgrams: [...this.charRange], promptWeight: this.promptWeight, seed: this.seed, cueFeatures: this.cueFeatures };
   }
 
   /**
    * e(prompt, response): the hashed n-grams as a unit vector in the first dimensions (all zeros
-   * only when both texts are empty), then the response's surface statistics when enabled.
+   * only when both texts are empty), then the response cues when enabled.
    */
   featurize(prompt: string, response: string, out = new Float32Array(this.dim)): Float32Array {
     out.fill(0);
@@ -75,7 +73,7 @@ export class HashedNgramFeaturizer implements Featurizer {
     if (this.promptWeight > 0) this.addBlock(prompt, 0x70, this.promptWeight, hashed);
     this.addBlock(response, 0x72, 1, hashed);
     normalize(hashed);
-    if (this.surfaceFeatures) writeSurfaceFeatures(response, out.subarray(this.hashedDim));
+    if (this.cueFeatures) writeResponseCues(prompt, response, out.subarray(this.hashedDim));
     return out;
   }
 
@@ -123,26 +121,6 @@ export class HashedNgramFeaturizer implements Featurizer {
     const bucket = (hash >>> 1) % this.hashedDim;
     block[bucket]! += hash & 1 ? 1 : -1;
   }
-}
-
-/**
- * Dense statistics of a response, each scaled to roughly [0, 1] for typical chat turns (log
- * scales for counts, so a 20-word and a 400-word answer stay distinguishable without one
- * dominating the hashed block).
- */
-export function writeSurfaceFeatures(response: string, out: Float32Array): void {
-  const chars = response.length;
-  const words = response.match(WORD)?.length ?? 0;
-  const sentences = response.split(/[.!?]+(?:\s|$)/).filter((s) => s.trim()).length;
-  const count = (pattern: RegExp) => response.match(pattern)?.length ?? 0;
-  out[0] = Math.log1p(chars) / 8;
-  out[1] = Math.log1p(words) / 6;
-  out[2] = Math.log1p(sentences) / 3;
-  out[3] = Math.log1p(count(/\?/g)) / 2;
-  out[4] = Math.log1p(count(/!/g)) / 2;
-  out[5] = Math.log1p(count(/\n/g)) / 3;
-  out[6] = chars > 0 ? count(/\d/g) / chars : 0;
-  out[7] = words > 0 ? Math.min(1, chars / words / 10) : 0;
 }
 
 /** The built-in featurizer with default settings. */
