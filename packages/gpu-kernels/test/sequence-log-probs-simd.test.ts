@@ -39,8 +39,9 @@ describe('sequence log-probs SIMD module', () => {
       const kernels = sequenceLogProbsRowKernels(memory)!;
       expect(kernels).not.toBeNull();
       const rng = new Rng(shared ? 31 : 32);
-      // Offsets not multiples of 16 bytes: rows of odd vocabularies start anywhere.
-      for (const [count, offset, spread] of [[0, 4, 1], [1, 8, 1], [2, 12, 3], [3, 4, 3], [4, 0, 3], [5, 20, 3], [9, 36, 10], [4099, 44, 30], [2001, 8, 150]] as const) {
+      // Counts through each loop (8, 4 and 1 floats) and their mixes; offsets not multiples of 16
+      // bytes, as rows of odd vocabularies start anywhere.
+      for (const [count, offset, spread] of [[0, 4, 1], [1, 8, 1], [2, 12, 3], [3, 4, 3], [4, 0, 3], [5, 20, 3], [9, 36, 10], [13, 4, 10], [15, 8, 10], [4099, 44, 30], [2001, 8, 150], [2005, 12, 150]] as const) {
         const x = new Float32Array(memory.buffer, offset, count);
         for (let i = 0; i < count; i++) x[i] = rng.normal() * spread;
         const outOffset = 65536 + offset;
