@@ -50,7 +50,16 @@ weightGradient('phi1', OPTIONS, D, H);
 forward('HxH layers', OPTIONS, H, H);
 weightGradient('HxH layers', OPTIONS, H, H);
 inputGradient('HxH layers', OPTIONS, H, H);
-forward('in-proj', PAIRS, H, 3 * H);
+{
+  // q, k and v consume the same input: one [H, 3H] matmul (as MultiHeadAttention stores it) or three [H, H].
+  const u = tf.randomNormal([PAIRS, H]);
+  const wide = tf.randomNormal([H, 3 * H]);
+  const parts = [0, 1, 2].map(() => tf.randomNormal([H, H]));
+  cases.push([`in-proj: same input, one wide matmul or three  [${PAIRS}, ${H}] x [${H}, ${3 * H}]`, 2 * PAIRS * H * 3 * H, {
+    'one [H, 3H] matmul': () => tf.matMul(u, wide),
+    'three [H, H] matmuls': () => tf.stack(parts.map((w) => tf.matMul(u, w))),
+  }]);
+}
 
 const reps = Number(args.reps);
 for (const [label, flops, variants] of cases) {
