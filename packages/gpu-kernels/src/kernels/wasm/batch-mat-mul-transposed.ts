@@ -7,6 +7,12 @@ import { defineKernel, type KernelArgs, type SteerableKernelConfig } from '../ke
  * GFLOP/s; an explicit Transpose followed by the plain XNNPACK path runs at 15-35. The stock
  * kernels are looked up at registration time and wrapped, so the override needs the wasm backend
  * package loaded (registerSteerableKernels runs after setBackend).
+ *
+ * The operand named transposed is the one transposed, even when it is the big one (a weight
+ * gradient X^T dY with X [2560, 4096], dY [2560, 256]): computing (dY^T X)^T instead transposes
+ * only the small operand and result, but XNNPACK then packs X as its weights, a copy as large as
+ * the transpose, and it measured 5-20% slower at every matmul shape of the NP-BTL step
+ * (packages/btl-reward/bench/matmul-shapes.mjs).
  */
 function transposedOperandsFirst(kernelName: string): SteerableKernelConfig | null {
   const stock = tf.getKernel(kernelName, 'wasm');
