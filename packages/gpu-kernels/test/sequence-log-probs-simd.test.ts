@@ -4,15 +4,16 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '@steerable/core';
 import { initBackend } from '../src/index.js';
-import { sequenceLogProbsRowKernels } from '../src/kernels/wasm/sequence-log-probs-simd.js';
+import { sequenceLogProbsRowKernels, webAssembly } from '../src/kernels/wasm/sequence-log-probs-simd.js';
 import { rowKernelsOf, sequenceLogProbsWasmConfigs } from '../src/kernels/wasm/sequence-log-probs.js';
 import { compileSequenceLogProbsWat, generatedModuleSource } from '../scripts/wasm-module-source.mjs';
-import { relativeDiff } from './helpers.js';
+import { sequenceLogProbsGradImpl, sequenceLogProbsImpl } from '../src/kernels/shared/sequence-log-probs-impl.js';
+import { StagedRowKernels, sequenceLogProbsGradStaged, sequenceLogProbsStaged } from '../src/kernels/shared/sequence-log-probs-staged.js';
+import { randomValues, relativeDiff } from './helpers.js';
 
 const packageFile = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
-// This package compiles without the DOM lib, and @types/node lacks the WebAssembly namespace.
-const { Memory } = (globalThis as unknown as { WebAssembly: { Memory: new (descriptor: object) => { buffer: ArrayBuffer } } }).WebAssembly;
+const { Memory } = webAssembly!;
 
 /**
  * Float64 references of the three row kernels, from the float32 differences x - shift that the
@@ -113,5 +114,33 @@ describe('sequence log-probs on wasm', () => {
     const js = run(sequenceLogProbsWasmConfigs(() => null));
     expect(backend.numDataIds()).toBe(before);
     for (let i = 0; i < simd.length; i++) expect(relativeDiff(simd[i]!, js[i]!), `output ${i}`).toBeLessThan(2e-6);
+  });
+});
+
+describe('sequence log-probs staged through wasm memory (the cpu backend)', () => {
+  it('equal the JS kernels, growing the memory for a large vocabulary and reusing it for small ones', () => {
+    const staged = StagedRowKernels.create()!;
+    expect(staged).not.toBeNull();
+    const rng = new Rng(50);
+    for (const [b, l, v] of [[2, 3, 5], [1, 3, 20_011], [2, 2, 7], [1, 2, 40_000]] as const) {
+      const logits = randomValues([b, l, v], rng, 4);
+      const mask = Float32Array.from({ length: b * l }, (_, i) => (i % 3 === 1 ? 0 : 1));
+      const labels = Int32Array.from({ length: b * l }, (_, i) => (i % 2 ? v - 1 : rng.int(0, v - 1)));
+      const dy = randomValues([b], rng);
+      const run = (forward: typeof sequenceLogProbsImpl, gradient: typeof sequenceLogProbsGradImpl) => {
+        const out = new Float32Array(b);
+        const lse = new Float32Array(b * l);
+        const dLogits = new Float32Array(b * l * v).fill(Number.NaN);
+        forward(logits, labels, mask, b, l, v, out, lse);
+        gradient(dy, logits, labels, mask, lse, b, l, v, dLogits);
+        return [out, lse, dLogits];
+      };
+      const js = run(sequenceLogProbsImpl, sequenceLogProbsGradImpl);
+      const simd = run(
+        (...args) => sequenceLogProbsStaged(staged, ...args),
+        (...args) => sequenceLogProbsGradStaged(staged, ...args),
+      );
+      for (let i = 0; i < js.length; i++) expect(relativeDiff(simd[i]!, js[i]!), `[${b}, ${l}, ${v}] output ${i}`).toBeLessThan(2e-6);
+    }
   });
 });

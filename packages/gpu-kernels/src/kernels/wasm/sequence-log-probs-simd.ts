@@ -19,10 +19,11 @@ export interface SequenceLogProbsRowKernels {
  */
 export interface WasmMemory {
   readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  grow(pages: number): number;
 }
 type CompiledModule = object;
 interface WebAssemblyApi {
-  Memory: abstract new (...args: never[]) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
   Module: new (bytes: Uint8Array) => CompiledModule;
   Instance: new (module: CompiledModule, imports: object) => { exports: object };
   validate(bytes: Uint8Array): boolean;
