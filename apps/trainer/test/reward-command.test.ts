@@ -2,6 +2,7 @@ import { mkdtemp, readFile, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { RESPONSE_CUE_COUNT } from '@steerable/preference-data';
 import { bufferIo, runTrainer } from '../src/index.js';
 
 const tinyConfig = {
@@ -67,6 +68,29 @@ describe('steerable-train reward', () => {
     expect(io.errors()).toContain(bad);
     expect(io.errors()).toMatch(/field 'training\.epochs'/);
     expect(io.errors()).not.toMatch(/\n\s+at /);
+  });
+
+  it('trains on the built-in relabeled HH data with the response-cue featurizer and its split', async () => {
+    const cues = join(dir, 'cues.json');
+    await writeFile(cues, JSON.stringify({
+      name: 'tiny-cues',
+      data: { source: 'relabeled-hh', featurizer: 'response-cues', splitFractions: [0.5, 0.1, 0.4] },
+      model: { kind: 'btl', hiddenDim: 8 },
+      training: { epochs: 1, batchSize: 4, numTargets: 4, contextSize: [0, 0], tasksPerEpoch: 8, logEvery: 1 },
+    }));
+    const out = join(dir, 'cues-run');
+    const io = bufferIo();
+    expect(await runTrainer(['reward', '--config', cues, '--out', out, '--backend', 'cpu'], io)).toBe(0);
+    const saved = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+    expect(saved.data).toMatchObject({ source: 'relabeled-hh', featurizer: 'response-cues', splitFractions: [0.5, 0.1, 0.4] });
+    expect(saved.model.inputDim).toBe(RESPONSE_CUE_COUNT);
+
+    const bad = join(dir, 'bad-featurizer.json');
+    await writeFile(bad, JSON.stringify({ ...JSON.parse(await readFile(cues, 'utf8')), data: { source: 'relabeled-hh', featurizer: 'bert' } }));
+    const badIo = bufferIo();
+    expect(await runTrainer(['reward', '--config', bad, '--out', join(dir, 'bad-featurizer-run')], badIo)).toBe(1);
+    expect(badIo.errors()).toMatch(/field 'data\.featurizer'/);
+    expect(badIo.errors()).toMatch(/hashed-ngrams/);
   });
 
   it('names the presets when the preset is unknown, and lists them', async () => {

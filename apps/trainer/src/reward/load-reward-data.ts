@@ -4,8 +4,10 @@ import {
   generatePaperSynthetic,
   HashedNgramFeaturizer,
   embedPairs,
+  type Featurizer,
   loadRelabeledHh,
   readPreferencePairs,
+  ResponseCueFeaturizer,
   splitByPair,
 } from '@steerable/preference-data';
 import type { RewardDataConfig } from './reward-config.js';
@@ -19,18 +21,23 @@ export async function loadRewardData(config: RewardDataConfig, logger: Logger): 
     case 'paper-synthetic':
       return generatePaperSynthetic({ numPairs: config.numPairs, seed: config.seed, splitFractions: config.splitFractions });
     case 'relabeled-hh': {
-      logger.info('featurizing the built-in relabeled HH-RLHF data (hashed n-grams)');
-      return loadRelabeledHh({ featurizer: new HashedNgramFeaturizer(config.featureDim ? { dim: config.featureDim } : {}), seed: config.seed });
+      logger.info(`featurizing the built-in relabeled HH-RLHF data (${config.featurizer})`);
+      return loadRelabeledHh({ featurizer: builtinFeaturizer(config), seed: config.seed, splitFractions: config.splitFractions });
     }
     case 'file': {
       logger.info(`reading ${config.path}`);
       const pairs = await readPreferencePairs(config.path, config.format ? { format: config.format as never } : {});
-      const set = await embedPairs(pairs, new HashedNgramFeaturizer(config.featureDim ? { dim: config.featureDim } : {}));
+      const set = await embedPairs(pairs, builtinFeaturizer(config));
       // A file without a split column gets a seeded split by pair; one with splits keeps them.
       const hasSplits = pairs.some((p) => p.split !== undefined);
       return hasSplits ? set : splitByPair(set, config.splitFractions, config.seed);
     }
   }
+}
+
+function builtinFeaturizer(config: { featurizer: 'hashed-ngrams' | 'response-cues'; featureDim?: number | undefined }): Featurizer {
+  if (config.featurizer === 'response-cues') return new ResponseCueFeaturizer();
+  return new HashedNgramFeaturizer(config.featureDim ? { dim: config.featureDim } : {});
 }
 
 /** The same set keeping only some users' labels (per-type oracle baselines train this way). */

@@ -2,6 +2,13 @@ import { z } from 'zod';
 
 const splitFractions = z.tuple([z.number().min(0), z.number().min(0), z.number().min(0)]);
 
+/**
+ * The built-in text featurizers: `hashed-ngrams` (featureDim signed word/char n-gram buckets plus
+ * the response cues) or `response-cues` (the ~30 dense cues alone, for small labelled sets).
+ */
+export const BUILTIN_FEATURIZERS = ['hashed-ngrams', 'response-cues'] as const;
+const featurizer = z.enum(BUILTIN_FEATURIZERS).default('hashed-ngrams');
+
 /** Where the preference data comes from. */
 export const rewardDataSchema = z.discriminatedUnion('source', [
   z.object({
@@ -12,14 +19,17 @@ export const rewardDataSchema = z.discriminatedUnion('source', [
   }),
   z.object({
     source: z.literal('relabeled-hh'),
+    featurizer,
     /** Built-in featurizer dimension (hashed word and character n-grams). */
     featureDim: z.number().int().positive().optional(),
     seed: z.number().int().default(0),
+    splitFractions: splitFractions.default([0.8, 0.1, 0.1]),
   }),
   z.object({
     source: z.literal('file'),
     path: z.string().min(1),
     format: z.string().optional(),
+    featurizer,
     featureDim: z.number().int().positive().optional(),
     seed: z.number().int().default(0),
     splitFractions: splitFractions.default([0.8, 0.1, 0.1]),
