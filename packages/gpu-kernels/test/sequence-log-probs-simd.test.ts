@@ -4,12 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '@steerable/core';
 import { initBackend } from '../src/index.js';
-import { sequenceLogProbsRowKernels, webAssembly } from '../src/kernels/wasm/sequence-log-probs-simd.js';
-import { rowKernelsOf, sequenceLogProbsWasmConfigs } from '../src/kernels/wasm/sequence-log-probs.js';
+import { compiledSequenceLogProbsModule, sequenceLogProbsRowKernels, webAssembly } from '../src/kernels/wasm/sequence-log-probs-simd.js';
+import { PARAM_COUNT, ROW_JOB, type RowJob, RowPool, runRows, writeJob } from '../src/kernels/wasm/sequence-log-probs-pool.js';
+import { rowRunnerOf, sequenceLogProbsWasmConfigs } from '../src/kernels/wasm/sequence-log-probs.js';
 import { compileSequenceLogProbsWat, generatedModuleSource } from '../scripts/wasm-module-source.mjs';
 import { sequenceLogProbsGradImpl, sequenceLogProbsImpl } from '../src/kernels/shared/sequence-log-probs-impl.js';
 import { StagedRowKernels, sequenceLogProbsGradStaged, sequenceLogProbsStaged } from '../src/kernels/shared/sequence-log-probs-staged.js';
-import { randomValues, relativeDiff } from './helpers.js';
+import { maxAbsDiff, randomValues, relativeDiff } from './helpers.js';
 
 const packageFile = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
@@ -87,7 +88,7 @@ describe('sequence log-probs on wasm', () => {
   });
 
   it('runs the SIMD module over the backend heap (the path the parity tests exercise)', () => {
-    expect(rowKernelsOf(tf.backend() as never)).not.toBeNull();
+    expect(rowRunnerOf(tf.backend() as never)).not.toBeNull();
   });
 
   it('without SIMD the JS kernels give the same values and gradients, and both free what they allocate', async () => {
@@ -142,5 +143,45 @@ describe('sequence log-probs staged through wasm memory (the cpu backend)', () =
       );
       for (let i = 0; i < js.length; i++) expect(relativeDiff(simd[i]!, js[i]!), `[${b}, ${l}, ${v}] output ${i}`).toBeLessThan(2e-6);
     }
+  });
+});
+
+describe('sequence log-probs rows split across helper threads (shared heap)', () => {
+  it('a job gives exactly the single-thread rows, with a helper doing some of them', async () => {
+    const memory = new webAssembly!.Memory({ initial: 600, maximum: 600, shared: true });
+    const kernels = sequenceLogProbsRowKernels(memory)!;
+    const pool = RowPool.create(memory, compiledSequenceLogProbsModule(true)!);
+    expect(pool, 'a pool where there is more than one core').not.toBeNull();
+    // Heap layout: logits, mask, dy, lse, dLogits. Chunks hold about 1M floats: 26 rows of this
+    // vocabulary, so 111 rows make 5 chunks to share.
+    const [batch, length, vocab] = [3, 37, 40_003];
+    const rows = batch * length;
+    const heap = new Float32Array(memory.buffer);
+    const rng = new Rng(60);
+    const at = { logits: 0, mask: rows * vocab * 4, dy: (rows * vocab + rows) * 4, logSumExp: (rows * vocab + rows + batch) * 4, dLogits: (rows * vocab + 2 * rows + batch) * 4 };
+    for (let i = 0; i < rows * vocab; i++) heap[i] = rng.normal() * 3;
+    for (let r = 0; r < rows; r++) heap[at.mask / 4 + r] = r % 5 === 0 ? 0 : 1;
+    for (let b = 0; b < batch; b++) heap[at.dy / 4 + b] = rng.normal();
+    const single = (job: RowJob, length: number) => {
+      const params = new Float64Array(PARAM_COUNT);
+      writeJob(params, job, at, rows, vocab, length, rows);
+      runRows(kernels, heap, params, 0, rows);
+      return job === ROW_JOB.logSumExp ? heap.slice(at.logSumExp / 4, at.logSumExp / 4 + rows) : heap.slice(at.dLogits / 4, at.dLogits / 4 + rows * vocab);
+    };
+    const expected = [single(ROW_JOB.logSumExp, length), single(ROW_JOB.scaledExp, length)];
+    // The helper starts asynchronously; until it does, the calling thread runs every chunk.
+    let helped = 0;
+    for (let attempt = 0; attempt < 100 && helped === 0; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      heap.fill(Number.NaN, at.logSumExp / 4, at.logSumExp / 4 + rows);
+      heap.fill(Number.NaN, at.dLogits / 4, at.dLogits / 4 + rows * vocab);
+      pool!.run(kernels, ROW_JOB.logSumExp, at, rows, vocab, length);
+      helped += pool!.helperChunks;
+      pool!.run(kernels, ROW_JOB.scaledExp, at, rows, vocab, length);
+      helped += pool!.helperChunks;
+      expect(maxAbsDiff(heap.subarray(at.logSumExp / 4, at.logSumExp / 4 + rows), expected[0]!)).toBe(0);
+      expect(maxAbsDiff(heap.subarray(at.dLogits / 4, at.dLogits / 4 + rows * vocab), expected[1]!)).toBe(0);
+    }
+    expect(helped, 'chunks the helper computed').toBeGreaterThan(0);
   });
 });

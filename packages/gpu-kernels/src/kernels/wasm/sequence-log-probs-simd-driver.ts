@@ -1,33 +1,45 @@
-import type { SequenceLogProbsRowKernels } from './sequence-log-probs-simd.js';
+import { PARAM_COUNT, ROW_JOB, type RowJob, type RowPointers, type RowPool, runRows, writeJob } from './sequence-log-probs-pool.js';
+import type { SequenceLogProbsRowKernels, WasmMemory } from './sequence-log-probs-simd.js';
+
+/** The SIMD row kernels over one heap, and the helper threads sharing it (null: this thread only). */
+export interface RowRunner {
+  kernels: SequenceLogProbsRowKernels;
+  memory: WasmMemory;
+  pool: RowPool | null;
+}
+
+const singleThreadParams = new Float64Array(PARAM_COUNT);
+
+function runJob(runner: RowRunner, job: RowJob, pointers: RowPointers, rows: number, vocab: number, length: number): void {
+  if (runner.pool) {
+    runner.pool.run(runner.kernels, job, pointers, rows, vocab, length);
+    return;
+  }
+  writeJob(singleThreadParams, job, pointers, rows, vocab, length, Math.max(rows, 1));
+  runRows(runner.kernels, new Float32Array(runner.memory.buffer), singleThreadParams, 0, rows);
+}
 
 /**
- * sequenceLogProbsImpl (kernels/shared) over the SIMD row kernels: the same rows, masks and
- * labels logic, with the per-row max, sum(exp) and gradient loops in wasm. `logits` and `dLogits`
- * must be views of the memory the kernels were instantiated on; their byteOffsets are the pointers.
+ * sequenceLogProbsImpl (kernels/shared) with each row's logSumExp from the SIMD row kernels. The
+ * arrays must be views of the runner's heap: their byteOffsets are the kernels' pointers.
  */
 export function sequenceLogProbsSimd(
-  kernels: SequenceLogProbsRowKernels,
+  runner: RowRunner,
   logits: Float32Array, labels: Int32Array, mask: Float32Array,
   batch: number, length: number, vocab: number,
   out: Float32Array, logSumExp: Float32Array,
 ): void {
-  const rowBytes = vocab * 4;
+  const pointers = { logits: logits.byteOffset, mask: mask.byteOffset, dy: 0, logSumExp: logSumExp.byteOffset, dLogits: 0 };
+  runJob(runner, ROW_JOB.logSumExp, pointers, batch * length, vocab, length);
   for (let b = 0; b < batch; b++) {
     let total = 0;
     for (let l = 0; l < length; l++) {
       const row = b * length + l;
       const weight = mask[row]!;
-      if (weight === 0) {
-        logSumExp[row] = 0;
-        continue;
-      }
-      const ptr = logits.byteOffset + row * rowBytes;
-      const max = kernels.rowMax(ptr, vocab);
-      const lse = max + Math.log(kernels.rowSumExp(ptr, vocab, max));
-      logSumExp[row] = lse;
+      if (weight === 0) continue;
       const label = labels[row]!;
       const picked = label >= 0 && label < vocab ? logits[row * vocab + label]! : Number.NaN;
-      total += weight * (picked - lse);
+      total += weight * (picked - logSumExp[row]!);
     }
     out[b] = total;
   }
@@ -35,25 +47,16 @@ export function sequenceLogProbsSimd(
 
 /** dLogits = dy[b] * mask * (onehot(label) - exp(x - lse)), like sequenceLogProbsGradImpl. */
 export function sequenceLogProbsGradSimd(
-  kernels: SequenceLogProbsRowKernels,
+  runner: RowRunner,
   dy: Float32Array, logits: Float32Array, labels: Int32Array, mask: Float32Array, logSumExp: Float32Array,
   batch: number, length: number, vocab: number,
   dLogits: Float32Array,
 ): void {
-  const rowBytes = vocab * 4;
-  for (let b = 0; b < batch; b++) {
-    const upstream = dy[b]!;
-    for (let l = 0; l < length; l++) {
-      const row = b * length + l;
-      const base = row * vocab;
-      const weight = upstream * mask[row]!;
-      if (weight === 0) {
-        dLogits.fill(0, base, base + vocab);
-        continue;
-      }
-      kernels.rowScaledExp(logits.byteOffset + row * rowBytes, dLogits.byteOffset + row * rowBytes, vocab, logSumExp[row]!, -weight);
-      const label = labels[row]!;
-      if (label >= 0 && label < vocab) dLogits[base + label]! += weight;
-    }
+  const pointers = { logits: logits.byteOffset, mask: mask.byteOffset, dy: dy.byteOffset, logSumExp: logSumExp.byteOffset, dLogits: dLogits.byteOffset };
+  runJob(runner, ROW_JOB.scaledExp, pointers, batch * length, vocab, length);
+  for (let row = 0; row < batch * length; row++) {
+    const weight = dy[Math.floor(row / length)]! * mask[row]!;
+    const label = labels[row]!;
+    if (weight !== 0 && label >= 0 && label < vocab) dLogits[row * vocab + label]! += weight;
   }
 }

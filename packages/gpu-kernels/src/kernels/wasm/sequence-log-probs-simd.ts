@@ -33,6 +33,7 @@ export const webAssembly = (globalThis as unknown as { WebAssembly?: WebAssembly
 // null remembers a memory the module cannot run on (no SIMD, an unexpected memory), so the
 // kernel falls back to JS without retrying the compile on every call.
 const instances = new WeakMap<WasmMemory, SequenceLogProbsRowKernels | null>();
+export const isShared = (memory: WasmMemory) => typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
 const modules = new Map<boolean, CompiledModule | null>();
 
 function decodeBase64(text: string): Uint8Array {
@@ -42,7 +43,8 @@ function decodeBase64(text: string): Uint8Array {
   return bytes;
 }
 
-function compiled(shared: boolean): CompiledModule | null {
+/** The compiled module for a shared or unshared memory; null where the engine cannot run it. */
+export function compiledSequenceLogProbsModule(shared: boolean): CompiledModule | null {
   if (!modules.has(shared)) {
     const bytes = decodeBase64(shared ? SEQUENCE_LOG_PROBS_WASM_SHARED : SEQUENCE_LOG_PROBS_WASM);
     // validate is false where the engine lacks SIMD (or shared memories): the JS kernel runs then.
@@ -55,8 +57,7 @@ function compiled(shared: boolean): CompiledModule | null {
 export function sequenceLogProbsRowKernels(memory: WasmMemory): SequenceLogProbsRowKernels | null {
   let kernels = instances.get(memory);
   if (kernels === undefined) {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const module = compiled(shared);
+    const module = compiledSequenceLogProbsModule(isShared(memory));
     kernels = null;
     if (module && webAssembly) {
       try {
