@@ -7,8 +7,10 @@ import type { SequenceLogProbsRowKernels, WasmMemory } from './sequence-log-prob
  * worker threads, when tfjs's heap is a shared memory (the wasm threads shim is on): the helpers
  * instantiate the same SIMD module over the same memory. The kernel stays synchronous: both sides
  * claim chunks of rows from a shared counter and the caller blocks (Atomics.wait) only for chunks a
- * helper has claimed and not finished. A helper that has not started yet, or has died, claims
- * nothing, so the caller never waits on it.
+ * helper has claimed and not finished. A helper that has not started yet claims nothing, so the
+ * caller never waits on it (the first calls of a process may run on the caller alone); a chunk
+ * that fails in a helper (a wasm trap) still counts as done and the caller throws. Idle helpers
+ * block in Atomics.wait, unref'd: they cost no CPU and do not keep the process alive.
  */
 
 /**
