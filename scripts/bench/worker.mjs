@@ -114,11 +114,13 @@ async function seqLogProb(form) {
     const stats = await time(run, Math.min(reps, 3), 1);
     const { peak_mb } = await kernelProfile(run);
     emit(workload, stats, { shape: [B, L, V], peak_mb });
+    tf.dispose([logits, labels, mask]);
   } catch (error) {
     note(`${workload} failed: ${String(error.message ?? error).split('\n')[0]}`);
     emit(workload, { median_ms: null, min_ms: null, max_ms: null, n: 0 }, { shape: [B, L, V], error: String(error.message ?? error).split('\n')[0] });
-  } finally {
-    tf.dispose([logits, labels, mask]);
+    // No dispose after a failure: a trap inside the wasm backend (out of its 4 GB heap, which the
+    // one-hot composite's peak nears) can leave its allocator locked, and the next free then spins
+    // forever. Process exit frees everything.
   }
 }
 
