@@ -38,6 +38,7 @@ const STAGED = new Map([sequenceLogProbsStagedJs, sequenceLogProbsGradStagedJs].
 /**
  * The fused kernels on tfjs-backend-cpu: the shared JS implementations over backend arrays, except
  * the sequence log-probabilities, whose exp-bound rows go through the wasm SIMD module (copied in
- * and out: about 13x faster than the JS loops at a 50k vocabulary, measured).
+ * and out: the row loops run about 13x faster than in JS at a 50k vocabulary, the whole
+ * forward+backward at [8, 256, 50257] about 3x, measured).
  */
 export const cpuFusedConfigs = JS_KERNELS.map((k) => cpuKernel(STAGED.get(k.kernelName) ?? k));
