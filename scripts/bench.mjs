@@ -42,7 +42,7 @@ const profiles = [];
 const PLAN = {
   wasm: {
     stock: ['matmul-1024', 'np-btl-step-synthetic', 'np-btl-step-paper'],
-    steerable: ['matmul-1024', 'np-btl-step-synthetic', 'np-btl-step-paper', 'seq-logprob-fwd-bwd', 'seq-logprob-fwd-bwd-composite'],
+    steerable: ['matmul-1024', 'np-btl-step-synthetic', 'np-btl-step-paper', 'seq-logprob-fwd-bwd', 'seq-logprob-fwd-bwd-composite', 'seq-logprob-fwd-bwd-gather'],
   },
   cpu: {
     stock: ['matmul-1024', 'np-btl-step-synthetic', ...(args.full ? ['np-btl-step-paper'] : [])],
@@ -81,19 +81,23 @@ for (const backend of args.backends.split(',')) {
     if (workloads.length === 0) continue;
     // Stock tfjs runs wasm on one thread in Node; the steerable variant uses the threads shim.
     const t = backend === 'wasm' && variant === 'steerable' ? threads : 1;
-    const argv = ['scripts/bench/worker.mjs', '--backend', backend, '--variant', variant, '--workloads', workloads.join(','), '--reps', reps, '--threads', String(t)];
-    if (args.profile) argv.push('--profile');
-    for (const row of parseRows(run(`${backend}/${variant} (${t} thread${t > 1 ? 's' : ''}): ${workloads.join(', ')}`, process.execPath, argv))) {
-      if (row.profile) profiles.push({ workload: row.workload, backend, variant, ...row.profile });
-      delete row.profile;
-      rows.push(row);
+    // One process per workload: a workload's heap (the one-hot composite nears wasm's 4 GB) and
+    // thread pools must not leak into the next one's numbers.
+    for (const workload of workloads) {
+      const argv = ['scripts/bench/worker.mjs', '--backend', backend, '--variant', variant, '--workloads', workload, '--reps', reps, '--threads', String(t)];
+      if (args.profile) argv.push('--profile');
+      for (const row of parseRows(run(`${backend}/${variant} (${t} thread${t > 1 ? 's' : ''}): ${workload}`, process.execPath, argv))) {
+        if (row.profile) profiles.push({ workload: row.workload, backend, variant, ...row.profile });
+        delete row.profile;
+        rows.push(row);
+      }
     }
   }
 }
 
-// 2. Per-package bench scripts (owned by their packages), when present.
+// 2. Per-package bench scripts (owned by their packages), when present. btl-reward's train-step
+// bench times the same model and trainStep as the np-btl-step rows above, so it is not repeated.
 const PACKAGE_BENCHES = [
-  { pkg: 'btl-reward', file: 'packages/btl-reward/bench/train-step.mjs', args: (b, v) => ['--backend', b, '--variant', v, '--reps', reps, '--threads', String(threads)], variants: ['stock', 'steerable'] },
   { pkg: 'conditioned-dpo', file: 'packages/conditioned-dpo/bench/policy.mjs', args: (b) => ['--backend', b, '--reps', reps], variants: ['steerable'] },
 ];
 if (!args['no-packages']) {
@@ -151,8 +155,10 @@ for (const w of ['np-btl-step-synthetic', 'np-btl-step-paper']) {
 for (const backend of ['wasm', 'cpu']) {
   const fused = find('seq-logprob-fwd-bwd', backend, 'steerable');
   const composite = find('seq-logprob-fwd-bwd-composite', backend, 'steerable');
-  say(`seq-logprob fwd+bwd on ${backend}: fused vs composite`, ratio(composite, fused), '2');
-  if (fused?.peak_mb != null || composite?.peak_mb != null) console.log(`    peak tensor memory: fused ${fused?.peak_mb ?? '?'} MB, composite ${composite?.peak_mb ?? '?'} MB`);
+  const gather = find('seq-logprob-fwd-bwd-gather', backend, 'steerable');
+  say(`seq-logprob fwd+bwd on ${backend}: fused vs its composite fallback (one-hot)`, ratio(composite, fused), '2');
+  say(`seq-logprob fwd+bwd on ${backend}: fused vs logSoftmax + gather by hand`, ratio(gather, fused), '2');
+  if (fused?.peak_mb != null) console.log(`    peak tensor memory: fused ${fused?.peak_mb ?? '?'} MB, one-hot composite ${composite?.peak_mb ?? '?'} MB, logSoftmax + gather ${gather?.peak_mb ?? '?'} MB`);
 }
 const mm = find('matmul-1024', 'wasm', 'steerable');
 if (mm?.gflops) {

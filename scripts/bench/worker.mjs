@@ -84,7 +84,20 @@ const workloads = {
   async 'seq-logprob-fwd-bwd-composite'() {
     await seqLogProb('composite');
   },
+  // What a user writes by hand: logSoftmax, gather the labels, masked sum. Its gradient needs
+  // UnsortedSegmentSum, which only the steerable variant has on wasm.
+  async 'seq-logprob-fwd-bwd-gather'() {
+    await seqLogProb('gather');
+  },
 };
+
+function logSoftmaxGather(logits, labels, mask) {
+  const [b, l, v] = logits.shape;
+  const logProbs = tf.logSoftmax(logits).reshape([b * l, v]);
+  const rows = tf.range(0, b * l, 1, 'int32').mul(tf.scalar(v, 'int32')).add(labels.reshape([b * l]));
+  const picked = tf.gather(logProbs.reshape([b * l * v]), rows).reshape([b, l]);
+  return tf.sum(tf.mul(picked, mask), 1);
+}
 
 async function npBtl(shape) {
   // Stock runs the same model: without this package's kernels its ops take their composites.
@@ -103,13 +116,13 @@ async function seqLogProb(form) {
   const labels = tf.randomUniform([B, L], 0, V, 'int32');
   // The first quarter of each sequence is prompt (mask 0), as in DPO.
   const mask = tf.tidy(() => tf.cast(tf.greaterEqual(tf.range(0, L).reshape([1, L]).tile([B, 1]), Math.floor(L / 4)), 'float32'));
-  const op = form === 'fused' ? kernels.sequenceLogProbs : kernels.sequenceLogProbsComposite;
+  const op = { fused: kernels.sequenceLogProbs, composite: kernels.sequenceLogProbsComposite, gather: logSoftmaxGather }[form];
   const run = async () => {
     const grad = tf.grad((x) => tf.sum(op(x, labels, mask)))(logits);
     await grad.data();
     grad.dispose();
   };
-  const workload = form === 'fused' ? 'seq-logprob-fwd-bwd' : 'seq-logprob-fwd-bwd-composite';
+  const workload = { fused: 'seq-logprob-fwd-bwd', composite: 'seq-logprob-fwd-bwd-composite', gather: 'seq-logprob-fwd-bwd-gather' }[form];
   try {
     const stats = await time(run, Math.min(reps, 3), 1);
     const { peak_mb } = await kernelProfile(run);
