@@ -14,5 +14,6 @@ export * from './layers/layer-norm.js';
 export * from './layers/dropout.js';
 export * from './layers/embedding.js';
 export * from './optim/adam.js';
+export * from './optim/adam-update-kernel.js';
 export * from './optim/gradients.js';
 export * from './layers/multi-head-attention.js';

@@ -8,6 +8,8 @@ import { wasmTransposedMatMulConfigs } from './kernels/wasm/batch-mat-mul-transp
 import { wasmSharedIdentityConfig } from './kernels/wasm/identity-shared.js';
 import { wasmOuterAxesReduceConfigs } from './kernels/wasm/outer-axes-reduce.js';
 import { cpuFusedConfigs } from './kernels/cpu/fused.js';
+import { adamUpdateCpuConfig } from './kernels/cpu/adam-update.js';
+import { adamUpdateWasmConfig } from './kernels/wasm/adam-update.js';
 import { wasmFusedConfigs } from './kernels/wasm/fused.js';
 import { sequenceLogProbsWebGpuConfigs } from './kernels/webgpu/sequence-log-probs.js';
 import { setAttentionPoolWebGpuConfigs } from './kernels/webgpu/set-attention-pool.js';
@@ -24,9 +26,9 @@ import { setKernelLogger } from './ops/fallback.js';
 export function steerableKernelConfigs(backend: BackendName): SteerableKernelConfig[] {
   switch (backend) {
     case 'cpu':
-      return [unsortedSegmentSumCpuConfig, ...cpuFusedConfigs];
+      return [unsortedSegmentSumCpuConfig, ...cpuFusedConfigs, adamUpdateCpuConfig];
     case 'wasm':
-      return [...wasmTransposedMatMulConfigs(), ...wasmOverheadConfigs(), unsortedSegmentSumWasmConfig, ...wasmFusedConfigs];
+      return [...wasmTransposedMatMulConfigs(), ...wasmOverheadConfigs(), unsortedSegmentSumWasmConfig, ...wasmFusedConfigs, adamUpdateWasmConfig];
     case 'webgpu':
       return [...sequenceLogProbsWebGpuConfigs, ...setAttentionPoolWebGpuConfigs];
     case 'webgl':

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { SteerableError } from '../errors.js';
+import { AdamUpdate, type AdamUpdateAttrs } from './adam-update-kernel.js';
 
 export interface AdamConfig {
   lr: number;
@@ -60,13 +61,22 @@ export class Adam {
     this.config.lr = lr;
   }
 
-  /** Applies one update. `grads` maps parameter names to gradients; missing names are skipped. */
+  /**
+   * Applies one update. `grads` maps parameter names to gradients; missing names are skipped.
+   * Uses the fused `AdamUpdate` kernel when the active backend registers one (one kernel per
+   * parameter instead of thirteen plus a scalar upload per constant), else the composite below,
+   * which stays the definition the kernel is tested against.
+   */
   apply(grads: Map<string, tf.Tensor>): void {
     this.stepCount += 1;
     const { lr, beta1, beta2, eps, weightDecay, decoupledWeightDecay, maxGradNorm } = this.config;
     const t = this.stepCount;
-    const biasCorrection1 = 1 - beta1 ** t;
-    const biasCorrection2 = 1 - beta2 ** t;
+    const attrs: AdamUpdateAttrs = {
+      lr, beta1, beta2, eps, weightDecay, decoupledWeightDecay,
+      biasCorrection1: 1 - beta1 ** t,
+      biasCorrection2: 1 - beta2 ** t,
+    };
+    const fused = tf.getKernel(AdamUpdate, tf.getBackend()) !== undefined;
     tf.tidy(() => {
       let scale: tf.Scalar | null = null;
       if (maxGradNorm !== null) {
@@ -75,18 +85,13 @@ export class Adam {
         scale = tf.minimum(1, tf.div(maxGradNorm, tf.add(norm, 1e-6))) as tf.Scalar;
       }
       for (const [name, param] of this.params) {
-        let g = grads.get(name);
+        const g = grads.get(name);
         if (!g) continue;
-        if (scale) g = tf.mul(g, scale);
-        if (weightDecay !== 0 && !decoupledWeightDecay) g = tf.add(g, tf.mul(param, weightDecay));
         const slot = this.slotFor(name, param);
-        const m = tf.add(tf.mul(slot.m, beta1), tf.mul(g, 1 - beta1));
-        const v = tf.add(tf.mul(slot.v, beta2), tf.mul(tf.mul(g, g), 1 - beta2));
+        const [next, m, v] = fused ? fusedUpdate(param, g, slot, scale, attrs) : compositeUpdate(param, g, slot, scale, attrs);
+        // assign drops the variable's old buffer and shares the new one; tidy releases the rest.
         slot.m.assign(m);
         slot.v.assign(v);
-        const denom = tf.add(tf.sqrt(tf.div(v, biasCorrection2)), eps);
-        let next = tf.sub(param, tf.mul(tf.div(m, denom), lr / biasCorrection1));
-        if (weightDecay !== 0 && decoupledWeightDecay) next = tf.sub(next, tf.mul(param, lr * weightDecay));
         param.assign(next);
       }
     });
@@ -134,4 +139,25 @@ export class Adam {
     }
     return slot;
   }
+}
+
+type UpdatedTensors = [param: tf.Tensor, m: tf.Tensor, v: tf.Tensor];
+
+function fusedUpdate(param: tf.Variable, grad: tf.Tensor, slot: Slot, scale: tf.Scalar | null, attrs: AdamUpdateAttrs): UpdatedTensors {
+  const inputs: tf.NamedTensorMap = { param, grad, m: slot.m, v: slot.v, ...(scale ? { gradScale: scale } : {}) };
+  return tf.engine().runKernel(AdamUpdate, inputs, { ...attrs }) as UpdatedTensors;
+}
+
+/** PyTorch's Adam as tfjs ops: the fallback and the oracle for every `AdamUpdate` kernel. */
+function compositeUpdate(param: tf.Variable, grad: tf.Tensor, slot: Slot, scale: tf.Scalar | null, attrs: AdamUpdateAttrs): UpdatedTensors {
+  const { lr, beta1, beta2, eps, weightDecay, decoupledWeightDecay, biasCorrection1, biasCorrection2 } = attrs;
+  let g = grad;
+  if (scale) g = tf.mul(g, scale);
+  if (weightDecay !== 0 && !decoupledWeightDecay) g = tf.add(g, tf.mul(param, weightDecay));
+  const m = tf.add(tf.mul(slot.m, beta1), tf.mul(g, 1 - beta1));
+  const v = tf.add(tf.mul(slot.v, beta2), tf.mul(tf.mul(g, g), 1 - beta2));
+  const denom = tf.add(tf.sqrt(tf.div(v, biasCorrection2)), eps);
+  let next = tf.sub(param, tf.mul(tf.div(m, denom), lr / biasCorrection1));
+  if (weightDecay !== 0 && decoupledWeightDecay) next = tf.sub(next, tf.mul(param, lr * weightDecay));
+  return [next, m, v];
 }
