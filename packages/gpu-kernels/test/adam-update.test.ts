@@ -4,7 +4,8 @@ import { Adam, type AdamConfig, AdamUpdate, Rng } from '@steerable/core';
 import { initBackend, steerableKernelConfigs } from '../src/index.js';
 import { maxAbsDiff, numDataIds, randomValues } from './helpers.js';
 
-const SHAPES: number[][] = [[33, 17], [17], [1], [4, 3, 5]];
+// [96, 100] is above wasm's JS-loop size, so its stock-kernel path is compared too.
+const SHAPES: number[][] = [[33, 17], [17], [1], [4, 3, 5], [96, 100]];
 const STEPS = 4;
 
 const CONFIGS: Record<string, AdamConfig> = {
