@@ -46,7 +46,7 @@ const PLAN = {
   },
   cpu: {
     stock: ['matmul-1024', 'np-btl-step-synthetic', ...(args.full ? ['np-btl-step-paper'] : [])],
-    steerable: ['matmul-1024', 'np-btl-step-synthetic', ...(args.full ? ['np-btl-step-paper'] : []), 'seq-logprob-fwd-bwd', 'seq-logprob-fwd-bwd-composite'],
+    steerable: ['matmul-1024', 'np-btl-step-synthetic', ...(args.full ? ['np-btl-step-paper'] : []), 'seq-logprob-fwd-bwd', 'seq-logprob-fwd-bwd-composite', 'seq-logprob-fwd-bwd-gather'],
   },
   webgpu: { stock: ['matmul-1024'], steerable: ['matmul-1024', 'np-btl-step-synthetic'] },
   webgl: { stock: ['matmul-1024'], steerable: ['matmul-1024', 'np-btl-step-synthetic'] },
