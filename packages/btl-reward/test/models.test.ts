@@ -57,6 +57,28 @@ describe('the k = 0 path', () => {
   });
 });
 
+describe('BatchNorm in the head and the batch-shared prior', () => {
+  // At k = 0 every task in a batch has z = rho(0); g1 adds z W_z to every option alike and the
+  // training-mode BatchNorm subtracts the batch mean, so the prior cannot move the training loss.
+  // Without BatchNorm it does. (Why synthetic-np-btl-no-batchnorm exists.)
+  const rhoGradientNorm = async (batchNorm: boolean): Promise<number> => {
+    const model = createRewardModel({ kind: 'np-btl', ...SMALL, attentionDropout: 0, batchNorm }) as NpBtlRewardModel;
+    const batch = randomPairTensors(4, 0, 5, 3, 3);
+    const rho = model.encoder.rho.trainableParameters().map(([, v]) => v);
+    const { value, grads } = tf.variableGrads(() => model.objective(batch, { rng: new Rng(1) }).loss, rho);
+    const norm = Math.sqrt(Object.values(grads).reduce((sum, g) => sum + (g.square().sum().dataSync()[0] ?? 0), 0));
+    value.dispose();
+    tf.dispose(Object.values(grads));
+    model.dispose();
+    return norm;
+  };
+
+  it('gives the prior rho(0) no training gradient at k = 0 with BatchNorm, and a real one without', async () => {
+    expect(await rhoGradientNorm(true)).toBeLessThan(1e-6);
+    expect(await rhoGradientNorm(false)).toBeGreaterThan(1e-3);
+  });
+});
+
 describe('score() and rewards()', () => {
   it('score = sigmoid(r(chosen) - r(rejected)) for the user described by the context', async () => {
     const model = createRewardModel({ kind: 'np-btl', ...SMALL, pairEncoder: 'mlp' });

@@ -42,6 +42,16 @@ export const REWARD_PRESETS: Record<string, RewardRunConfigInput> = {
     data: paperSynthetic,
     model: { kind: 'np-btl', ...syntheticEncoder },
   },
+  // Not the paper's architecture. In training, the BatchNorm after g1 subtracts the batch mean of
+  // z's contribution, and at k = 0 every task in a batch shares z = rho(0), so the prior gets no
+  // gradient through the head and few-shot accuracy at small k depends on the run (seeds 0 / 2:
+  // k = 1 at 80.2 / 78.1 with BatchNorm, 84.7 / 85.0 without; results/synthetic-cli-seeds.txt).
+  'synthetic-np-btl-no-batchnorm': {
+    name: 'synthetic-np-btl-no-batchnorm',
+    description: 'synthetic-np-btl without the BatchNorm in the reward head (a batch-shared z cancels there; steadier at small k)',
+    data: paperSynthetic,
+    model: { kind: 'np-btl', ...syntheticEncoder, batchNorm: false },
+  },
   'relabeled-hh-btl-mixed': {
     name: 'relabeled-hh-btl-mixed',
     description: 'BTL on relabeled HH-RLHF, helpful and harmless annotators pooled',
