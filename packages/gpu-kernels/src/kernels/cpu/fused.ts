@@ -1,12 +1,13 @@
 import type * as tf from '@tensorflow/tfjs';
 import { cpuKernel, type JsKernel } from '../shared/js-kernel.js';
 import { JS_KERNELS, sequenceLogProbsGradJs, sequenceLogProbsJs } from '../shared/js-kernels.js';
-import { StagedRowKernels, sequenceLogProbsGradStaged, sequenceLogProbsStaged } from '../shared/sequence-log-probs-staged.js';
+import { jsRowSoftmax, type RowSoftmax, sequenceLogProbsGradImpl, sequenceLogProbsImpl } from '../shared/sequence-log-probs-impl.js';
+import { StagedRowKernels } from '../shared/sequence-log-probs-staged.js';
 
-let staged: StagedRowKernels | null | undefined;
-/** Created on first use; null (the JS loops run) where the engine lacks wasm SIMD. */
-function stagedKernels(): StagedRowKernels | null {
-  if (staged === undefined) staged = StagedRowKernels.create();
+let staged: RowSoftmax | undefined;
+/** Created on first use; the JS loops where the engine lacks wasm SIMD. */
+function rowSoftmax(): RowSoftmax {
+  staged ??= StagedRowKernels.create() ?? jsRowSoftmax;
   return staged;
 }
 
@@ -15,21 +16,17 @@ const dims = (info: tf.TensorInfo) => info.shape as [number, number, number];
 /** The sequence log-probabilities through the SIMD row kernels, rows staged into wasm memory. */
 const sequenceLogProbsStagedJs: JsKernel = {
   ...sequenceLogProbsJs,
-  compute: (views, outputs, named, attrs) => {
-    const kernels = stagedKernels();
-    if (!kernels) return sequenceLogProbsJs.compute(views, outputs, named, attrs);
+  compute: (views, outputs, named) => {
     const [b, l, v] = dims(named.logits!);
-    sequenceLogProbsStaged(kernels, views.logits!, views.labels!, views.mask!, b, l, v, outputs[0]!, outputs[1]!);
+    sequenceLogProbsImpl(views.logits!, views.labels!, views.mask!, b, l, v, outputs[0]!, outputs[1]!, rowSoftmax());
   },
 };
 
 const sequenceLogProbsGradStagedJs: JsKernel = {
   ...sequenceLogProbsGradJs,
-  compute: (views, outputs, named, attrs) => {
-    const kernels = stagedKernels();
-    if (!kernels) return sequenceLogProbsGradJs.compute(views, outputs, named, attrs);
+  compute: (views, outputs, named) => {
     const [b, l, v] = dims(named.logits!);
-    sequenceLogProbsGradStaged(kernels, views.dy!, views.logits!, views.labels!, views.mask!, views.logSumExp!, b, l, v, outputs[0]!);
+    sequenceLogProbsGradImpl(views.dy!, views.logits!, views.labels!, views.mask!, views.logSumExp!, b, l, v, outputs[0]!, rowSoftmax());
   },
 };
 

@@ -1,4 +1,5 @@
 import type { TypedArray } from '../backend-types.js';
+import type { RowSoftmax } from './sequence-log-probs-impl.js';
 import { sequenceLogProbsRowKernels, type SequenceLogProbsRowKernels, type WasmMemory, webAssembly } from '../wasm/sequence-log-probs-simd.js';
 
 const PAGE_BYTES = 65536;
@@ -8,7 +9,7 @@ const PAGE_BYTES = 65536;
  * into a private memory, worked on there, and (for the gradient) copied back. A row copy costs
  * about a tenth of its exp work.
  */
-export class StagedRowKernels {
+export class StagedRowKernels implements RowSoftmax {
   private stagedVocab = 0;
   private input!: Float32Array;
   private output!: Float32Array;
@@ -48,55 +49,5 @@ export class StagedRowKernels {
     this.input.set(logits.subarray(start, start + vocab));
     this.kernels.rowScaledExp(0, vocab * 4, vocab, shift, scale);
     out.set(this.output, start);
-  }
-}
-
-/** sequenceLogProbsImpl with each row's logSumExp from the staged SIMD kernels. */
-export function sequenceLogProbsStaged(
-  staged: StagedRowKernels,
-  logits: TypedArray, labels: TypedArray, mask: TypedArray,
-  batch: number, length: number, vocab: number,
-  out: TypedArray, logSumExp: TypedArray,
-): void {
-  for (let b = 0; b < batch; b++) {
-    let total = 0;
-    for (let l = 0; l < length; l++) {
-      const row = b * length + l;
-      const weight = mask[row]!;
-      if (weight === 0) {
-        logSumExp[row] = 0;
-        continue;
-      }
-      const lse = staged.logSumExp(logits, row * vocab, vocab);
-      logSumExp[row] = lse;
-      const label = labels[row]!;
-      const picked = label >= 0 && label < vocab ? logits[row * vocab + label]! : Number.NaN;
-      total += weight * (picked - lse);
-    }
-    out[b] = total;
-  }
-}
-
-/** sequenceLogProbsGradImpl with each row's softmax part from the staged SIMD kernels. */
-export function sequenceLogProbsGradStaged(
-  staged: StagedRowKernels,
-  dy: TypedArray, logits: TypedArray, labels: TypedArray, mask: TypedArray, logSumExp: TypedArray,
-  batch: number, length: number, vocab: number,
-  out: TypedArray,
-): void {
-  for (let b = 0; b < batch; b++) {
-    const upstream = dy[b]!;
-    for (let l = 0; l < length; l++) {
-      const row = b * length + l;
-      const base = row * vocab;
-      const weight = upstream * mask[row]!;
-      if (weight === 0) {
-        out.fill(0, base, base + vocab);
-        continue;
-      }
-      staged.scaledExp(logits, out, base, vocab, logSumExp[row]!, -weight);
-      const label = labels[row]!;
-      if (label >= 0 && label < vocab) out[base + label]! += weight;
-    }
   }
 }

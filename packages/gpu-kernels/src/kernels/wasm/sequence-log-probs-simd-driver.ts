@@ -1,5 +1,6 @@
 import { PARAM_COUNT, ROW_JOB, type RowJob, type RowPointers, type RowPool, runRows, writeJob } from './sequence-log-probs-pool.js';
 import type { SequenceLogProbsRowKernels, WasmMemory } from './sequence-log-probs-simd.js';
+import { addLabelGradients, sumPickedLogProbs } from '../shared/sequence-log-probs-impl.js';
 
 /** The SIMD row kernels over one heap, and the helper threads sharing it (null: this thread only). */
 export interface RowRunner {
@@ -31,18 +32,7 @@ export function sequenceLogProbsSimd(
 ): void {
   const pointers = { logits: logits.byteOffset, mask: mask.byteOffset, dy: 0, logSumExp: logSumExp.byteOffset, dLogits: 0 };
   runJob(runner, ROW_JOB.logSumExp, pointers, batch * length, vocab, length);
-  for (let b = 0; b < batch; b++) {
-    let total = 0;
-    for (let l = 0; l < length; l++) {
-      const row = b * length + l;
-      const weight = mask[row]!;
-      if (weight === 0) continue;
-      const label = labels[row]!;
-      const picked = label >= 0 && label < vocab ? logits[row * vocab + label]! : Number.NaN;
-      total += weight * (picked - logSumExp[row]!);
-    }
-    out[b] = total;
-  }
+  sumPickedLogProbs(logits, labels, mask, logSumExp, batch, length, vocab, out);
 }
 
 /** dLogits = dy[b] * mask * (onehot(label) - exp(x - lse)), like sequenceLogProbsGradImpl. */
@@ -54,9 +44,5 @@ export function sequenceLogProbsGradSimd(
 ): void {
   const pointers = { logits: logits.byteOffset, mask: mask.byteOffset, dy: dy.byteOffset, logSumExp: logSumExp.byteOffset, dLogits: dLogits.byteOffset };
   runJob(runner, ROW_JOB.scaledExp, pointers, batch * length, vocab, length);
-  for (let row = 0; row < batch * length; row++) {
-    const weight = dy[Math.floor(row / length)]! * mask[row]!;
-    const label = labels[row]!;
-    if (weight !== 0 && label >= 0 && label < vocab) dLogits[row * vocab + label]! += weight;
-  }
+  addLabelGradients(dy, labels, mask, batch, length, vocab, dLogits);
 }
