@@ -72,4 +72,30 @@ describe('steerable-eval reward', () => {
     expect(io.errors()).toMatch(/not a run directory/);
     expect(io.errors()).toMatch(/fix:/);
   });
+  it('--data embeds the file with the run\'s own featurizer (response cues here, not the default n-grams)', async () => {
+    const config = join(dir, 'cues.json');
+    await writeFile(config, JSON.stringify({
+      ...base,
+      name: 'tiny-cues',
+      data: { source: 'relabeled-hh', featurizer: 'response-cues', splitFractions: [0.5, 0.1, 0.4] },
+      model: { kind: 'btl', hiddenDim: 8 },
+      training: { ...base.training, contextSize: [0, 0] },
+    }));
+    const run = join(dir, 'tiny-cues');
+    const trained = bufferIo();
+    expect(await runTrainer(['reward', '--config', config, '--out', run, '--backend', 'cpu'], trained), trained.errors()).toBe(0);
+    const file = join(dir, 'user-pairs.jsonl');
+    const pairs = Array.from({ length: 12 }, (_, i) => ({
+      prompt: `Human: question ${i}?`,
+      chosen: i % 2 ? "I'm sorry, I can't help with that." : `Here's how: first, try step ${i}.`,
+      rejected: i % 2 ? 'Sure.' : 'No.',
+      user_id: i < 6 ? 'a' : 'b',
+    }));
+    await writeFile(file, pairs.map((p) => JSON.stringify(p)).join('\n'));
+    const io = bufferIo();
+    const out = join(dir, 'cues-eval');
+    expect(await runEvaluation(['reward', '--run', run, '--data', file, '--k', '0', '--out', out, '--backend', 'cpu'], io), io.errors()).toBe(0);
+    const evaluation = rewardEvalSchema.parse(JSON.parse(await readFile(join(out, 'eval.json'), 'utf8')));
+    expect(Object.keys(evaluation.heldout).sort()).toEqual(['a', 'b', 'overall']);
+  });
 });

@@ -75,8 +75,10 @@ async function evaluateRun(runPath: string, flags: EvalRewardFlags, context: Cli
   if (!checkpoint) {
     throw new SteerableError('run-incomplete', 'the run has no checkpoint yet', { file: run.path, hint: `finish or resume training first: steerable-train reward --resume --out ${run.path}` });
   }
+  // A file given with --data is embedded by the run's own featurizer, or the model's inputs would not match.
+  const featurizer = 'featurizer' in config.data ? config.data.featurizer : 'hashed-ngrams';
   const data = flags.data
-    ? { source: 'file' as const, path: flags.data, ...(flags.format ? { format: flags.format } : {}), ...('featureDim' in config.data && config.data.featureDim ? { featureDim: config.data.featureDim } : {}), seed: 0, splitFractions: [0, 0, 1] as [number, number, number] }
+    ? { source: 'file' as const, path: flags.data, ...(flags.format ? { format: flags.format } : {}), featurizer, ...('featureDim' in config.data && config.data.featureDim ? { featureDim: config.data.featureDim } : {}), seed: 0, splitFractions: [0, 0, 1] as [number, number, number] }
     : config.data;
   const set = await loadRewardData(data, context.logger);
   const { model } = await loadRewardModel(checkpoint);
