@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,16 +13,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const small = {
-  seed: 3,
-  data: { sftExamples: 128, pairsPerType: { train: 40, validation: 0, test: 30 }, labelNoise: 0.2 },
-  model: { n_embd: 16, n_head: 2, n_layer: 1 },
-  sft: { epochs: 1, batchSize: 64, lr: 3e-3 },
-  dpo: { steps: 2, batchSize: 4, lora: { rank: 2, alpha: 4, dropout: 0 } },
-  npDpo: { steps: 2, tasksPerBatch: 2, maxContext: 2, targetsPerTask: 3, encoderHiddenDim: 8, encoderHeads: 2 },
-  eval: { ks: [0, 1, 10], tasksPerType: 3, targetsPerTask: 4, generationsPerType: 3, maxNewTokens: 6 },
-  checkpointEvery: 1,
-};
+// The smallest policy runs that still exercise every stage; shared with the other CLI's test.
+const small = JSON.parse(readFileSync(new URL('fixtures/small-policy.json', import.meta.url), 'utf8')) as { dpo: Record<string, unknown> } & Record<string, unknown>;
 
 describe('steerable-train policy', () => {
   it('--list-presets names SFT, DPO-mixed, DPO-<type> and an np-dpo preset', async () => {
