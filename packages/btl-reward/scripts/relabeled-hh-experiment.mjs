@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import { writeFile } from 'node:fs/promises';
 import { initBackend } from '@steerable/gpu-kernels';
-import { evaluationTasks, HashedNgramFeaturizer, loadRelabeledHh, ResponseCueFeaturizer } from '@steerable/preference-data';
+import { buildTaskBatch, evaluationTasks, HashedNgramFeaturizer, loadRelabeledHh, ResponseCueFeaturizer } from '@steerable/preference-data';
 import { createRewardModel, evaluateRewardModel, trainRewardModel } from '../dist/index.js';
 
 const { values: args } = parseArgs({
@@ -60,11 +60,10 @@ const RUNS = {
  * score this; it tells how much the context can tell apart the two annotator types here.
  */
 async function bayesOracleMixture(oracles, set, ks, numTargets, tasksPerUser) {
-  const d = set.dim;
   const testLabels = set.labels.map((label, i) => ({ label, i })).filter(({ label }) => label.split === 'test');
-  const pick = (label, which) => set.options.subarray((label.pair * 2 + (which === 'chosen' ? label.preferred : 1 - label.preferred)) * d, (label.pair * 2 + (which === 'chosen' ? label.preferred : 1 - label.preferred) + 1) * d);
-  const pairs = { chosen: new Float32Array(testLabels.length * d), rejected: new Float32Array(testLabels.length * d) };
-  testLabels.forEach(({ label }, j) => { pairs.chosen.set(pick(label, 'chosen'), j * d); pairs.rejected.set(pick(label, 'rejected'), j * d); });
+  // Every test label as one task's targets: buildTaskBatch lays out chosen and rejected rows.
+  const all = buildTaskBatch(set, [{ user: 'all', context: [], targets: testLabels.map(({ i }) => i) }]);
+  const pairs = { chosen: all.targetChosen, rejected: all.targetRejected };
   const probability = new Map();
   for (const [user, model] of Object.entries(oracles)) {
     const p = await model.score(pairs);
