@@ -66,6 +66,25 @@ describe('steerable-eval reward', () => {
     }
   });
 
+  it('evaluates the best-on-validation weights when the run kept them; --checkpoint latest takes the last step', async () => {
+    const config = join(dir, 'best.json');
+    const training = { ...base.training, epochs: 2, evaluateEvery: 2, validationTasksPerUser: 4, loadBestModelAtEnd: true };
+    await writeFile(config, JSON.stringify({ ...base, name: 'tiny-best', model: { kind: 'np-btl', hiddenDim: 8, numHeads: 2, pairEncoder: 'mlp' }, training }));
+    const run = join(dir, 'tiny-best');
+    const trained = bufferIo();
+    expect(await runTrainer(['reward', '--config', config, '--out', run, '--backend', 'cpu'], trained), trained.errors()).toBe(0);
+    const best = bufferIo();
+    expect(await runEvaluation(['reward', '--run', run, '--out', join(dir, 'best-eval'), '--backend', 'cpu'], best), best.errors()).toBe(0);
+    expect(best.errors()).toContain(`(${join(run, 'checkpoints', 'best')})`);
+    const latest = bufferIo();
+    expect(await runEvaluation(['reward', '--run', run, '--checkpoint', 'latest', '--out', join(dir, 'latest-eval'), '--backend', 'cpu'], latest), latest.errors()).toBe(0);
+    expect(latest.errors()).toContain(`(${join(run, 'checkpoints', 'step-4')})`);
+    // Runs without a kept best (the two above) fall back to the latest step.
+    const plain = bufferIo();
+    expect(await runEvaluation(['reward', '--run', runs[1]!, '--out', join(dir, 'plain-eval'), '--backend', 'cpu'], plain), plain.errors()).toBe(0);
+    expect(plain.errors()).toMatch(/checkpoints\/step-2\)/);
+  });
+
   it('a directory that is not a run gives a clear error', async () => {
     const io = bufferIo();
     expect(await runEvaluation(['reward', '--run', dir, '--backend', 'cpu'], io)).toBe(1);

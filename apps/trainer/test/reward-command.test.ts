@@ -60,6 +60,33 @@ describe('steerable-train reward', () => {
     expect(metrics.filter((m) => m.event === 'step').map((m) => m.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   });
 
+  it('loadBestModelAtEnd keeps the best-on-validation weights in checkpoints/best and logs the validation scores', async () => {
+    const config = join(dir, 'best.json');
+    await writeFile(config, JSON.stringify({ ...tinyConfig, training: { ...tinyConfig.training, evaluateEvery: 2, validationTasksPerUser: 4, loadBestModelAtEnd: true, metricForBestModel: 'eval/accuracy@k=1' } }));
+    const io = bufferIo();
+    const out = join(dir, 'best-run');
+    expect(await runTrainer(['reward', '--config', config, '--out', out, '--backend', 'cpu'], io), io.errors()).toBe(0);
+    const metrics = (await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const evals = metrics.filter((m) => m.event === 'eval');
+    expect(evals.map((m) => m.step)).toEqual([2, 4, 6, 8]);
+    const best = Math.max(...evals.map((m) => m['eval/accuracy@k=1']));
+    const firstBest = evals.find((m) => m['eval/accuracy@k=1'] === best)!;
+    expect(evals.at(-1)!['eval/best_accuracy@k=1']).toBe(best);
+    expect(evals.at(-1)!['eval/best_step']).toBe(firstBest.step);
+    const manifest = JSON.parse(await readFile(join(out, 'checkpoints', 'best', 'manifest.json'), 'utf8'));
+    expect(manifest.step).toBe(firstBest.step);
+    expect(io.errors()).toMatch(new RegExp(`best on validation: step ${firstBest.step}, eval/accuracy@k=1`));
+  });
+
+  it('refuses loadBestModelAtEnd without evaluateEvery, naming the field', async () => {
+    const bad = join(dir, 'best-bad.json');
+    await writeFile(bad, JSON.stringify({ ...tinyConfig, training: { ...tinyConfig.training, loadBestModelAtEnd: true } }));
+    const io = bufferIo();
+    expect(await runTrainer(['reward', '--config', bad, '--out', join(dir, 'best-bad-run')], io)).toBe(1);
+    expect(io.errors()).toMatch(/field 'training\.loadBestModelAtEnd'/);
+    expect(io.errors()).toMatch(/evaluateEvery/);
+  });
+
   it('names the field of an invalid config file', async () => {
     const bad = join(dir, 'bad.json');
     await writeFile(bad, JSON.stringify({ ...tinyConfig, training: { ...tinyConfig.training, epochs: -1 } }));

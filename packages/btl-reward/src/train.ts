@@ -1,6 +1,7 @@
 import { Adam, CheckpointDirectory, disposeCheckpoint, loadCheckpoint, Rng, type RngState, SteerableError } from '@steerable/core';
 import { type EmbeddedPairSet, type SplitName, TaskSampler, type TaskSamplerState } from '@steerable/preference-data';
 import { disposePairTensors, taskBatchTensors } from './batch-tensors.js';
+import { type BestModelOptions, type BestModelRecord, BestModelTracker } from './best-model.js';
 import { REWARD_MODEL_CHECKPOINT_KIND } from './checkpoint.js';
 import { type EvaluateOptions, type EvalReport, evaluateRewardModel } from './evaluate.js';
 import type { RewardModel } from './models/reward-model.js';
@@ -43,6 +44,9 @@ export interface TrainEvent {
   report?: EvalReport;
   /** 'end': whether the run stopped early through the abort signal. */
   aborted?: boolean;
+  /** 'eval' with `bestModel` set: the best validation result so far (this one, if `improved`). */
+  best?: BestModelRecord;
+  improved?: boolean;
 }
 
 export interface TrainRewardModelOptions {
@@ -63,6 +67,8 @@ export interface TrainRewardModelOptions {
   /** Evaluate on `validation` every N steps (and at the end when set). */
   evaluateEvery?: number;
   validation?: EvaluateOptions & { set?: EmbeddedPairSet };
+  /** Keep the weights that score best on validation, and load them at the end (needs validation and evaluateEvery). */
+  bestModel?: BestModelOptions;
   signal?: AbortSignal;
   onEvent?: (event: TrainEvent) => void | Promise<void>;
   /** Emit 'step' events every N steps (default 1). */
@@ -78,6 +84,8 @@ export interface TrainResult {
   aborted: boolean;
   optimizer: ResolvedOptimizerConfig;
   sampler: ResolvedSamplerConfig;
+  /** The selected best-on-validation weights (what the model holds at the end when loadAtEnd), or null. */
+  best: BestModelRecord | null;
 }
 
 export function resolveSamplerConfig(config: SamplerConfig = {}): ResolvedSamplerConfig {
@@ -108,6 +116,9 @@ export async function trainRewardModel(options: TrainRewardModelOptions): Promis
   if (options.checkpointEvery !== undefined && !options.checkpointDir) {
     throw new SteerableError('invalid-config', 'checkpointEvery needs checkpointDir', { field: 'checkpointDir', hint: 'pass the run directory\'s checkpoints/ folder' });
   }
+  if (options.bestModel && (!options.validation || !options.evaluateEvery)) {
+    throw new SteerableError('invalid-config', 'bestModel needs validation and evaluateEvery (the weights are chosen on validation)', { field: 'bestModel', hint: 'pass validation: { split: "validation" } and evaluateEvery: N, or drop bestModel' });
+  }
   if (trainSet.dim !== model.config.inputDim) {
     throw new SteerableError('invalid-argument', `the training data has embedding size ${trainSet.dim}, the model expects ${model.config.inputDim}`, { field: 'inputDim', hint: 'set the model inputDim to the data embedding size' });
   }
@@ -127,6 +138,7 @@ export async function trainRewardModel(options: TrainRewardModelOptions): Promis
   const rng = new Rng(`${seed}/train`);
   const checkpoints = options.checkpointDir ? new CheckpointDirectory(options.checkpointDir, options.keepCheckpoints ?? 3) : null;
   const logEvery = options.logEvery ?? 1;
+  const tracker = options.bestModel ? new BestModelTracker(model, options.bestModel, checkpoints) : null;
   const emit = async (event: TrainEvent): Promise<void> => {
     if (options.onEvent) await options.onEvent(event);
   };
@@ -149,6 +161,7 @@ export async function trainRewardModel(options: TrainRewardModelOptions): Promis
     } finally {
       disposeCheckpoint(contents);
     }
+    await tracker?.restore();
   }
 
   let lastLoss = Number.NaN;
@@ -181,7 +194,9 @@ export async function trainRewardModel(options: TrainRewardModelOptions): Promis
       return stat.mean;
     });
     metrics['eval/accuracy'] = means.reduce((a, b) => a + b, 0) / Math.max(1, means.length);
-    await emit({ type: 'eval', step, epoch, totalSteps, loss: lastLoss, metrics, report });
+    const improved = tracker ? await tracker.consider(step, metrics) : undefined;
+    const best = tracker?.best ?? undefined;
+    await emit({ type: 'eval', step, epoch, totalSteps, loss: lastLoss, metrics, report, ...(best ? { best, improved: improved! } : {}) });
   };
 
   model.train();
@@ -227,9 +242,12 @@ export async function trainRewardModel(options: TrainRewardModelOptions): Promis
   if (!aborted) {
     if (checkpoints && (!options.checkpointEvery || step % options.checkpointEvery !== 0)) await saveCheckpoint(epochs - 1);
     if (options.validation && (!options.evaluateEvery || step % options.evaluateEvery !== 0)) await runValidation(epochs - 1);
+    if (tracker && (options.bestModel?.loadAtEnd ?? true)) tracker.loadInto();
   }
+  const best = tracker?.best ?? null;
+  tracker?.dispose();
   model.eval();
   adam.dispose();
   await emit({ type: 'end', step, epoch: Math.min(epochs - 1, sampler.state().epoch), totalSteps, loss: lastLoss, metrics: {}, aborted });
-  return { steps: step, totalSteps, finalLoss, lastCheckpoint, aborted, optimizer: optimizerConfig, sampler: samplerConfig };
+  return { steps: step, totalSteps, finalLoss, lastCheckpoint, aborted, optimizer: optimizerConfig, sampler: samplerConfig, best };
 }

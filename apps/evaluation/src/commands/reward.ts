@@ -26,6 +26,7 @@ interface EvalRewardFlags extends BackendFlags {
   split?: 'train' | 'validation' | 'test';
   seed?: number;
   json?: boolean;
+  checkpoint?: 'best' | 'latest';
 }
 
 export function parseKList(value: string): number[] {
@@ -47,6 +48,7 @@ export function registerRewardEvalCommand(program: Command, context: CliContext)
       .addOption(new Option('--tasks-per-user <n>', 'evaluation tasks per user type').argParser(parsePositiveInt))
       .addOption(new Option('--split <name>', 'which split to evaluate').choices(['train', 'validation', 'test']))
       .addOption(new Option('--seed <n>', 'seed of the evaluation tasks').argParser((v) => Number.parseInt(v, 10)))
+      .addOption(new Option('--checkpoint <which>', "which weights: 'best' (best on validation, when training kept them; else the latest) or 'latest'").choices(['best', 'latest']).default('best'))
       .option('--json', 'print eval.json to stdout instead of the table'),
   ).action(async (flags: EvalRewardFlags) => {
     await setupBackend(flags, flags.json ? context.quietLogger : context.logger);
@@ -71,7 +73,7 @@ export function registerRewardEvalCommand(program: Command, context: CliContext)
 async function evaluateRun(runPath: string, flags: EvalRewardFlags, context: CliContext): Promise<RewardEval> {
   const run = await RunDirectory.open(runPath);
   const config = await run.readConfig<ResolvedRewardRun>();
-  const checkpoint = await run.checkpoints.latest();
+  const checkpoint = (flags.checkpoint !== 'latest' ? await run.checkpoints.best() : null) ?? (await run.checkpoints.latest());
   if (!checkpoint) {
     throw new SteerableError('run-incomplete', 'the run has no checkpoint yet', { file: run.path, hint: `finish or resume training first: steerable-train reward --resume --out ${run.path}` });
   }

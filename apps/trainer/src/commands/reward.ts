@@ -125,7 +125,8 @@ async function trainReward(flags: RewardFlags, context: CliContext): Promise<voi
       started = true;
     }
     if (event.type === 'step' || event.type === 'eval' || event.type === 'epoch') {
-      await run.appendMetrics({ step: event.step, epoch: event.epoch, ...(Number.isFinite(event.loss) ? { loss: event.loss } : {}), event: event.type, ...event.metrics });
+      const best = event.best ? { 'eval/best_step': event.best.step, [`eval/best_${event.best.metric.replace(/^eval\//, '')}`]: event.best.value } : {};
+      await run.appendMetrics({ step: event.step, epoch: event.epoch, ...(Number.isFinite(event.loss) ? { loss: event.loss } : {}), event: event.type, ...event.metrics, ...best });
     }
     if (event.type === 'step') progress.update({ step: event.step, totalSteps: event.totalSteps, loss: event.loss, epoch: event.epoch });
   };
@@ -148,6 +149,13 @@ async function trainReward(flags: RewardFlags, context: CliContext): Promise<voi
       ...(flags.checkpointEvery ?? training.checkpointEvery ? { checkpointEvery: flags.checkpointEvery ?? training.checkpointEvery } : {}),
       ...(resumeFrom ? { resumeFrom } : {}),
       logEvery: training.logEvery,
+      ...(training.evaluateEvery
+        ? {
+            evaluateEvery: training.evaluateEvery,
+            validation: { split: 'validation' as const, ks: config.evaluation.ks, numTargets: config.evaluation.numTargets, tasksPerUser: training.validationTasksPerUser, seed: config.evaluation.seed, tooFewLabels: 'skip' as const },
+          }
+        : {}),
+      ...(training.loadBestModelAtEnd ? { bestModel: { metric: training.metricForBestModel } } : {}),
       signal: abort.signal,
       onEvent,
     });
@@ -158,6 +166,7 @@ async function trainReward(flags: RewardFlags, context: CliContext): Promise<voi
       return;
     }
     logger.info(`done: ${result.steps} steps, final epoch loss ${result.finalLoss.toFixed(4)}; model in ${result.lastCheckpoint ?? run.checkpoints.root}`);
+    if (result.best) logger.info(`best on validation: step ${result.best.step}, ${result.best.metric} ${result.best.value.toFixed(4)} (${result.best.path}); evaluation uses it`);
     logger.info(`evaluate with: steerable-eval reward --run ${run.path}`);
   } finally {
     progress.stop();

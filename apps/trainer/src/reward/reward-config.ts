@@ -57,6 +57,18 @@ export const rewardTrainingSchema = z.object({
   optimizer: optimizerSchema.default({ kind: 'adam', lr: 1e-4, eps: 3e-5, beta1: 0.9, beta2: 0.999, weightDecay: 0 }),
   logEvery: z.number().int().positive().default(10),
   checkpointEvery: z.number().int().positive().optional(),
+  /** Evaluate on the validation split every N steps (TRL's eval_steps); the scores go to metrics.jsonl. */
+  evaluateEvery: z.number().int().positive().optional(),
+  /** Validation tasks per user type at each of those evaluations (the evaluation's ks and T). */
+  validationTasksPerUser: z.number().int().positive().default(100),
+  /** Keep the best-on-validation weights in checkpoints/best and end training with them; needs evaluateEvery. */
+  loadBestModelAtEnd: z.boolean().default(false),
+  /** What "best" means: 'eval/accuracy' (mean held-out accuracy over the ks) or 'eval/accuracy@k=K'. */
+  metricForBestModel: z.string().default('eval/accuracy'),
+}).superRefine((training, ctx) => {
+  if (training.loadBestModelAtEnd && !training.evaluateEvery) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['loadBestModelAtEnd'], message: 'loadBestModelAtEnd needs training.evaluateEvery: the best weights are chosen on validation, e.g. "evaluateEvery": 25' });
+  }
 });
 
 export const rewardEvaluationSchema = z.object({

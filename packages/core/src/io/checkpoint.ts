@@ -148,6 +148,31 @@ export class CheckpointDirectory {
     return dir;
   }
 
+  /** Where the best-on-validation weights live (see `saveBest`). */
+  get bestDir(): string {
+    return join(this.root, 'best');
+  }
+
+  /**
+   * Replaces `best/` (atomically, like every checkpoint) with the weights that scored best on
+   * validation. It sits beside the `step-N/` folders and is never pruned, so evaluation can pick
+   * it while resume keeps using the newest step.
+   */
+  async saveBest(input: SaveCheckpointInput): Promise<string> {
+    await saveCheckpoint(this.bestDir, input);
+    return this.bestDir;
+  }
+
+  /** The best-on-validation checkpoint directory, or null when training never selected one. */
+  async best(): Promise<string | null> {
+    try {
+      await stat(join(this.bestDir, 'manifest.json'));
+      return this.bestDir;
+    } catch {
+      return null;
+    }
+  }
+
   /** The newest complete checkpoint directory, or null when none exists. */
   async latest(): Promise<string | null> {
     try {
