@@ -19,11 +19,13 @@ export interface SamplerConfig {
   batchSize?: number;
   /** Tasks per epoch (default: the number of pairs in the split, as the original). */
   tasksPerEpoch?: number;
+  /** The context drawn among the targets, as the original trained (default false: disjoint). */
+  targetsIncludeContext?: boolean;
 }
 
 export type ResolvedSamplerConfig = Required<Omit<SamplerConfig, 'tasksPerEpoch'>> & { tasksPerEpoch: number | null };
 
-export const PAPER_SAMPLER: ResolvedSamplerConfig = { split: 'train', numTargets: 20, contextSize: [0, 10], batchSize: 64, tasksPerEpoch: null };
+export const PAPER_SAMPLER: ResolvedSamplerConfig = { split: 'train', numTargets: 20, contextSize: [0, 10], batchSize: 64, tasksPerEpoch: null, targetsIncludeContext: false };
 
 export type TrainEventType = 'start' | 'step' | 'epoch' | 'eval' | 'checkpoint' | 'end';
 
@@ -95,6 +97,7 @@ export function resolveSamplerConfig(config: SamplerConfig = {}): ResolvedSample
     contextSize: config.contextSize ?? PAPER_SAMPLER.contextSize,
     batchSize: config.batchSize ?? PAPER_SAMPLER.batchSize,
     tasksPerEpoch: config.tasksPerEpoch ?? null,
+    targetsIncludeContext: config.targetsIncludeContext ?? PAPER_SAMPLER.targetsIncludeContext,
   };
 }
 
@@ -129,6 +132,7 @@ export async function trainRewardModel(options: TrainRewardModelOptions): Promis
     numTargets: samplerConfig.numTargets,
     contextSize: samplerConfig.contextSize,
     batchSize: samplerConfig.batchSize,
+    targetsIncludeContext: samplerConfig.targetsIncludeContext,
     seed,
     ...(samplerConfig.tasksPerEpoch !== null ? { tasksPerEpoch: samplerConfig.tasksPerEpoch } : {}),
   });

@@ -77,6 +77,30 @@ describe('TaskSampler', () => {
     );
   });
 
+  it('targetsIncludeContext: T distinct targets of one user, the context k of them, users need only T labels', () => {
+    const set = makeSet([12, 40, 7], 1);
+    const sampler = new TaskSampler(set, { split: 'train', numTargets: 6, contextSize: [0, 6], batchSize: 4, seed: 5, tasksPerEpoch: 60, targetsIncludeContext: true });
+    // user-2 has 7 labels, 4 or 5 of them in train: too few for 6 targets either way.
+    expect(sampler.users).toEqual(['user-0', 'user-1']);
+    const seenK = new Set<number>();
+    for (const batch of sampler.epoch(0)) {
+      for (const task of batch.tasks) {
+        seenK.add(task.context.length);
+        expect(task.targets.length).toBe(6);
+        expect(new Set(task.targets).size).toBe(6);
+        expect(task.targets.slice(0, task.context.length)).toEqual(task.context);
+        for (const index of task.targets) expect(set.labels[index]!.user).toBe(task.user);
+      }
+      // The context rows are gathered from the same labels as the first k targets.
+      const k = batch.tasks[0]!.context.length;
+      if (k > 0) expect(Array.from(batch.contextChosen.slice(0, set.dim))).toEqual(Array.from(batch.targetChosen.slice(0, set.dim)));
+    }
+    expect(seenK.size).toBeGreaterThan(3);
+    // Without the option user-0 (8 train labels) cannot give k up to 6 plus 6 targets.
+    expect(new TaskSampler(set, { split: 'train', numTargets: 6, contextSize: [0, 6], batchSize: 4, seed: 5 }).users).toEqual(['user-1']);
+    expect(() => new TaskSampler(set, { split: 'train', numTargets: 3, contextSize: [0, 4], batchSize: 4, seed: 5, targetsIncludeContext: true })).toThrow(/k cannot exceed T/);
+  });
+
   const synthetic = generatePaperSynthetic({ numPairs: 4_000, seed: 0 });
 
   it('defaults to one task per distinct pair of the split, and its batches carry the right options', () => {

@@ -141,6 +141,7 @@ async function trainReward(flags: RewardFlags, context: CliContext): Promise<voi
         contextSize: modelConfig.kind === 'btl' || modelConfig.kind === 'dpl' ? 0 : training.contextSize,
         batchSize: training.batchSize,
         ...(training.tasksPerEpoch ? { tasksPerEpoch: training.tasksPerEpoch } : {}),
+        targetsIncludeContext: training.targetsIncludeContext,
       },
       optimizer: training.optimizer,
       epochs: training.epochs,

@@ -52,6 +52,8 @@ export const rewardTrainingSchema = z.object({
   numTargets: z.number().int().positive().default(20),
   contextSize: z.tuple([z.number().int().min(0), z.number().int().min(0)]).default([0, 10]),
   tasksPerEpoch: z.number().int().positive().optional(),
+  /** Draw the context among the T targets (the original code's episodes) instead of disjoint from them. */
+  targetsIncludeContext: z.boolean().default(false),
   /** Train only on these users' labels (per-type oracles); evaluation still covers every user. */
   users: z.array(z.string()).optional(),
   optimizer: optimizerSchema.default({ kind: 'adam', lr: 1e-4, eps: 3e-5, beta1: 0.9, beta2: 0.999, weightDecay: 0 }),

@@ -21,6 +21,12 @@ export interface TaskSamplerOptions {
   replayEpochs?: boolean;
   /** Drop a last batch smaller than batchSize; default false. */
   dropLast?: boolean;
+  /**
+   * Draw the k context labels among the T targets, so the loss also covers the context pairs (the
+   * usual neural-process episode, and the original code's). Default false: disjoint, k + T labels.
+   * Evaluation is unaffected: it always scores targets disjoint from the context.
+   */
+  targetsIncludeContext?: boolean;
 }
 
 /** Where a sampler is: the epoch, the next batch to draw, and the RNG state to draw it with. */
@@ -32,8 +38,9 @@ export interface TaskSamplerState {
 
 /**
  * Draws training tasks: per batch one k from the context range; per task one user uniformly among
- * the users with at least kMax + T labels in the split, then k + T distinct labels of that user
- * (the first k are the context, the rest the targets, so they are disjoint by construction).
+ * the users with enough labels in the split, then k + T distinct labels of that user (the first k
+ * are the context, the rest the targets, so they are disjoint by construction), or, with
+ * `targetsIncludeContext`, T labels of which the first k are also the context.
  *
  * Each epoch has its own RNG stream derived from (seed, epoch), so epochs differ unless
  * `replayEpochs` is set, and `state()` / `setState()` resume mid-epoch exactly.
@@ -62,12 +69,15 @@ export class TaskSampler {
     if (!Number.isInteger(numTargets) || numTargets < 1) throw new SteerableError('invalid-argument', `numTargets ${numTargets} must be a positive integer`, { field: 'numTargets', hint: 'the paper uses T = 20' });
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new SteerableError('invalid-argument', `batchSize ${batchSize} must be a positive integer`, { field: 'batchSize', hint: 'the paper uses 64 tasks per batch' });
     const index = indexLabelsByUser(set, options.split);
-    const needed = this.kMax + numTargets;
+    if (options.targetsIncludeContext && this.kMax > numTargets) {
+      throw new SteerableError('invalid-argument', `with targetsIncludeContext the context (k up to ${this.kMax}) is drawn from the ${numTargets} targets, so k cannot exceed T`, { field: 'contextSize', hint: 'lower the context size range or raise numTargets' });
+    }
+    const needed = options.targetsIncludeContext ? numTargets : this.kMax + numTargets;
     this.labelsByUser = index.labelsByUser;
     this.users = index.users.filter((user) => index.labelsByUser.get(user)!.length >= needed);
     this.skippedUsers = index.users.filter((user) => index.labelsByUser.get(user)!.length < needed).map((user) => ({ user, labels: index.labelsByUser.get(user)!.length }));
     if (this.users.length === 0) {
-      throw new SteerableError('not-enough-labels', `no user has the ${needed} labels (k max ${this.kMax} + T ${numTargets}) a task needs in split ${JSON.stringify(options.split)}; ${index.users.length} users have fewer`, {
+      throw new SteerableError('not-enough-labels', `no user has the ${needed} labels (${options.targetsIncludeContext ? `T ${numTargets}` : `k max ${this.kMax} + T ${numTargets}`}) a task needs in split ${JSON.stringify(options.split)}; ${index.users.length} users have fewer`, {
         field: 'split',
         hint: 'lower numTargets or the context size range, or use a split with more labels per user',
       });
@@ -120,13 +130,14 @@ export class TaskSampler {
 
   private drawBatch(rng: Rng, size: number): Task[] {
     const k = rng.int(this.kMin, this.kMax);
-    const count = k + this.options.numTargets;
+    const overlap = this.options.targetsIncludeContext ?? false;
+    const count = overlap ? this.options.numTargets : k + this.options.numTargets;
     const tasks: Task[] = [];
     for (let i = 0; i < size; i++) {
       const user = rng.pick(this.users);
       const labels = this.labelsByUser.get(user)!;
       const drawn = rng.sampleIndices(labels.length, count).map((position) => labels[position]!);
-      tasks.push({ user, context: drawn.slice(0, k), targets: drawn.slice(k) });
+      tasks.push({ user, context: drawn.slice(0, k), targets: overlap ? drawn : drawn.slice(k) });
     }
     return tasks;
   }
