@@ -7,6 +7,14 @@
 //
 //   pnpm bench -- [--backends wasm,cpu] [--workloads a,b] [--reps 5] [--wasm-threads 2]
 //                 [--json FILE] [--profile] [--no-torch] [--no-packages] [--full]
+//                 [--torch-device cpu|cuda|cpu,cuda] [--torch-threads N] [--python PATH]
+//
+// --full also runs the paper-size step and seq-logprob (fused and composite) on webgpu (meant for a
+// real GPU; in software they take minutes). --torch-device cuda times the same PyTorch workloads on the GPU
+// (rows `torch-cuda`); --torch-threads sets the torch-cpu threads (default: --wasm-threads, so the
+// default rows compare like with like); --python picks the interpreter that has torch (default
+// /usr/bin/python3, Debian's python3-torch; GPU machines keep theirs elsewhere). `--backends ''`
+// runs only the references.
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -29,6 +37,9 @@ const { values: args } = parseArgs({
     'no-torch': { type: 'boolean', default: false },
     'no-packages': { type: 'boolean', default: false },
     full: { type: 'boolean', default: false },
+    'torch-device': { type: 'string', default: 'cpu' },
+    'torch-threads': { type: 'string' },
+    python: { type: 'string', default: '/usr/bin/python3' },
   },
 });
 const reps = args.reps;
@@ -48,7 +59,10 @@ const PLAN = {
     stock: ['matmul-1024', 'np-btl-step-synthetic', ...(args.full ? ['np-btl-step-paper'] : [])],
     steerable: ['matmul-1024', 'np-btl-step-synthetic', ...(args.full ? ['np-btl-step-paper'] : []), 'seq-logprob-fwd-bwd', 'seq-logprob-fwd-bwd-composite', 'seq-logprob-fwd-bwd-gather'],
   },
-  webgpu: { stock: ['matmul-1024'], steerable: ['matmul-1024', 'np-btl-step-synthetic'] },
+  webgpu: {
+    stock: ['matmul-1024', ...(args.full ? ['np-btl-step-synthetic', 'np-btl-step-paper'] : [])],
+    steerable: ['matmul-1024', 'np-btl-step-synthetic', ...(args.full ? ['np-btl-step-paper', 'seq-logprob-fwd-bwd', 'seq-logprob-fwd-bwd-composite'] : [])],
+  },
   webgl: { stock: ['matmul-1024'], steerable: ['matmul-1024', 'np-btl-step-synthetic'] },
   tensorflow: { stock: ['matmul-1024', 'np-btl-step-synthetic', 'np-btl-step-paper'], steerable: ['matmul-1024', 'np-btl-step-synthetic', 'np-btl-step-paper', 'seq-logprob-fwd-bwd', 'seq-logprob-fwd-bwd-composite'] },
 };
@@ -67,7 +81,14 @@ function parseRows(text, overrides = {}) {
   return out;
 }
 
+// With --json, the rows so far are rewritten after each process: a run cut short (a time limit on
+// a GPU machine) still leaves the rows it finished.
+function save() {
+  if (args.json) writeFileSync(args.json, `${JSON.stringify(rows, null, 2)}\n`);
+}
+
 function run(label, command, argv, env = {}) {
+  save();
   log(`- ${label}`);
   const result = spawnSync(command, argv, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
   if (result.status !== 0) log(`  ${label} exited with ${result.status ?? result.signal}; keeping the rows it printed`);
@@ -75,7 +96,8 @@ function run(label, command, argv, env = {}) {
 }
 
 // 1. This harness's workloads, per backend and variant.
-for (const backend of args.backends.split(',')) {
+const backends = args.backends.split(',').filter(Boolean);
+for (const backend of backends) {
   for (const variant of ['stock', 'steerable']) {
     const workloads = (PLAN[backend]?.[variant] ?? []).filter((w) => !only || only.has(w));
     if (workloads.length === 0) continue;
@@ -106,7 +128,7 @@ if (!args['no-packages']) {
       log(`- ${bench.file} is absent; skipped`);
       continue;
     }
-    for (const backend of args.backends.split(',').filter((b) => b === 'wasm')) {
+    for (const backend of backends.filter((b) => b === 'wasm')) {
       for (const variant of bench.variants) {
         const text = run(`${bench.file} --backend ${backend} (${variant})`, process.execPath, [bench.file, ...bench.args(backend, variant)]);
         // Prefixed with the package: its model is the package's own, not this harness's.
@@ -122,16 +144,31 @@ if (!args['no-packages']) {
   } else log(`- ${readValidate} is absent; skipped`);
 }
 
-// 3. The PyTorch-CPU reference, same shapes, same thread count as our wasm.
-const python = '/usr/bin/python3';
-const hasTorch = !args['no-torch'] && existsSync(python) && spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+// 3. The PyTorch references, same shapes: torch-cpu with the same thread count as our wasm (unless
+// --torch-threads), and torch-cuda when asked (--torch-device cuda; the GPU machines' python3).
+const python = args.python;
+const torchDevices = args['torch-device'].split(',').filter(Boolean);
+const hasTorch = !args['no-torch'] && torchDevices.length > 0 && existsSync(python) && spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 if (hasTorch) {
-  const blas = spawnSync(python, ['-c', "import torch; c = torch.__config__.show(); print('BLAS_INFO=' + c.split('BLAS_INFO=')[1].split(',')[0])"], { encoding: 'utf8' }).stdout.trim();
   const workloads = ['matmul-1024', 'np-btl-step-synthetic', 'np-btl-step-paper', 'seq-logprob-fwd-bwd'].filter((w) => !only || only.has(w));
-  const env = { OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) };
-  for (const row of parseRows(run(`torch-cpu reference (${threads} threads, ${blas}; libblas.so.3 is whatever Debian's alternatives point at)`, python, ['scripts/bench/torch_reference.py', '--workloads', workloads.join(','), '--reps', reps, '--threads', String(threads)], env))) rows.push(row);
+  const torchThreads = args['torch-threads'] ?? String(threads);
+  for (const device of torchDevices) {
+    const argv = ['scripts/bench/torch_reference.py', '--workloads', workloads.join(','), '--reps', reps, '--threads', torchThreads];
+    // The workers read SEQ_LOGPROB_SHAPE; the reference takes the same shape.
+    if (process.env.SEQ_LOGPROB_SHAPE) argv.push('--seq-shape', process.env.SEQ_LOGPROB_SHAPE);
+    let label;
+    if (device === 'cpu') {
+      const blas = spawnSync(python, ['-c', "import torch; c = torch.__config__.show(); print('BLAS_INFO=' + c.split('BLAS_INFO=')[1].split(',')[0])"], { encoding: 'utf8' }).stdout.trim();
+      label = `torch-cpu reference (${torchThreads} threads, ${blas}; libblas.so.3 is whatever Debian's alternatives point at)`;
+    } else {
+      argv.push('--device', device);
+      label = `torch-${device} reference`;
+    }
+    const env = { OMP_NUM_THREADS: torchThreads, OPENBLAS_NUM_THREADS: torchThreads };
+    for (const row of parseRows(run(label, python, argv, env))) rows.push(row);
+  }
 } else {
-  log('- PyTorch reference skipped: /usr/bin/python3 with torch not found (apt-get install -y python3-torch libopenblas0-pthread)');
+  log(`- PyTorch reference skipped: ${args['no-torch'] || torchDevices.length === 0 ? 'not asked for' : `${python} with torch not found (apt-get install -y python3-torch libopenblas0-pthread)`}`);
 }
 
 // 4. The table and the ratios.
@@ -152,7 +189,7 @@ for (const w of ['np-btl-step-synthetic', 'np-btl-step-paper']) {
   say(`${w}: speed vs torch-cpu (torch ms / wasm steerable ms)`, ratio(find(w, 'torch-cpu', 'reference'), find(w, 'wasm', 'steerable')), w.endsWith('paper') ? '0.5' : '1.0');
   say(`${w}: wasm steerable vs stock wasm`, ratio(find(w, 'wasm', 'stock'), find(w, 'wasm', 'steerable')), w.endsWith('paper') ? '5' : null);
 }
-for (const backend of ['wasm', 'cpu']) {
+for (const backend of ['wasm', 'cpu', ...(rows.some((r) => r.backend === 'webgpu') ? ['webgpu'] : [])]) {
   const fused = find('seq-logprob-fwd-bwd', backend, 'steerable');
   const composite = find('seq-logprob-fwd-bwd-composite', backend, 'steerable');
   const gather = find('seq-logprob-fwd-bwd-gather', backend, 'steerable');
@@ -173,7 +210,7 @@ for (const p of profiles) {
 }
 
 if (args.json) {
-  writeFileSync(args.json, `${JSON.stringify(rows, null, 2)}\n`);
+  save();
   if (profiles.length) writeFileSync(args.json.replace(/\.json$/, '') + '.profile.json', `${JSON.stringify(profiles, null, 2)}\n`);
   log(`rows written to ${args.json}`);
 }

@@ -2,6 +2,8 @@
 # Parity tests and the benchmark on a GPU machine, through tfjs-node-gpu (backend `tensorflow`)
 # and WebGPU (Dawn on the NVIDIA Vulkan driver). Not part of CI; never run here (no GPU in this
 # project's CI, and this script has not yet been run on one).
+# On this workplace's lent GPU machines (python3 + torch, but no node, npm or network) use
+# scripts/gpu/device-run.sh instead: it brings node, node_modules and dist in a carried archive.
 #
 #   scripts/gpu/run-gpu-checks.sh [OUT_DIR]
 #
