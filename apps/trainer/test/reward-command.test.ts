@@ -126,7 +126,7 @@ describe('steerable-train reward', () => {
     expect(io.errors()).toMatch(/synthetic-np-btl/);
     const list = bufferIo();
     expect(await runTrainer(['reward', '--list-presets'], list)).toBe(0);
-    for (const name of ['synthetic-btl', 'synthetic-dpl', 'synthetic-np-btl', 'synthetic-np-btl-no-batchnorm', 'relabeled-hh-btl-mixed', 'relabeled-hh-btl-helpful', 'relabeled-hh-btl-harmless', 'relabeled-hh-np-btl', 'relabeled-hh-vpl', 'generic']) {
+    for (const name of ['synthetic-btl', 'synthetic-dpl', 'synthetic-np-btl', 'synthetic-np-btl-paper-batchnorm', 'relabeled-hh-btl-mixed', 'relabeled-hh-btl-helpful', 'relabeled-hh-btl-harmless', 'relabeled-hh-np-btl', 'relabeled-hh-vpl', 'generic']) {
       expect(list.text()).toContain(name);
     }
   });

@@ -19,7 +19,12 @@ export interface RewardModelConfig {
   hiddenDim?: number;
   /** Seeds the initialisation. */
   initSeed?: number;
-  /** BatchNorm in the reward head g (the paper: true). */
+  /**
+   * BatchNorm in the reward head g. The paper has it everywhere; the default keeps it for BTL and
+   * DPL but not for NP-BTL, where every k = 0 batch shares one z that training-mode BatchNorm
+   * subtracts away, so the learned prior gets no gradient and few-shot accuracy swings by up to 10
+   * points between nearby steps (results/synthetic-training-curves.txt). `true` reproduces the paper.
+   */
   batchNorm?: boolean;
   /** DPL: p(a > b) = sigmoid(c (mu_a - mu_b) / sqrt(s_a^2 + s_b^2)). */
   dplC?: number;
@@ -53,7 +58,7 @@ export function resolveRewardModelConfig(config: RewardModelConfig, source?: str
     inputDim: config.inputDim,
     hiddenDim,
     initSeed: config.initSeed ?? 0,
-    batchNorm: config.batchNorm ?? true,
+    batchNorm: config.batchNorm ?? config.kind !== 'np-btl',
     dplC: config.dplC ?? DPL_ORIGINAL_C,
     pairEncoder: config.pairEncoder ?? 'linear',
     aggregation: config.aggregation ?? 'self-attention-sum',

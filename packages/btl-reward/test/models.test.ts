@@ -60,7 +60,7 @@ describe('the k = 0 path', () => {
 describe('BatchNorm in the head and the batch-shared prior', () => {
   // At k = 0 every task in a batch has z = rho(0); g1 adds z W_z to every option alike and the
   // training-mode BatchNorm subtracts the batch mean, so the prior cannot move the training loss.
-  // Without BatchNorm it does. (Why synthetic-np-btl-no-batchnorm exists.)
+  // Without BatchNorm it does (why NP-BTL's default head has none).
   const rhoGradientNorm = async (batchNorm: boolean): Promise<number> => {
     const model = createRewardModel({ kind: 'np-btl', ...SMALL, attentionDropout: 0, batchNorm }) as NpBtlRewardModel;
     const batch = randomPairTensors(4, 0, 5, 3, 3);
@@ -132,10 +132,13 @@ describe('createRewardModel', () => {
   it('resolves every default explicitly and rebuilds an identical model from its own config', async () => {
     const model = createRewardModel({ kind: 'np-btl', inputDim: 2, hiddenDim: 8 });
     expect(model.config).toEqual({
-      kind: 'np-btl', inputDim: 2, hiddenDim: 8, initSeed: 0, batchNorm: true, dplC: DPL_ORIGINAL_C, pairEncoder: 'linear',
+      kind: 'np-btl', inputDim: 2, hiddenDim: 8, initSeed: 0, batchNorm: false, dplC: DPL_ORIGINAL_C, pairEncoder: 'linear',
       aggregation: 'self-attention-sum', numHeads: 8, attentionDropout: 0.1, variant: 'deterministic', betaKl: 0.005, numSamples: 1,
       klDirection: 'target-context', latentDim: 8, klAnnealSteps: 0,
     });
+    // BatchNorm stays the default where no z is shared by a batch (see the config's comment).
+    expect(createRewardModel({ kind: 'btl', inputDim: 2, hiddenDim: 8 }).config.batchNorm).toBe(true);
+    expect(createRewardModel({ kind: 'dpl', inputDim: 2, hiddenDim: 8 }).config.batchNorm).toBe(true);
     const again = createRewardModel(JSON.parse(JSON.stringify(model.config)));
     const a = model.stateDict();
     for (const [name, t] of again.stateDict()) expect(Array.from(await t.data())).toEqual(Array.from(await a.get(name)!.data()));
