@@ -5,6 +5,7 @@
 //
 //   node packages/btl-reward/scripts/synthetic-experiment.mjs [--models btl,dpl,np-btl] [--epochs 3]
 //        [--seed 0] [--backend wasm] [--tasks-per-user 500] [--json out.json] [--max-steps N]
+//        [--batch-norm true|false]   (NP-BTL's head; default: the library's, i.e. false for NP-BTL)
 import { parseArgs } from 'node:util';
 import { writeFile } from 'node:fs/promises';
 import { initBackend } from '@steerable/gpu-kernels';
@@ -21,6 +22,7 @@ const { values: args } = parseArgs({
     'hidden-dim': { type: 'string', default: '256' },
     json: { type: 'string' },
     'max-steps': { type: 'string' },
+    'batch-norm': { type: 'string' },
   },
 });
 
@@ -33,7 +35,7 @@ const data = generatePaperSynthetic({ numPairs: 20_000, seed });
 const CONFIGS = {
   btl: { kind: 'btl', inputDim: 1, hiddenDim: Number(args['hidden-dim']), initSeed: seed },
   dpl: { kind: 'dpl', inputDim: 1, hiddenDim: Number(args['hidden-dim']), initSeed: seed },
-  'np-btl': { kind: 'np-btl', inputDim: 1, hiddenDim: Number(args['hidden-dim']), initSeed: seed, pairEncoder: 'mlp', aggregation: 'self-attention-sum' },
+  'np-btl': { kind: 'np-btl', inputDim: 1, hiddenDim: Number(args['hidden-dim']), initSeed: seed, pairEncoder: 'mlp', aggregation: 'self-attention-sum', ...(args['batch-norm'] ? { batchNorm: args['batch-norm'] === 'true' } : {}) },
   'np-btl-latent': { kind: 'np-btl', variant: 'latent', betaKl: 0.005, inputDim: 1, hiddenDim: Number(args['hidden-dim']), initSeed: seed, pairEncoder: 'mlp' },
   vpl: { kind: 'vpl', inputDim: 1, hiddenDim: Number(args['hidden-dim']), initSeed: seed, betaKl: 0.01, klAnnealSteps: 200 },
 };
