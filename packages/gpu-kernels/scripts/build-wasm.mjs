@@ -5,20 +5,20 @@
 //   pnpm --filter @steerable/gpu-kernels build:wasm [-- --check]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { compileSequenceLogProbsWat, generatedModuleSource } from './wasm-module-source.mjs';
+import { WASM_MODULES, compileWat, moduleSource } from './wasm-module-source.mjs';
 
 const packageRoot = fileURLToPath(new URL('../', import.meta.url));
-const source = `${packageRoot}wasm-src/sequence-log-probs.wat`;
-const target = `${packageRoot}src/kernels/wasm/sequence-log-probs-simd-bytes.ts`;
-
 const check = process.argv.includes('--check');
-const text = generatedModuleSource(await compileSequenceLogProbsWat(readFileSync(source, 'utf8')));
-if (check) {
-  const current = readFileSync(target, 'utf8');
-  if (current !== text) {
+let stale = false;
+for (const entry of WASM_MODULES) {
+  const source = `${packageRoot}wasm-src/${entry.source}`;
+  const target = `${packageRoot}src/kernels/wasm/${entry.target}`;
+  const text = moduleSource(await compileWat(readFileSync(source, 'utf8'), entry.source), entry);
+  if (!check) {
+    writeFileSync(target, text);
+  } else if (readFileSync(target, 'utf8') !== text) {
     process.stderr.write(`${target} is stale: run 'pnpm --filter @steerable/gpu-kernels build:wasm'\n`);
-    process.exit(1);
+    stale = true;
   }
-} else {
-  writeFileSync(target, text);
 }
+if (stale) process.exit(1);

@@ -7,6 +7,7 @@ import { unsortedSegmentSumWasmConfig } from './kernels/wasm/unsorted-segment-su
 import { wasmTransposedMatMulConfigs } from './kernels/wasm/batch-mat-mul-transposed.js';
 import { wasmSharedIdentityConfig } from './kernels/wasm/identity-shared.js';
 import { wasmOuterAxesReduceConfigs } from './kernels/wasm/outer-axes-reduce.js';
+import { wasmTransposeConfig } from './kernels/wasm/transpose-last-two.js';
 import { cpuFusedConfigs } from './kernels/cpu/fused.js';
 import { adamUpdateCpuConfig } from './kernels/cpu/adam-update.js';
 import { adamUpdateWasmConfig } from './kernels/wasm/adam-update.js';
@@ -38,10 +39,14 @@ export function steerableKernelConfigs(backend: BackendName): SteerableKernelCon
   }
 }
 
-/** Stock wasm kernels replaced to cut copies and transposes: Identity shares its buffer; Sum/Mean over outer axes need no transpose. */
+/**
+ * Stock wasm kernels replaced to cut copies and transposes: Identity shares its buffer; Sum/Mean
+ * over outer axes need no transpose; Transpose of the last two axes is a SIMD block transpose.
+ */
 function wasmOverheadConfigs(): SteerableKernelConfig[] {
   const identity = wasmSharedIdentityConfig();
-  return [...(identity ? [identity] : []), ...wasmOuterAxesReduceConfigs()];
+  const transpose = wasmTransposeConfig();
+  return [...(identity ? [identity] : []), ...wasmOuterAxesReduceConfigs(), ...(transpose ? [transpose] : [])];
 }
 
 /** Stock configs we replaced, by `${backend}_${kernel}`, so that they can be put back. */

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import type { WasmBackend } from '../backend-types.js';
 import { defineKernel, type KernelArgs, type SteerableKernelConfig } from '../kernel-config.js';
+import { type HeapMatrixOps, type MatrixOpsOf, matrixOpsOf } from './matrix-simd.js';
+import { type MatrixWasmBackend, transposeLastTwo } from './transpose-last-two.js';
 
 /**
  * tfjs-backend-wasm's matmul with transposeA/transposeB (every matmul gradient) runs at 1-3
- * GFLOP/s; an explicit Transpose followed by the plain XNNPACK path runs at 15-35. The stock
+ * GFLOP/s; an explicit transpose followed by the plain XNNPACK path runs at 15-35. The stock
  * kernels are looked up at registration time and wrapped, so the override needs the wasm backend
  * package loaded (registerSteerableKernels runs after setBackend).
  *
@@ -12,33 +13,67 @@ import { defineKernel, type KernelArgs, type SteerableKernelConfig } from '../ke
  * gradient X^T dY with X [2560, 4096], dY [2560, 256]): computing (dY^T X)^T instead transposes
  * only the small operand and result, but XNNPACK then packs X as its weights, a copy as large as
  * the transpose, and it measured 5-20% slower at every matmul shape of the NP-BTL step
- * (packages/btl-reward/bench/matmul-shapes.mjs).
+ * (packages/btl-reward/bench/matmul-shapes.mjs). The transpose is the SIMD one of
+ * wasm-src/matrix.wat (stock tfjs-wasm's Transpose cost as much as the product at some shapes).
+ *
+ * Matrix-vector products skip the transposes. A matrix times a vector (N = 1: A b, A^T b; and
+ * M = 1 with B transposed: a^T B^T = (B a)^T) runs as one dot product per row of the matrix as
+ * stored (matVec of wasm-src/matrix.wat): XNNPACK took 0.27 ms for [2560, 256] x [256, 1] (it
+ * packs the vector as weights and runs a 1-column kernel), matVec 0.08; through a transpose of
+ * the matrix it was 3 ms. A vector times a matrix as stored (a^T B) stays XNNPACK's, which was
+ * faster than one SIMD pass there (0.06-0.07 ms against 0.09 at [1, 2560] x [2560, 256], two
+ * threads): A^T b becomes (b^T A)^T, the vector read as a row and the result as a column, which
+ * costs no copy since a unit axis leaves memory order unchanged.
  */
-function transposedOperandsFirst(kernelName: string): SteerableKernelConfig | null {
+function transposedOperandsFirst(kernelName: string, opsOf: MatrixOpsOf): SteerableKernelConfig | null {
   const stock = tf.getKernel(kernelName, 'wasm');
-  const transpose = tf.getKernel(tf.Transpose, 'wasm');
-  if (!stock || !transpose) return null;
-  const swapLastTwo = (rank: number) => [...Array.from({ length: rank - 2 }, (_, i) => i), rank - 1, rank - 2];
-  const explicitTranspose = (x: tf.TensorInfo, backend: WasmBackend) =>
-    transpose.kernelFunc({ inputs: { x }, backend: backend as unknown as tf.KernelBackend, attrs: { perm: swapLastTwo(x.shape.length) } }) as tf.TensorInfo;
-  return defineKernel<WasmBackend>({
+  const stockTranspose = tf.getKernel(tf.Transpose, 'wasm');
+  if (!stock || !stockTranspose) return null;
+  return defineKernel<MatrixWasmBackend>({
     kernelName,
     backendName: 'wasm',
     overrides: true,
     ...(stock.setupFunc ? { setupFunc: stock.setupFunc } : {}),
-    kernelFunc: ({ inputs, backend, attrs }: KernelArgs<WasmBackend>) => {
-      const transposeA = Boolean(attrs?.transposeA);
-      const transposeB = Boolean(attrs?.transposeB);
+    kernelFunc: ({ inputs, backend, attrs }: KernelArgs<MatrixWasmBackend>) => {
+      const transposeA = Boolean(attrs?.['transposeA']);
+      const transposeB = Boolean(attrs?.['transposeB']);
       const run = (ins: tf.NamedTensorInfoMap, at: tf.NamedAttrMap) =>
         stock.kernelFunc({ inputs: ins, backend: backend as unknown as tf.KernelBackend, attrs: at }) as tf.TensorInfo;
+      const a = inputs['a']!;
+      const b = inputs['b']!;
+      const fusedEpilogue = inputs['bias'] !== undefined || inputs['preluActivationWeights'] !== undefined
+        || (attrs?.['activation'] !== undefined && attrs['activation'] !== 'linear');
+      const float32 = a.dtype === 'float32' && b.dtype === 'float32';
+      const ops = float32 ? opsOf(backend) : null;
+      if (ops && !fusedEpilogue) {
+        const product = matrixVectorProduct(a, b, transposeA, transposeB, backend, ops);
+        if (product) return product;
+        const rowTimesMatrix = vectorTimesMatrixForm(a, b, transposeA, transposeB);
+        if (rowTimesMatrix) {
+          const out = run({ ...inputs, a: rowTimesMatrix.a, b: rowTimesMatrix.b }, { ...attrs, transposeA: false, transposeB: false });
+          return { dataId: out.dataId, shape: rowTimesMatrix.outShape(out.shape), dtype: out.dtype };
+        }
+      }
       if (!transposeA && !transposeB) return run(inputs, attrs ?? {});
       const temporaries: tf.TensorInfo[] = [];
-      const a = transposeA ? explicitTranspose(inputs.a!, backend) : inputs.a!;
-      if (transposeA) temporaries.push(a);
-      const b = transposeB ? explicitTranspose(inputs.b!, backend) : inputs.b!;
-      if (transposeB) temporaries.push(b);
+      const explicitTranspose = (x: tf.TensorInfo): tf.TensorInfo => {
+        const rank = x.shape.length;
+        const rows = x.shape[rank - 2]!;
+        const cols = x.shape[rank - 1]!;
+        // A unit axis leaves memory order unchanged: the same data under the swapped shape. Stock
+        // matmul only reshapes its inputs (a reference of its own, released after), so the view
+        // needs no data id of its own and nothing to dispose.
+        if (rows === 1 || cols === 1) return unitAxisSwapped(x);
+        const t = ops
+          ? transposeLastTwo(x, backend, ops)
+          : (stockTranspose.kernelFunc({ inputs: { x }, backend: backend as unknown as tf.KernelBackend, attrs: { perm: [...Array.from({ length: rank - 2 }, (_, i) => i), rank - 1, rank - 2] } }) as tf.TensorInfo);
+        temporaries.push(t);
+        return t;
+      };
       try {
-        return run({ ...inputs, a, b }, { ...attrs, transposeA: false, transposeB: false });
+        const at = transposeA ? explicitTranspose(a) : a;
+        const bt = transposeB ? explicitTranspose(b) : b;
+        return run({ ...inputs, a: at, b: bt }, { ...attrs, transposeA: false, transposeB: false });
       } finally {
         for (const t of temporaries) backend.disposeData(t.dataId);
       }
@@ -46,7 +81,74 @@ function transposedOperandsFirst(kernelName: string): SteerableKernelConfig | nu
   });
 }
 
+/** The same data under the last two axes swapped: free when one of them is 1. */
+const unitAxisSwapped = (x: tf.TensorInfo): tf.TensorInfo => {
+  const rank = x.shape.length;
+  return { dataId: x.dataId, shape: [...x.shape.slice(0, rank - 2), x.shape[rank - 1]!, x.shape[rank - 2]!], dtype: x.dtype };
+};
+
+/**
+ * A^T b (op(B) one column, A transposed) as the plain product b^T A: the operands for the stock
+ * kernel without transposes, and the output shape [..., 1, M] read as [..., M, 1]. Null for other
+ * products.
+ */
+export function vectorTimesMatrixForm(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean): { a: tf.TensorInfo; b: tf.TensorInfo; outShape: (shape: number[]) => number[] } | null {
+  const bRank = b.shape.length;
+  if (!transposeA || a.shape.length < 2 || bRank < 2) return null;
+  const n = transposeB ? b.shape[bRank - 2]! : b.shape[bRank - 1]!;
+  const k = transposeB ? b.shape[bRank - 1]! : b.shape[bRank - 2]!;
+  if (n !== 1 || a.shape.at(-2) !== k) return null;
+  return { a: { dataId: b.dataId, shape: [...b.shape.slice(0, -2), 1, k], dtype: b.dtype }, b: a, outShape: (shape) => [...shape.slice(0, -2), shape.at(-1)!, shape.at(-2)!] };
+}
+
+/**
+ * op(A) op(B) through matVec when op(B) has one column and A is not transposed (A b) or op(A) has
+ * one row and B is transposed (a^T B^T, computed as B a); null for other shapes (and for empty
+ * ones, mismatched ones, and batch dims that broadcast other than whole-operand, all left to the
+ * stock kernel, which also reports shape errors).
+ */
+export function matrixVectorProduct(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean, backend: MatrixWasmBackend, ops: HeapMatrixOps): tf.TensorInfo | null {
+  const aRank = a.shape.length;
+  const bRank = b.shape.length;
+  if (aRank < 2 || bRank < 2) return null;
+  const m = transposeA ? a.shape[aRank - 1]! : a.shape[aRank - 2]!;
+  const k = transposeA ? a.shape[aRank - 2]! : a.shape[aRank - 1]!;
+  const kB = transposeB ? b.shape[bRank - 1]! : b.shape[bRank - 2]!;
+  const n = transposeB ? b.shape[bRank - 2]! : b.shape[bRank - 1]!;
+  const matrixTimesColumn = n === 1 && !transposeA;
+  const rowTimesTransposed = m === 1 && transposeB && !matrixTimesColumn;
+  if ((!matrixTimesColumn && !rowTimesTransposed) || k !== kB || m === 0 || n === 0 || k === 0) return null;
+  let outer: number[];
+  try {
+    outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  } catch {
+    return null;
+  }
+  const batch = tf.util.sizeFromShape(outer);
+  const batchA = tf.util.sizeFromShape(a.shape.slice(0, -2));
+  const batchB = tf.util.sizeFromShape(b.shape.slice(0, -2));
+  // Each operand is either one matrix for every batch or one per batch, in the output's order.
+  if ((batchA !== 1 && batchA !== batch) || (batchB !== 1 && batchB !== batch) || batch === 0) return null;
+  // Allocate before taking heap views: an allocation may grow the heap and detach older views.
+  const out = backend.makeOutput([...outer, m, n], 'float32');
+  const av = backend.typedArrayFromHeap(a) as Float32Array;
+  const bv = backend.typedArrayFromHeap(b) as Float32Array;
+  const ov = backend.typedArrayFromHeap(out) as Float32Array;
+  const aSize = m * k;
+  const bSize = k * n;
+  const oSize = m * n;
+  for (let i = 0; i < batch; i++) {
+    const ai = batchA === 1 ? av.subarray(0, aSize) : av.subarray(i * aSize, (i + 1) * aSize);
+    const bi = batchB === 1 ? bv.subarray(0, bSize) : bv.subarray(i * bSize, (i + 1) * bSize);
+    const oi = ov.subarray(i * oSize, (i + 1) * oSize);
+    // The vector's k values are contiguous whichever way it is stored ([k, 1] or [1, k]).
+    if (matrixTimesColumn) ops.matVec(ai, bi, oi, m, k);
+    else ops.matVec(bi, ai, oi, n, k);
+  }
+  return out;
+}
+
 /** BatchMatMul and _FusedMatMul share the slow transposed path; both get the override. */
-export function wasmTransposedMatMulConfigs(): SteerableKernelConfig[] {
-  return [tf.BatchMatMul, tf._FusedMatMul].map(transposedOperandsFirst).filter((c): c is SteerableKernelConfig => c !== null);
+export function wasmTransposedMatMulConfigs(opsOf: MatrixOpsOf = matrixOpsOf): SteerableKernelConfig[] {
+  return [tf.BatchMatMul, tf._FusedMatMul].map((name) => transposedOperandsFirst(name, opsOf)).filter((c): c is SteerableKernelConfig => c !== null);
 }

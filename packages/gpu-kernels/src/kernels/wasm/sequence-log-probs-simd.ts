@@ -36,7 +36,7 @@ const instances = new WeakMap<WasmMemory, SequenceLogProbsRowKernels | null>();
 export const isShared = (memory: WasmMemory) => typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
 const modules = new Map<boolean, CompiledModule | null>();
 
-function decodeBase64(text: string): Uint8Array {
+export function decodeBase64(text: string): Uint8Array {
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
