@@ -85,6 +85,12 @@ describe('steerable-train reward', () => {
     expect(await runTrainer(['reward', '--config', bad, '--out', join(dir, 'best-bad-run')], io)).toBe(1);
     expect(io.errors()).toMatch(/field 'training\.loadBestModelAtEnd'/);
     expect(io.errors()).toMatch(/evaluateEvery/);
+    const typo = join(dir, 'best-typo.json');
+    await writeFile(typo, JSON.stringify({ ...tinyConfig, training: { ...tinyConfig.training, evaluateEvery: 2, loadBestModelAtEnd: true, metricForBestModel: 'eval/acuracy' } }));
+    const io2 = bufferIo();
+    expect(await runTrainer(['reward', '--config', typo, '--out', join(dir, 'best-typo-run')], io2)).toBe(1);
+    expect(io2.errors()).toMatch(/field 'training\.metricForBestModel'/);
+    expect(io2.errors()).toMatch(/eval\/accuracy@k=3/);
   });
 
   it('names the field of an invalid config file', async () => {

@@ -13,6 +13,14 @@ export interface BestModelOptions {
   loadAtEnd?: boolean;
 }
 
+/**
+ * The metrics a validation run reports (see trainRewardModel): checked before training starts, so
+ * a typo fails at once rather than at the first evaluation.
+ */
+export function validationMetricNames(ks: readonly number[]): string[] {
+  return ['eval/accuracy', ...ks.map((k) => `eval/accuracy@k=${k}`)];
+}
+
 export interface BestModelRecord {
   step: number;
   metric: string;

@@ -22,5 +22,5 @@ export {
   type ResolvedSamplerConfig,
 } from './train.js';
 export { trainStep, type TrainStepResult } from './train-step.js';
-export { BestModelTracker, type BestModelOptions, type BestModelRecord } from './best-model.js';
+export { BestModelTracker, validationMetricNames, type BestModelOptions, type BestModelRecord } from './best-model.js';
 export { loadRewardModel, REWARD_MODEL_CHECKPOINT_KIND } from './checkpoint.js';

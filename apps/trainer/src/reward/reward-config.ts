@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { validationMetricNames } from '@steerable/btl-reward';
 
 const splitFractions = z.tuple([z.number().min(0), z.number().min(0), z.number().min(0)]);
 
@@ -91,6 +92,12 @@ export const rewardRunConfigSchema = z.object({
   model: z.object({ kind: z.enum(['btl', 'dpl', 'np-btl', 'vpl']) }).passthrough(),
   training: rewardTrainingSchema.default(rewardTrainingSchema.parse({})),
   evaluation: rewardEvaluationSchema.default(rewardEvaluationSchema.parse({})),
+}).superRefine((run, ctx) => {
+  // Checked here so a typo fails before training, not at the first validation 25 steps in.
+  const known = validationMetricNames(run.evaluation.ks);
+  if (run.training.loadBestModelAtEnd && !known.includes(run.training.metricForBestModel)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['training', 'metricForBestModel'], message: `'${run.training.metricForBestModel}' is not a validation metric; use one of ${known.join(', ')}` });
+  }
 });
 export type RewardRunConfig = z.infer<typeof rewardRunConfigSchema>;
 export type RewardRunConfigInput = z.input<typeof rewardRunConfigSchema>;
