@@ -76,6 +76,8 @@ describe('steerable-train reward', () => {
     const manifest = JSON.parse(await readFile(join(out, 'checkpoints', 'best', 'manifest.json'), 'utf8'));
     expect(manifest.step).toBe(firstBest.step);
     expect(io.errors()).toMatch(new RegExp(`best on validation: step ${firstBest.step}, eval/accuracy@k=1`));
+    // The progress lines carry the latest validation score once there is one.
+    expect(io.errors()).toMatch(/step 3\/8 .*\| eval\/accuracy@k=1 \d\.\d{3} \(best \d\.\d{3} at step 2\)/);
   });
 
   it('refuses loadBestModelAtEnd without evaluateEvery, naming the field', async () => {

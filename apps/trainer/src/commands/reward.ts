@@ -119,6 +119,8 @@ async function trainReward(flags: RewardFlags, context: CliContext): Promise<voi
   };
   process.on('SIGINT', onSigint);
   let started = false;
+  // The latest validation score, shown with the loss on the progress line.
+  let validation = '';
   const onEvent = async (event: TrainEvent) => {
     if (!started) {
       progress.start(event.totalSteps, event.step);
@@ -128,7 +130,12 @@ async function trainReward(flags: RewardFlags, context: CliContext): Promise<voi
       const best = event.best ? { 'eval/best_step': event.best.step, [`eval/best_${event.best.metric.replace(/^eval\//, '')}`]: event.best.value } : {};
       await run.appendMetrics({ step: event.step, epoch: event.epoch, ...(Number.isFinite(event.loss) ? { loss: event.loss } : {}), event: event.type, ...event.metrics, ...best });
     }
-    if (event.type === 'step') progress.update({ step: event.step, totalSteps: event.totalSteps, loss: event.loss, epoch: event.epoch });
+    if (event.type === 'eval') {
+      const metric = event.best?.metric ?? 'eval/accuracy';
+      const value = event.metrics[metric];
+      if (value !== undefined) validation = `| ${metric} ${value.toFixed(3)}${event.best ? ` (best ${event.best.value.toFixed(3)} at step ${event.best.step})` : ''}`;
+    }
+    if (event.type === 'step') progress.update({ step: event.step, totalSteps: event.totalSteps, loss: event.loss, epoch: event.epoch, extra: validation });
   };
   const training = config.training;
   try {
