@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng, silentLogger } from '@steerable/core';
 import { initBackend, registerSteerableKernels } from '../src/index.js';
 import { type HeapMatrixOps, jsMatrixOps, matrixSimdKernels, simdMatrixOps } from '../src/kernels/wasm/matrix-simd.js';
-import { webAssembly } from '../src/kernels/wasm/sequence-log-probs-simd.js';
+import { webAssembly } from '../src/kernels/wasm/simd-module.js';
 import { swapsLastTwo, wasmTransposeConfig } from '../src/kernels/wasm/transpose-last-two.js';
 import { wasmTransposedMatMulConfigs } from '../src/kernels/wasm/batch-mat-mul-transposed.js';
 import { WASM_MODULES, compileWat, moduleSource } from '../scripts/wasm-module-source.mjs';

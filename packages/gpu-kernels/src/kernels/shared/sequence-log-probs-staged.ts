@@ -1,6 +1,7 @@
 import type { TypedArray } from '../backend-types.js';
 import type { RowSoftmax } from './sequence-log-probs-impl.js';
-import { sequenceLogProbsRowKernels, type SequenceLogProbsRowKernels, type WasmMemory, webAssembly } from '../wasm/sequence-log-probs-simd.js';
+import { sequenceLogProbsRowKernels, type SequenceLogProbsRowKernels } from '../wasm/sequence-log-probs-simd.js';
+import { type WasmMemory, webAssembly } from '../wasm/simd-module.js';
 
 const PAGE_BYTES = 65536;
 

@@ -1,5 +1,5 @@
 import { MATRIX_WASM, MATRIX_WASM_SHARED } from './matrix-simd-bytes.js';
-import { decodeBase64, isShared, type WasmMemory, webAssembly } from './sequence-log-probs-simd.js';
+import { backendHeap, type HeapBackend, simdModule, type WasmMemory } from './simd-module.js';
 
 /** The exports of wasm-src/matrix.wat; pointers are byte offsets into the imported heap. */
 export interface MatrixSimdKernels {
@@ -63,50 +63,25 @@ export function simdMatrixOps(kernels: MatrixSimdKernels): HeapMatrixOps {
   };
 }
 
-type CompiledModule = object;
-const modules = new Map<boolean, CompiledModule | null>();
-// null remembers a memory the module cannot run on, so that the JS path is not re-probed each call.
-const instances = new WeakMap<WasmMemory, HeapMatrixOps | null>();
-
-function compiledMatrixModule(shared: boolean): CompiledModule | null {
-  if (!modules.has(shared)) {
-    const bytes = decodeBase64(shared ? MATRIX_WASM_SHARED : MATRIX_WASM);
-    modules.set(shared, webAssembly?.validate(bytes) ? new webAssembly.Module(bytes) : null);
-  }
-  return modules.get(shared)!;
-}
+const matrixModule = simdModule<MatrixSimdKernels>({ unshared: MATRIX_WASM, shared: MATRIX_WASM_SHARED });
+// The ops wrapping each memory's kernels, so a matmul call does not build closures.
+const opsByMemory = new WeakMap<WasmMemory, HeapMatrixOps | null>();
 
 /** The SIMD kernels over `memory`, or null where the engine cannot run them. */
-export function matrixSimdKernels(memory: WasmMemory): MatrixSimdKernels | null {
-  const module = compiledMatrixModule(isShared(memory));
-  if (!module || !webAssembly) return null;
-  try {
-    return new webAssembly.Instance(module, { env: { memory } }).exports as unknown as MatrixSimdKernels;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * The Emscripten module behind tfjs-backend-wasm: the threaded build keeps its (shared) memory in
- * `wasmMemory`, the others export it from the instance as `asm.memory`.
- */
-export interface HeapBackend {
-  wasm?: { wasmMemory?: WasmMemory; asm?: { memory?: WasmMemory } };
-}
+export const matrixSimdKernels = matrixModule.over;
 
 /** How a kernel finds its HeapMatrixOps; a parameter of the configs so that tests can force JS. */
 export type MatrixOpsOf = (backend: HeapBackend) => HeapMatrixOps;
 
 /** The SIMD ops over the backend's heap where they can run, else the JS ones. */
 export const matrixOpsOf: MatrixOpsOf = (backend) => {
-  const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
-  if (!webAssembly || !memory || !(memory instanceof webAssembly.Memory)) return jsMatrixOps;
-  let ops = instances.get(memory);
+  const memory = backendHeap(backend);
+  if (!memory) return jsMatrixOps;
+  let ops = opsByMemory.get(memory);
   if (ops === undefined) {
     const kernels = matrixSimdKernels(memory);
     ops = kernels ? simdMatrixOps(kernels) : null;
-    instances.set(memory, ops);
+    opsByMemory.set(memory, ops);
   }
   return ops ?? jsMatrixOps;
 };

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { SequenceLogProbsRowKernels, WasmMemory } from './sequence-log-probs-simd.js';
+import type { SequenceLogProbsRowKernels } from './sequence-log-probs-simd.js';
+import type { WasmMemory } from './simd-module.js';
 
 /**
  * Splits the rows of the sequence log-probability kernels between the calling thread and helper

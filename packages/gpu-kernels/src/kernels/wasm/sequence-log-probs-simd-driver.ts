@@ -1,5 +1,6 @@
 import { PARAM_COUNT, ROW_JOB, type RowJob, type RowPointers, type RowPool, runRows, writeJob } from './sequence-log-probs-pool.js';
-import type { SequenceLogProbsRowKernels, WasmMemory } from './sequence-log-probs-simd.js';
+import type { SequenceLogProbsRowKernels } from './sequence-log-probs-simd.js';
+import type { WasmMemory } from './simd-module.js';
 import { addLabelGradients, sumPickedLogProbs } from '../shared/sequence-log-probs-impl.js';
 
 /** The SIMD row kernels over one heap, and the helper threads sharing it (null: this thread only). */

@@ -5,15 +5,10 @@ import { wasmKernel } from '../shared/js-kernel.js';
 import { sequenceLogProbsGradJs, sequenceLogProbsJs } from '../shared/js-kernels.js';
 import { RowPool } from './sequence-log-probs-pool.js';
 import { type RowRunner, sequenceLogProbsGradSimd, sequenceLogProbsSimd } from './sequence-log-probs-simd-driver.js';
-import { compiledSequenceLogProbsModule, isShared, sequenceLogProbsRowKernels, type WasmMemory, webAssembly } from './sequence-log-probs-simd.js';
+import { compiledSequenceLogProbsModule, sequenceLogProbsRowKernels } from './sequence-log-probs-simd.js';
+import { backendHeap, type HeapBackend, isShared, type WasmMemory } from './simd-module.js';
 
-/**
- * The Emscripten module behind tfjs-backend-wasm: the threaded build keeps its (shared) memory in
- * `wasmMemory`, the others export it from the instance as `asm.memory`.
- */
-interface WasmBackendWithHeap extends WasmBackend {
-  wasm?: { wasmMemory?: WasmMemory; asm?: { memory?: WasmMemory } };
-}
+type WasmBackendWithHeap = WasmBackend & HeapBackend;
 
 const pools = new WeakMap<WasmMemory, RowPool | null>();
 
@@ -22,8 +17,8 @@ const pools = new WeakMap<WasmMemory, RowPool | null>();
  * wasm threads shim is on); null where SIMD is missing (the JS kernels run then).
  */
 export function rowRunnerOf(backend: WasmBackendWithHeap): RowRunner | null {
-  const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
-  if (!webAssembly || !(memory instanceof webAssembly.Memory)) return null;
+  const memory = backendHeap(backend);
+  if (!memory) return null;
   const kernels = sequenceLogProbsRowKernels(memory);
   if (!kernels) return null;
   if (!pools.has(memory)) pools.set(memory, isShared(memory) ? RowPool.create(memory, compiledSequenceLogProbsModule(true)!) : null);

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { WasmBackend } from '../backend-types.js';
 import { defineKernel, input, type KernelArgs, type SteerableKernelConfig } from '../kernel-config.js';
-import { type HeapBackend, type MatrixOpsOf, matrixOpsOf, type HeapMatrixOps } from './matrix-simd.js';
+import { type MatrixOpsOf, matrixOpsOf, type HeapMatrixOps } from './matrix-simd.js';
+import type { HeapBackend } from './simd-module.js';
 
 export type MatrixWasmBackend = WasmBackend & HeapBackend;
 
