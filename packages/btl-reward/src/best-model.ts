@@ -45,9 +45,15 @@ export class BestModelTracker {
     private readonly model: RewardModel,
     options: BestModelOptions,
     private readonly checkpoints: CheckpointDirectory | null,
+    /** The validation's context sizes: they name the metrics it reports. */
+    ks: readonly number[],
   ) {
     this.metric = options.metric ?? 'eval/accuracy';
     this.greaterIsBetter = options.greaterIsBetter ?? !this.metric.includes('loss');
+    const known = validationMetricNames(ks);
+    if (!known.includes(this.metric)) {
+      throw new SteerableError('invalid-config', `the best-model metric '${this.metric}' is not one that validation reports`, { field: 'bestModel.metric', hint: `use one of: ${known.join(', ')}` });
+    }
   }
 
   get best(): BestModelRecord | null {
@@ -71,13 +77,8 @@ export class BestModelTracker {
   /** Records the model's current weights when `metrics[metric]` beats the best so far; true if it did. */
   async consider(step: number, metrics: Record<string, number>): Promise<boolean> {
     const value = metrics[this.metric];
-    if (value === undefined) {
-      throw new SteerableError('invalid-config', `the best-model metric '${this.metric}' is not among the validation metrics (${Object.keys(metrics).join(', ')})`, {
-        field: 'bestModel.metric',
-        hint: "use 'eval/accuracy' or 'eval/accuracy@k=K' for a k in the evaluation's ks",
-      });
-    }
-    if (!Number.isFinite(value)) return false;
+    // Missing when no validation user had labels enough for that k this time.
+    if (value === undefined || !Number.isFinite(value)) return false;
     if (this.record && !(this.greaterIsBetter ? value > this.record.value : value < this.record.value)) return false;
     const state = new Map<string, tf.Tensor>();
     for (const [name, variable] of this.model.stateDict()) state.set(name, tf.keep(variable.clone()));

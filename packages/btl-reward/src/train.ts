@@ -1,7 +1,7 @@
 import { Adam, CheckpointDirectory, disposeCheckpoint, loadCheckpoint, Rng, type RngState, SteerableError } from '@steerable/core';
 import { type EmbeddedPairSet, type SplitName, TaskSampler, type TaskSamplerState } from '@steerable/preference-data';
 import { disposePairTensors, taskBatchTensors } from './batch-tensors.js';
-import { type BestModelOptions, type BestModelRecord, BestModelTracker, validationMetricNames } from './best-model.js';
+import { type BestModelOptions, type BestModelRecord, BestModelTracker } from './best-model.js';
 import { REWARD_MODEL_CHECKPOINT_KIND } from './checkpoint.js';
 import { DEFAULT_EVALUATION, type EvaluateOptions, type EvalReport, evaluateRewardModel } from './evaluate.js';
 import type { RewardModel } from './models/reward-model.js';
@@ -122,15 +122,12 @@ export async function trainRewardModel(options: TrainRewardModelOptions): Promis
   if (options.bestModel && (!options.validation || !options.evaluateEvery)) {
     throw new SteerableError('invalid-config', 'bestModel needs validation and evaluateEvery (the weights are chosen on validation)', { field: 'bestModel', hint: 'pass validation: { split: "validation" } and evaluateEvery: N, or drop bestModel' });
   }
-  if (options.bestModel?.metric !== undefined) {
-    const known = validationMetricNames(options.validation?.ks ?? DEFAULT_EVALUATION.ks);
-    if (!known.includes(options.bestModel.metric)) {
-      throw new SteerableError('invalid-config', `the best-model metric '${options.bestModel.metric}' is not one that validation reports`, { field: 'bestModel.metric', hint: `use one of: ${known.join(', ')}` });
-    }
-  }
   if (trainSet.dim !== model.config.inputDim) {
     throw new SteerableError('invalid-argument', `the training data has embedding size ${trainSet.dim}, the model expects ${model.config.inputDim}`, { field: 'inputDim', hint: 'set the model inputDim to the data embedding size' });
   }
+  const checkpoints = options.checkpointDir ? new CheckpointDirectory(options.checkpointDir, options.keepCheckpoints ?? 3) : null;
+  // Before anything holds tensors: the tracker refuses a metric that validation does not report.
+  const tracker = options.bestModel ? new BestModelTracker(model, options.bestModel, checkpoints, options.validation?.ks ?? DEFAULT_EVALUATION.ks) : null;
   const samplerConfig = resolveSamplerConfig(options.sampler);
   const optimizerConfig = resolveOptimizerConfig(options.optimizer);
   const sampler = new TaskSampler(trainSet, {
@@ -146,9 +143,7 @@ export async function trainRewardModel(options: TrainRewardModelOptions): Promis
   const params = model.trainableParameters();
   const adam = new Adam(params, toAdamConfig(optimizerConfig));
   const rng = new Rng(`${seed}/train`);
-  const checkpoints = options.checkpointDir ? new CheckpointDirectory(options.checkpointDir, options.keepCheckpoints ?? 3) : null;
   const logEvery = options.logEvery ?? 1;
-  const tracker = options.bestModel ? new BestModelTracker(model, options.bestModel, checkpoints) : null;
   const emit = async (event: TrainEvent): Promise<void> => {
     if (options.onEvent) await options.onEvent(event);
   };
