@@ -6,7 +6,7 @@ import { Rng } from '@steerable/core';
 import { initBackend } from '../src/index.js';
 import { compiledSequenceLogProbsModule, sequenceLogProbsRowKernels } from '../src/kernels/wasm/sequence-log-probs-simd.js';
 import { webAssembly } from '../src/kernels/wasm/simd-module.js';
-import { PARAM_COUNT, ROW_JOB, type RowJob, RowPool, runRows, writeJob } from '../src/kernels/wasm/sequence-log-probs-pool.js';
+import { PARAM_COUNT, ROW_JOB, type RowJob, RowPool, runRowChunk, writeJob } from '../src/kernels/wasm/sequence-log-probs-pool.js';
 import { rowRunnerOf, sequenceLogProbsWasmConfigs } from '../src/kernels/wasm/sequence-log-probs.js';
 import { compileSequenceLogProbsWat, generatedModuleSource } from '../scripts/wasm-module-source.mjs';
 import { sequenceLogProbsGradImpl, sequenceLogProbsImpl } from '../src/kernels/shared/sequence-log-probs-impl.js';
@@ -151,7 +151,7 @@ describe('sequence log-probs rows split across helper threads (shared heap)', ()
   it('a job gives exactly the single-thread rows, with a helper doing some of them', async () => {
     const memory = new webAssembly!.Memory({ initial: 600, maximum: 600, shared: true });
     const kernels = sequenceLogProbsRowKernels(memory)!;
-    const pool = RowPool.create(memory, compiledSequenceLogProbsModule(true)!);
+    const pool = RowPool.create(memory, compiledSequenceLogProbsModule(true)!, kernels);
     expect(pool, 'a pool where there is more than one core').not.toBeNull();
     // Heap layout: logits, mask, dy, lse, dLogits. Chunks hold about 1M floats: 26 rows of this
     // vocabulary, so 111 rows make 5 chunks to share.
@@ -166,7 +166,7 @@ describe('sequence log-probs rows split across helper threads (shared heap)', ()
     const single = (job: RowJob, length: number) => {
       const params = new Float64Array(PARAM_COUNT);
       writeJob(params, job, at, rows, vocab, length, rows);
-      runRows(kernels, heap, params, 0, rows);
+      runRowChunk(kernels, heap, params, 0);
       return job === ROW_JOB.logSumExp ? heap.slice(at.logSumExp / 4, at.logSumExp / 4 + rows) : heap.slice(at.dLogits / 4, at.dLogits / 4 + rows * vocab);
     };
     const expected = [single(ROW_JOB.logSumExp, length), single(ROW_JOB.scaledExp, length)];
@@ -176,9 +176,9 @@ describe('sequence log-probs rows split across helper threads (shared heap)', ()
       await new Promise((resolve) => setTimeout(resolve, 20));
       heap.fill(Number.NaN, at.logSumExp / 4, at.logSumExp / 4 + rows);
       heap.fill(Number.NaN, at.dLogits / 4, at.dLogits / 4 + rows * vocab);
-      pool!.run(kernels, ROW_JOB.logSumExp, at, rows, vocab, length);
+      pool!.run(ROW_JOB.logSumExp, at, rows, vocab, length);
       helped += pool!.helperChunks;
-      pool!.run(kernels, ROW_JOB.scaledExp, at, rows, vocab, length);
+      pool!.run(ROW_JOB.scaledExp, at, rows, vocab, length);
       helped += pool!.helperChunks;
       expect(maxAbsDiff(heap.subarray(at.logSumExp / 4, at.logSumExp / 4 + rows), expected[0]!)).toBe(0);
       expect(maxAbsDiff(heap.subarray(at.dLogits / 4, at.dLogits / 4 + rows * vocab), expected[1]!)).toBe(0);

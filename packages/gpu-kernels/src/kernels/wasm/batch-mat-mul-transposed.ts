@@ -2,30 +2,25 @@ import * as tf from '@tensorflow/tfjs';
 import { defineKernel, type KernelArgs, type SteerableKernelConfig } from '../kernel-config.js';
 import { type HeapMatrixOps, type MatrixOpsOf, matrixOpsOf } from './matrix-simd.js';
 import { type MatrixWasmBackend, transposeLastTwo } from './transpose-last-two.js';
+import { type GemmRunner, gemmProduct, gemmRunner } from './gemm-product.js';
 
 /**
- * tfjs-backend-wasm's matmul with transposeA/transposeB (every matmul gradient) runs at 1-3
- * GFLOP/s; an explicit transpose followed by the plain XNNPACK path runs at 15-35. The stock
- * kernels are looked up at registration time and wrapped, so the override needs the wasm backend
- * package loaded (registerSteerableKernels runs after setBackend).
- *
- * The operand named transposed is the one transposed, even when it is the big one (a weight
- * gradient X^T dY with X [2560, 4096], dY [2560, 256]): computing (dY^T X)^T instead transposes
- * only the small operand and result, but XNNPACK then packs X as its weights, a copy as large as
- * the transpose, and it measured 5-20% slower at every matmul shape of the NP-BTL step
- * (packages/btl-reward/bench/matmul-shapes.mjs). The transpose is the SIMD one of
- * wasm-src/matrix.wat (stock tfjs-wasm's Transpose cost as much as the product at some shapes).
- *
- * Matrix-vector products skip the transposes. A matrix times a vector (N = 1: A b, A^T b; and
- * M = 1 with B transposed: a^T B^T = (B a)^T) runs as one dot product per row of the matrix as
- * stored (matVec of wasm-src/matrix.wat): XNNPACK took 0.27 ms for [2560, 256] x [256, 1] (it
- * packs the vector as weights and runs a 1-column kernel), matVec 0.08; through a transpose of
- * the matrix it was 3 ms. A vector times a matrix as stored (a^T B) stays XNNPACK's, which was
- * faster than one SIMD pass there (0.06-0.07 ms against 0.09 at [1, 2560] x [2560, 256], two
- * threads): A^T b becomes (b^T A)^T, the vector read as a row and the result as a column, which
- * costs no copy since a unit axis leaves memory order unchanged.
+ * The wasm matmul. Float32 products go, in this order, to:
+ * - matVec (wasm-src/matrix.wat) for a matrix times a vector (N = 1: A b; M = 1 with B
+ *   transposed: a^T B^T = (B a)^T), one dot product per row of the matrix as stored: XNNPACK took
+ *   0.27 ms for [2560, 256] x [256, 1] (it packs the vector as weights), matVec 0.08;
+ * - XNNPACK for a vector times a matrix as stored (a^T B, and A^T b read as (b^T A)^T, which
+ *   costs no copy since a unit axis leaves memory order unchanged): 0.06-0.07 ms against 0.09 for
+ *   one SIMD pass at [1, 2560] x [2560, 256], two threads;
+ * - the blocked SIMD GEMM of wasm-src/gemm.wat (gemm-product.ts) for everything else, transposed
+ *   operands included: a transpose is a choice of strides in its packing step. It replaced the
+ *   previous route for transposes (an explicit SIMD transpose, then XNNPACK), because stock
+ *   tfjs-wasm's transposed matmul runs at 1-3 GFLOP/s and the GEMM beats XNNPACK's plain one
+ *   (57-58 against 44 GFLOP/s on two threads at the NP-BTL first layer's shapes).
+ * Where the GEMM cannot run (no wasm SIMD), transposed operands are transposed explicitly and the
+ * product goes to stock XNNPACK, as do fused epilogues (bias, activation) and other dtypes.
  */
-function transposedOperandsFirst(kernelName: string, opsOf: MatrixOpsOf): SteerableKernelConfig | null {
+function transposedOperandsFirst(kernelName: string, opsOf: MatrixOpsOf, runnerOf: GemmRunnerOf): SteerableKernelConfig | null {
   const stock = tf.getKernel(kernelName, 'wasm');
   const stockTranspose = tf.getKernel(tf.Transpose, 'wasm');
   if (!stock || !stockTranspose) return null;
@@ -53,6 +48,9 @@ function transposedOperandsFirst(kernelName: string, opsOf: MatrixOpsOf): Steera
           const out = run({ ...inputs, a: rowTimesMatrix.a, b: rowTimesMatrix.b }, { ...attrs, transposeA: false, transposeB: false });
           return { dataId: out.dataId, shape: rowTimesMatrix.outShape(out.shape), dtype: out.dtype };
         }
+        const runner = runnerOf(backend);
+        const blocked = runner ? gemmProduct(a, b, transposeA, transposeB, backend, runner) : null;
+        if (blocked) return blocked;
       }
       if (!transposeA && !transposeB) return run(inputs, attrs ?? {});
       const temporaries: tf.TensorInfo[] = [];
@@ -148,7 +146,10 @@ export function matrixVectorProduct(a: tf.TensorInfo, b: tf.TensorInfo, transpos
   return out;
 }
 
+/** How a kernel finds its GEMM runner; a parameter of the configs so that tests can turn it off. */
+export type GemmRunnerOf = (backend: MatrixWasmBackend) => GemmRunner | null;
+
 /** BatchMatMul and _FusedMatMul share the slow transposed path; both get the override. */
-export function wasmTransposedMatMulConfigs(opsOf: MatrixOpsOf = matrixOpsOf): SteerableKernelConfig[] {
-  return [tf.BatchMatMul, tf._FusedMatMul].map((name) => transposedOperandsFirst(name, opsOf)).filter((c): c is SteerableKernelConfig => c !== null);
+export function wasmTransposedMatMulConfigs(opsOf: MatrixOpsOf = matrixOpsOf, runnerOf: GemmRunnerOf = gemmRunner): SteerableKernelConfig[] {
+  return [tf.BatchMatMul, tf._FusedMatMul].map((name) => transposedOperandsFirst(name, opsOf, runnerOf)).filter((c): c is SteerableKernelConfig => c !== null);
 }

@@ -1,4 +1,4 @@
-import { PARAM_COUNT, ROW_JOB, type RowJob, type RowPointers, type RowPool, runRows, writeJob } from './sequence-log-probs-pool.js';
+import { PARAM_COUNT, ROW_JOB, type RowJob, type RowPointers, type RowPool, runRowChunk, writeJob } from './sequence-log-probs-pool.js';
 import type { SequenceLogProbsRowKernels } from './sequence-log-probs-simd.js';
 import type { WasmMemory } from './simd-module.js';
 import { addLabelGradients, sumPickedLogProbs } from '../shared/sequence-log-probs-impl.js';
@@ -14,11 +14,11 @@ const singleThreadParams = new Float64Array(PARAM_COUNT);
 
 function runJob(runner: RowRunner, job: RowJob, pointers: RowPointers, rows: number, vocab: number, length: number): void {
   if (runner.pool) {
-    runner.pool.run(runner.kernels, job, pointers, rows, vocab, length);
+    runner.pool.run(job, pointers, rows, vocab, length);
     return;
   }
   writeJob(singleThreadParams, job, pointers, rows, vocab, length, Math.max(rows, 1));
-  runRows(runner.kernels, new Float32Array(runner.memory.buffer), singleThreadParams, 0, rows);
+  runRowChunk(runner.kernels, new Float32Array(runner.memory.buffer), singleThreadParams, 0);
 }
 
 /**

@@ -21,7 +21,7 @@ export function rowRunnerOf(backend: WasmBackendWithHeap): RowRunner | null {
   if (!memory) return null;
   const kernels = sequenceLogProbsRowKernels(memory);
   if (!kernels) return null;
-  if (!pools.has(memory)) pools.set(memory, isShared(memory) ? RowPool.create(memory, compiledSequenceLogProbsModule(true)!) : null);
+  if (!pools.has(memory)) pools.set(memory, isShared(memory) ? RowPool.create(memory, compiledSequenceLogProbsModule(true)!, kernels) : null);
   return { kernels, memory, pool: pools.get(memory)! };
 }
 

@@ -1,0 +1,69 @@
+import { GEMM_ARGUMENT_COUNT, GEMM_SCRATCH_FLOATS, type GemmSimdKernels, gemmCompiled } from './gemm-simd.js';
+import { HeapWorkerPool } from './heap-worker-pool.js';
+import type { WasmMemory } from './simd-module.js';
+
+/**
+ * A GEMM split over the heap's helper threads (HeapWorkerPool): C in chunks of whole 4-row panels
+ * (or, for outputs with few rows, 8-column panels), about four per thread so that a thread the
+ * machine slows takes fewer. Every element sums over k in the same order whichever thread computes
+ * it, so the result has the bits of one thread's. Each chunk packs its own rows of A and all of
+ * op(B) again, which costs little: packing B for a [4096, 256] operand measured 0.2 ms.
+ */
+
+// params (float64): the gemm arguments for all of C (thread 0's scratch), then the chunk extent,
+// 1 when chunks are rows (0: columns), and the bytes of scratch per thread.
+export const GEMM_PARAM_COUNT = GEMM_ARGUMENT_COUNT + 3;
+
+/** How C is cut: by rows or columns, `size` of them per chunk (whole panels), `chunks` chunks. */
+export interface ChunkPlan {
+  byRows: boolean;
+  size: number;
+  chunks: number;
+}
+
+export function chunkPlan(m: number, n: number, threads: number): ChunkPlan {
+  const byRows = m >= 8 * threads || n < 16;
+  const extent = byRows ? m : n;
+  const panel = byRows ? 4 : 8;
+  const wanted = Math.ceil(extent / (threads * 4));
+  const size = Math.max(panel * 4, Math.ceil(wanted / panel) * panel);
+  return { byRows, size, chunks: Math.ceil(extent / size) };
+}
+
+/** Fills a pool's params for `args` (a whole-C call of gemmArguments) cut by `plan`. */
+export function writeGemmJob(params: Float64Array, args: readonly number[], plan: ChunkPlan): void {
+  params.set(args);
+  params[GEMM_ARGUMENT_COUNT] = plan.size;
+  params[GEMM_ARGUMENT_COUNT + 1] = plan.byRows ? 1 : 0;
+  params[GEMM_ARGUMENT_COUNT + 2] = GEMM_SCRATCH_FLOATS * 4;
+}
+
+/**
+ * Chunk `chunk` of the job in `params`, on thread `thread` (its own scratch). Runs on the helpers
+ * too, so it must stay self-contained: they receive its source text (hence the literal indices:
+ * m0 m1 n0 n1 are arguments 8-11, the scratch pointers 16-18, the plan 19-21).
+ */
+export function gemmChunk(kernels: GemmSimdKernels, _heap: Float32Array, params: Float64Array, chunk: number, thread: number): void {
+  const args = Array.from(params.subarray(0, 19));
+  const size = params[19]!;
+  const from = params[20] === 1 ? 8 : 10;
+  const scratch = params[21]! * thread;
+  const first = args[from]! + chunk * size;
+  args[from + 1] = Math.min(args[from + 1]!, first + size);
+  args[from] = first;
+  args[16]! += scratch;
+  args[17]! += scratch;
+  args[18]! += scratch;
+  kernels.gemm(...(args as Parameters<GemmSimdKernels['gemm']>));
+}
+
+const pools = new WeakMap<WasmMemory, HeapWorkerPool<GemmSimdKernels> | null>();
+
+/** The helper threads for `memory` (created on first use), or null (unshared heap, one core). */
+export function gemmPool(memory: WasmMemory, kernels: GemmSimdKernels): HeapWorkerPool<GemmSimdKernels> | null {
+  if (!pools.has(memory)) {
+    const module = gemmCompiled(true);
+    pools.set(memory, module ? HeapWorkerPool.create(memory, module, kernels, gemmChunk, GEMM_PARAM_COUNT) : null);
+  }
+  return pools.get(memory)!;
+}
