@@ -11,6 +11,7 @@ const SHARED_IMPORT = '(import "env" "memory" (memory 0 65536 shared))';
 export const WASM_MODULES = [
   { source: 'sequence-log-probs.wat', target: 'sequence-log-probs-simd-bytes.ts', constant: 'SEQUENCE_LOG_PROBS_WASM' },
   { source: 'matrix.wat', target: 'matrix-simd-bytes.ts', constant: 'MATRIX_WASM' },
+  { source: 'set-attention-pool.wat', target: 'set-attention-pool-simd-bytes.ts', constant: 'SET_ATTENTION_POOL_WASM' },
 ];
 
 /** { unshared, shared } binaries of one WAT source, differing only in the memory import. */
