@@ -2,7 +2,6 @@ export interface WasmBinaries {
   unshared: Buffer;
   shared: Buffer;
 }
-export type SequenceLogProbsBinaries = WasmBinaries;
 export interface WasmModuleEntry {
   source: string;
   target: string;
@@ -10,6 +9,4 @@ export interface WasmModuleEntry {
 }
 export const WASM_MODULES: readonly WasmModuleEntry[];
 export function compileWat(wat: string, name?: string): Promise<WasmBinaries>;
-export function moduleSource(binaries: WasmBinaries, entry?: WasmModuleEntry): string;
-export function compileSequenceLogProbsWat(wat: string): Promise<WasmBinaries>;
-export function generatedModuleSource(binaries: WasmBinaries): string;
+export function moduleSource(binaries: WasmBinaries, entry: WasmModuleEntry): string;

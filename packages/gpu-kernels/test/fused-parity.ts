@@ -59,10 +59,10 @@ export function pairwiseLossCase(name: string, n: number, scale: number, seed: n
   };
 }
 
-export function setAttentionPoolCase(name: string, g: number, n: number, d: number, seed: number, dropout = false): ParityCase {
+export function setAttentionPoolCase(name: string, g: number, n: number, d: number, seed: number, dropout = false, qkScale = 1): ParityCase {
   const rng = new Rng(seed);
-  const q = randomValues([g, n, d], rng);
-  const k = randomValues([g, n, d], rng);
+  const q = randomValues([g, n, d], rng, qkScale);
+  const k = randomValues([g, n, d], rng, qkScale);
   const v = randomValues([g, n, d], rng);
   const mask = Float32Array.from({ length: g * n * n }, () => (dropout ? (rng.uniform() < 0.9 ? 1 / 0.9 : 0) : 1));
   const upstream = randomValues([g, d], rng);
@@ -106,5 +106,12 @@ export function parityCases(): ParityCase[] {
     setAttentionPoolCase('set of one', 3, 1, 5, 13),
     setAttentionPoolCase('head dim 1', 2, 4, 1, 14),
     setAttentionPoolCase('empty set', 2, 0, 3, 15),
+    // Head dims that are multiples of 4 take the wasm SIMD kernel: the NP-BTL shape, sets past and
+    // below a block of four rows, and scores far apart (a nearly one-hot softmax).
+    setAttentionPoolCase('np-btl', 64, 10, 32, 16, true),
+    setAttentionPoolCase('set of 17', 3, 17, 36, 17, true),
+    setAttentionPoolCase('set of 2', 5, 2, 8, 18),
+    setAttentionPoolCase('set of one, head dim 4', 3, 1, 4, 19),
+    setAttentionPoolCase('large scores', 4, 6, 8, 26, true, 4),
   ];
 }

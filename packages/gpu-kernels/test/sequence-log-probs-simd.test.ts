@@ -1,6 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '@steerable/core';
 import { initBackend } from '../src/index.js';
@@ -8,12 +6,10 @@ import { compiledSequenceLogProbsModule, sequenceLogProbsRowKernels } from '../s
 import { webAssembly } from '../src/kernels/wasm/simd-module.js';
 import { PARAM_COUNT, ROW_JOB, type RowJob, RowPool, runRowChunk, writeJob } from '../src/kernels/wasm/sequence-log-probs-pool.js';
 import { rowRunnerOf, sequenceLogProbsWasmConfigs } from '../src/kernels/wasm/sequence-log-probs.js';
-import { compileSequenceLogProbsWat, generatedModuleSource } from '../scripts/wasm-module-source.mjs';
 import { sequenceLogProbsGradImpl, sequenceLogProbsImpl } from '../src/kernels/shared/sequence-log-probs-impl.js';
 import { StagedRowKernels } from '../src/kernels/shared/sequence-log-probs-staged.js';
 import { maxAbsDiff, randomValues, relativeDiff } from './helpers.js';
 
-const packageFile = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
 const { Memory } = webAssembly!;
 
@@ -30,12 +26,6 @@ function reference(x: Float32Array, shift: number, scale: number) {
 }
 
 describe('sequence log-probs SIMD module', () => {
-  it('the committed bytes are those of the WAT source (else run build:wasm)', async () => {
-    const wat = readFileSync(packageFile('wasm-src/sequence-log-probs.wat'), 'utf8');
-    const committed = readFileSync(packageFile('src/kernels/wasm/sequence-log-probs-simd-bytes.ts'), 'utf8');
-    expect(generatedModuleSource(await compileSequenceLogProbsWat(wat))).toBe(committed);
-  });
-
   for (const shared of [false, true]) {
     it(`row kernels equal float64 references on ${shared ? 'a shared' : 'an unshared'} memory, at every tail length`, () => {
       const memory = new Memory(shared ? { initial: 2, maximum: 16, shared: true } : { initial: 2 });

@@ -1,6 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '@steerable/core';
 import { initBackend } from '../src/index.js';
@@ -12,10 +10,8 @@ import { HeapWorkerPool } from '../src/kernels/wasm/heap-worker-pool.js';
 import { type GemmRunner, gemmRunner } from '../src/kernels/wasm/gemm-product.js';
 import { wasmTransposedMatMulConfigs } from '../src/kernels/wasm/batch-mat-mul-transposed.js';
 import { webAssembly } from '../src/kernels/wasm/simd-module.js';
-import { WASM_MODULES, compileWat, moduleSource } from '../scripts/wasm-module-source.mjs';
 import { numDataIds, onBackend, randomValues } from './helpers.js';
 
-const packageFile = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 const { Memory } = webAssembly!;
 
 /** A heap laid out for one product: op(A), op(B), C with guard floats around it, and scratch. */
@@ -75,13 +71,6 @@ const SHAPES: Array<[number, number, number]> = [
 ];
 
 describe('wasm SIMD GEMM module', () => {
-  it('the committed bytes are those of the WAT source (else run build:wasm)', async () => {
-    const entry = WASM_MODULES.find((m) => m.source === 'gemm.wat')!;
-    const wat = readFileSync(packageFile(`wasm-src/${entry.source}`), 'utf8');
-    const committed = readFileSync(packageFile(`src/kernels/wasm/${entry.target}`), 'utf8');
-    expect(moduleSource(await compileWat(wat, entry.source), entry)).toBe(committed);
-  });
-
   for (const [m, n, k] of SHAPES) {
     for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
       it(`op(A) op(B) at m ${m}, n ${n}, k ${k}${ta ? ', A transposed' : ''}${tb ? ', B transposed' : ''}: float32 accuracy, nothing written outside C`, () => {

@@ -1,6 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng, silentLogger } from '@steerable/core';
 import { initBackend, registerSteerableKernels } from '../src/index.js';
@@ -8,10 +6,8 @@ import { type HeapMatrixOps, jsMatrixOps, matrixSimdKernels, simdMatrixOps } fro
 import { webAssembly } from '../src/kernels/wasm/simd-module.js';
 import { swapsLastTwo, wasmTransposeConfig } from '../src/kernels/wasm/transpose-last-two.js';
 import { wasmTransposedMatMulConfigs } from '../src/kernels/wasm/batch-mat-mul-transposed.js';
-import { WASM_MODULES, compileWat, moduleSource } from '../scripts/wasm-module-source.mjs';
 import { numDataIds, onBackend, randomValues, relativeDiff } from './helpers.js';
 
-const packageFile = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 const { Memory } = webAssembly!;
 
 // Square-tile edges (32 SIMD, 16 JS), 4x4-block edges, unit axes, odd batch shapes.
@@ -58,13 +54,6 @@ async function withKernels(configs: tf.KernelConfig[], fn: () => Promise<void>):
 const jsKernelConfigs = () => [wasmTransposeConfig(() => jsMatrixOps)!, ...wasmTransposedMatMulConfigs(() => jsMatrixOps)];
 
 describe('matrix SIMD module and its JS fallback', () => {
-  it('the committed bytes are those of the WAT source (else run build:wasm)', async () => {
-    const entry = WASM_MODULES.find((m) => m.source === 'matrix.wat')!;
-    const wat = readFileSync(packageFile(`wasm-src/${entry.source}`), 'utf8');
-    const committed = readFileSync(packageFile(`src/kernels/wasm/${entry.target}`), 'utf8');
-    expect(moduleSource(await compileWat(wat, entry.source), entry)).toBe(committed);
-  });
-
   // Each ops set on its own heap: the SIMD ops on unshared and shared memories, and the JS ops.
   const heaps: { name: string; make: () => { ops: HeapMatrixOps; buffer: ArrayBufferLike } }[] = [
     ...[false, true].map((shared) => ({
