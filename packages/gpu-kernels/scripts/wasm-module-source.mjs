@@ -11,6 +11,7 @@ const SHARED_IMPORT = '(import "env" "memory" (memory 0 65536 shared))';
 export const WASM_MODULES = [
   { source: 'sequence-log-probs.wat', target: 'sequence-log-probs-simd-bytes.ts', constant: 'SEQUENCE_LOG_PROBS_WASM' },
   { source: 'matrix.wat', target: 'matrix-simd-bytes.ts', constant: 'MATRIX_WASM' },
+  { source: 'adam.wat', target: 'adam-simd-bytes.ts', constant: 'ADAM_WASM' },
 ];
 
 /** { unshared, shared } binaries of one WAT source, differing only in the memory import. */
