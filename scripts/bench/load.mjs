@@ -5,17 +5,18 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
-const fromKernels = createRequire(`${root}packages/gpu-kernels/package.json`);
 
-async function importDist(pkg) {
-  const file = `${root}packages/${pkg}/dist/index.js`;
+async function importDist(base, pkg) {
+  const file = `${base}packages/${pkg}/dist/index.js`;
   if (!existsSync(file)) throw new Error(`${file} is missing: run 'pnpm build' (pnpm bench builds first)`);
   return import(pathToFileURL(file).href);
 }
 
-export async function loadStack() {
+/** `base`: the checkout to load from (a path ending in /), by default this one. */
+export async function loadStack(base = root) {
+  const fromKernels = createRequire(`${base}packages/gpu-kernels/package.json`);
   const tf = await import(pathToFileURL(fromKernels.resolve('@tensorflow/tfjs')).href);
-  const kernels = await importDist('gpu-kernels');
-  const core = await importDist('core');
+  const kernels = await importDist(base, 'gpu-kernels');
+  const core = await importDist(base, 'core');
   return { tf, kernels, core };
 }

@@ -13,6 +13,7 @@ export const WASM_MODULES = [
   { source: 'matrix.wat', target: 'matrix-simd-bytes.ts', constant: 'MATRIX_WASM' },
   { source: 'gemm.wat', target: 'gemm-simd-bytes.ts', constant: 'GEMM_WASM' },
   { source: 'set-attention-pool.wat', target: 'set-attention-pool-simd-bytes.ts', constant: 'SET_ATTENTION_POOL_WASM' },
+  { source: 'adam.wat', target: 'adam-simd-bytes.ts', constant: 'ADAM_WASM' },
 ];
 
 /** { unshared, shared } binaries of one WAT source, differing only in the memory import. */

@@ -4,7 +4,8 @@ import { Adam, type AdamConfig, AdamUpdate, Rng } from '@steerable/core';
 import { initBackend, steerableKernelConfigs } from '../src/index.js';
 import { maxAbsDiff, numDataIds, randomValues } from './helpers.js';
 
-// [96, 100] is above wasm's JS-loop size, so its stock-kernel path is compared too.
+// [96, 100] is above the size where wasm without SIMD leaves the JS loop for the stock kernels;
+// wasm-adam-simd.test.ts compares that fallback too.
 const SHAPES: number[][] = [[33, 17], [17], [1], [4, 3, 5], [96, 100]];
 const STEPS = 4;
 
@@ -86,9 +87,9 @@ describe.each(['cpu', 'wasm'] as const)('fused AdamUpdate kernel on %s', (backen
     expect([...ours.keys()].sort()).toEqual([...oracle.keys()].sort());
     for (const [name, expected] of oracle) {
       // The same float32 operations in the same order: bit-equal on cpu (tfjs-cpu rounds each op's
-      // double result to float32, as the kernel does). wasm's ops are IEEE float32 too and agree
-      // bit for bit today; the tolerance only spares a future SIMD op's last-bit difference.
-      expect(maxAbsDiff(ours.get(name)!, expected), `${label} ${name}`).toBeLessThanOrEqual(backend === 'cpu' ? 0 : 1e-6);
+      // double result to float32, as the kernel does) and on wasm (the SIMD module's and the stock
+      // kernels' operations are correctly rounded IEEE float32).
+      expect(maxAbsDiff(ours.get(name)!, expected), `${label} ${name}`).toBe(0);
     }
     // The parameters moved by much more than the tolerance, so the comparison means something.
     expect(maxAbsDiff(oracle.get('p0')!, Float32Array.from(await makeParamsValues(2, 'p0')))).toBeGreaterThan(1e-3);

@@ -1,40 +1,70 @@
 import * as tf from '@tensorflow/tfjs';
 import { AdamUpdate, type AdamUpdateAttrs } from '@steerable/core';
 import type { WasmBackend } from '../backend-types.js';
-import { defineKernel, input } from '../kernel-config.js';
-import { adamUpdateImpl } from '../shared/adam-update-impl.js';
+import { defineKernel, input, type SteerableKernelConfig } from '../kernel-config.js';
+import { adamConstants, adamUpdateImpl } from '../shared/adam-update-impl.js';
+import { adamSimdKernels, type AdamSimdKernels, adamUpdateSimd } from './adam-simd.js';
+import { backendHeap, type HeapBackend } from './simd-module.js';
+
+type AdamWasmBackend = WasmBackend & HeapBackend;
 
 /**
- * Above this many elements the stock wasm kernels' SIMD and threads beat one scalar JS loop, and
- * their per-call overhead no longer matters (measured: the JS loop wins at 4k elements, loses 3x
- * at 64k; a 256-element bias is 14x faster fused).
+ * Where the SIMD module cannot run: above this many elements the stock wasm kernels' SIMD and
+ * threads beat one scalar JS loop, and their per-call overhead no longer matters (measured: the JS
+ * loop wins at 4k elements, loses 3x at 64k; a 256-element bias is 14x faster fused).
  */
 export const ADAM_UPDATE_JS_MAX_SIZE = 8192;
 
+/** How the kernel finds the SIMD module for a backend; a parameter so that tests can force JS. */
+export type AdamKernelsOf = (backend: HeapBackend) => AdamSimdKernels | null;
+
+/** The SIMD module over the backend's heap, or null where it cannot run there. */
+export const adamKernelsOf: AdamKernelsOf = (backend) => {
+  const memory = backendHeap(backend);
+  return memory ? adamSimdKernels(memory) : null;
+};
+
+const FLOAT_INPUTS = ['param', 'grad', 'm', 'v'] as const;
+
 /**
- * Core's fused Adam step on tfjs-backend-wasm. Small parameters (biases, norms, heads: most of a
- * model's parameters by count) run one JS loop over zero-copy heap views instead of thirteen
- * kernel calls; large ones run the same thirteen stock kernels as Adam's composite, called
- * directly, so the engine sees one kernel and no scalar uploads either way.
+ * Core's fused Adam step on tfjs-backend-wasm, one kernel per parameter so the engine sees no
+ * scalar uploads. Float32 parameters of every size go through the SIMD module (wasm-src/adam.wat),
+ * one pass bit-equal to the JS loop: per call, 3.3 ms against the stock kernels' 17.2 at
+ * [8192, 256] and 1.6 against 8.1 at [4096, 256]; 0.027 ms against the JS loop's 0.21 at 8k
+ * elements, and no slower down to 1 element, where the engine's per-call cost is all there is
+ * (2 threads, scripts/bench/adam-update.mjs, BENCHMARKS.md). Without the module (an engine
+ * without wasm SIMD) small parameters run the JS loop over zero-copy heap views and large ones the
+ * thirteen stock kernels of Adam's composite, called directly.
  */
-export const adamUpdateWasmConfig = defineKernel<WasmBackend>({
-  kernelName: AdamUpdate,
-  backendName: 'wasm',
-  kernelFunc: ({ inputs, backend, attrs }) => {
-    const param = input(inputs, 'param');
-    const adamAttrs = attrs as unknown as AdamUpdateAttrs;
-    const size = param.shape.reduce((a, b) => a * b, 1);
-    if (size > ADAM_UPDATE_JS_MAX_SIZE) return stockKernelUpdate(inputs, backend, adamAttrs);
-    // Allocate the outputs before taking any heap view: an allocation may grow the heap and
-    // detach views taken earlier.
-    const outs = [0, 1, 2].map(() => backend.makeOutput(param.shape, 'float32'));
-    const [outParam, outM, outV] = outs.map((o) => backend.typedArrayFromHeap(o) as Float32Array);
-    const gradScale = inputs.gradScale ? backend.typedArrayFromHeap(inputs.gradScale)[0]! : 1;
-    const view = (name: string) => backend.typedArrayFromHeap(input(inputs, name));
-    adamUpdateImpl(view('param'), view('grad'), view('m'), view('v'), gradScale, adamAttrs, outParam!, outM!, outV!);
-    return outs;
-  },
-});
+export function adamUpdateWasmKernel(kernelsOf: AdamKernelsOf = adamKernelsOf): SteerableKernelConfig {
+  return defineKernel<AdamWasmBackend>({
+    kernelName: AdamUpdate,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const param = input(inputs, 'param');
+      const adamAttrs = attrs as unknown as AdamUpdateAttrs;
+      const size = tf.util.sizeFromShape(param.shape);
+      const kernels = FLOAT_INPUTS.every((name) => input(inputs, name).dtype === 'float32') ? kernelsOf(backend) : null;
+      if (!kernels && size > ADAM_UPDATE_JS_MAX_SIZE) return stockKernelUpdate(inputs, backend, adamAttrs);
+      // Allocate the outputs before taking any heap view: an allocation may grow the heap and
+      // detach views taken earlier.
+      const outs = [0, 1, 2].map(() => backend.makeOutput(param.shape, 'float32'));
+      if (size === 0) return outs;
+      const [outParam, outM, outV] = outs.map((o) => backend.typedArrayFromHeap(o) as Float32Array) as [Float32Array, Float32Array, Float32Array];
+      const gradScale = inputs.gradScale ? backend.typedArrayFromHeap(inputs.gradScale)[0]! : 1;
+      const view = (name: string) => backend.typedArrayFromHeap(input(inputs, name));
+      if (kernels) {
+        const [p, g, m, v] = FLOAT_INPUTS.map((name) => view(name) as Float32Array) as [Float32Array, Float32Array, Float32Array, Float32Array];
+        adamUpdateSimd(kernels, p, g, m, v, adamConstants(gradScale, adamAttrs), outParam, outM, outV);
+      } else {
+        adamUpdateImpl(view('param'), view('grad'), view('m'), view('v'), gradScale, adamAttrs, outParam, outM, outV);
+      }
+      return outs;
+    },
+  });
+}
+
+export const adamUpdateWasmConfig = adamUpdateWasmKernel();
 
 /** Adam's composite (packages/core/src/optim/adam.ts), op for op, on the backend's own kernels. */
 function stockKernelUpdate(inputs: tf.NamedTensorInfoMap, backend: WasmBackend, attrs: AdamUpdateAttrs): tf.TensorInfo[] {
