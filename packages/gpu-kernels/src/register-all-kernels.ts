@@ -8,6 +8,7 @@ import { wasmTransposedMatMulConfigs } from './kernels/wasm/batch-mat-mul-transp
 import { wasmSharedIdentityConfig } from './kernels/wasm/identity-shared.js';
 import { wasmOuterAxesReduceConfigs } from './kernels/wasm/outer-axes-reduce.js';
 import { wasmTransposeConfig } from './kernels/wasm/transpose-last-two.js';
+import { wasmSliceConfigs } from './kernels/wasm/slice-heap-view.js';
 import { cpuFusedConfigs } from './kernels/cpu/fused.js';
 import { adamUpdateCpuConfig } from './kernels/cpu/adam-update.js';
 import { adamUpdateWasmConfig } from './kernels/wasm/adam-update.js';
@@ -41,12 +42,13 @@ export function steerableKernelConfigs(backend: BackendName): SteerableKernelCon
 
 /**
  * Stock wasm kernels replaced to cut copies and transposes: Identity shares its buffer; Sum/Mean
- * over outer axes need no transpose; Transpose of the last two axes is a SIMD block transpose.
+ * over outer axes need no transpose; Transpose of the last two axes is a SIMD block transpose;
+ * Slice and SplitV copy only what they select.
  */
 function wasmOverheadConfigs(): SteerableKernelConfig[] {
   const identity = wasmSharedIdentityConfig();
   const transpose = wasmTransposeConfig();
-  return [...(identity ? [identity] : []), ...wasmOuterAxesReduceConfigs(), ...(transpose ? [transpose] : [])];
+  return [...(identity ? [identity] : []), ...wasmOuterAxesReduceConfigs(), ...(transpose ? [transpose] : []), ...wasmSliceConfigs()];
 }
 
 /** Stock configs we replaced, by `${backend}_${kernel}`, so that they can be put back. */
