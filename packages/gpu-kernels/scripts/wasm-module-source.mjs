@@ -14,6 +14,7 @@ export const WASM_MODULES = [
   { source: 'gemm.wat', target: 'gemm-simd-bytes.ts', constant: 'GEMM_WASM' },
   { source: 'set-attention-pool.wat', target: 'set-attention-pool-simd-bytes.ts', constant: 'SET_ATTENTION_POOL_WASM' },
   { source: 'adam.wat', target: 'adam-simd-bytes.ts', constant: 'ADAM_WASM' },
+  { source: 'column-sums.wat', target: 'column-sums-simd-bytes.ts', constant: 'COLUMN_SUMS_WASM' },
 ];
 
 /** { unshared, shared } binaries of one WAT source, differing only in the memory import. */
