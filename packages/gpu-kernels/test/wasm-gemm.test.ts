@@ -217,6 +217,9 @@ describe('wasm matmul through the GEMM', () => {
     { a: [3, 9, 20], b: [9, 17], ta: true, tb: false },
     { a: [20, 9], b: [2, 2, 17, 9], ta: false, tb: true },
     { a: [GEMM_MC + 5, 260], b: [260, GEMM_NC + 9], ta: false, tb: false },
+    // A^T b, run as the row b^T times A as stored; a row times a matrix.
+    { a: [300, 37], b: [300, 1], ta: true, tb: false },
+    { a: [1, 300], b: [300, 45], ta: false, tb: false },
   ];
 
   for (const { a, b, ta, tb } of CASES) {

@@ -9,16 +9,18 @@ import { type GemmRunner, gemmProduct, gemmRunner } from './gemm-product.js';
  * - matVec (wasm-src/matrix.wat) for a matrix times a vector (N = 1: A b; M = 1 with B
  *   transposed: a^T B^T = (B a)^T), one dot product per row of the matrix as stored: XNNPACK took
  *   0.27 ms for [2560, 256] x [256, 1] (it packs the vector as weights), matVec 0.08;
- * - XNNPACK for a vector times a matrix as stored (a^T B, and A^T b read as (b^T A)^T, which
- *   costs no copy since a unit axis leaves memory order unchanged): 0.06-0.07 ms against 0.09 for
- *   one SIMD pass at [1, 2560] x [2560, 256], two threads;
  * - the blocked SIMD GEMM of wasm-src/gemm.wat (gemm-product.ts) for everything else, transposed
- *   operands included: a transpose is a choice of strides in its packing step. It replaced the
- *   previous route for transposes (an explicit SIMD transpose, then XNNPACK), because stock
- *   tfjs-wasm's transposed matmul runs at 1-3 GFLOP/s and the GEMM beats XNNPACK's plain one
- *   (57-58 against 44 GFLOP/s on two threads at the NP-BTL first layer's shapes).
- * Where the GEMM cannot run (no wasm SIMD), transposed operands are transposed explicitly and the
- * product goes to stock XNNPACK, as do fused epilogues (bias, activation) and other dtypes.
+ *   operands and vectors times matrices included: a transpose is a choice of strides in its
+ *   packing step. It replaced the previous route for transposes (an explicit SIMD transpose, then
+ *   XNNPACK), because stock tfjs-wasm's transposed matmul runs at 1-3 GFLOP/s and the GEMM beats
+ *   XNNPACK's plain one (57-58 against 44 GFLOP/s on two threads at the NP-BTL first layer's
+ *   shapes). It also took a^T B and A^T b from XNNPACK, which packs the matrix as its weights on
+ *   every call with a new matrix: 3.7 ms for [2560, 256]^T x [2560, 1] in a training step, where
+ *   the same product with a cached matrix took 0.14 ms and misled an earlier measurement.
+ * Where the GEMM cannot run (no wasm SIMD), a vector times a matrix goes to XNNPACK through views
+ * (a^T B as stored; A^T b read as (b^T A)^T, no copy since a unit axis leaves memory order
+ * unchanged), other transposed operands are transposed explicitly and the product goes to stock
+ * XNNPACK, as do fused epilogues (bias, activation) and other dtypes.
  */
 function transposedOperandsFirst(kernelName: string, opsOf: MatrixOpsOf, runnerOf: GemmRunnerOf): SteerableKernelConfig | null {
   const stock = tf.getKernel(kernelName, 'wasm');
@@ -43,12 +45,15 @@ function transposedOperandsFirst(kernelName: string, opsOf: MatrixOpsOf, runnerO
       if (ops && !fusedEpilogue) {
         const product = matrixVectorProduct(a, b, transposeA, transposeB, backend, ops);
         if (product) return product;
+        const runner = runnerOf(backend);
         const rowTimesMatrix = vectorTimesMatrixForm(a, b, transposeA, transposeB);
         if (rowTimesMatrix) {
-          const out = run({ ...inputs, a: rowTimesMatrix.a, b: rowTimesMatrix.b }, { ...attrs, transposeA: false, transposeB: false });
+          // As a row times the matrix as stored, the GEMM packs the matrix in its fast path and
+          // pads one row to four, instead of one column to eight.
+          const out = (runner ? gemmProduct(rowTimesMatrix.a, rowTimesMatrix.b, false, false, backend, runner) : null)
+            ?? run({ ...inputs, a: rowTimesMatrix.a, b: rowTimesMatrix.b }, { ...attrs, transposeA: false, transposeB: false });
           return { dataId: out.dataId, shape: rowTimesMatrix.outShape(out.shape), dtype: out.dtype };
         }
-        const runner = runnerOf(backend);
         const blocked = runner ? gemmProduct(a, b, transposeA, transposeB, backend, runner) : null;
         if (blocked) return blocked;
       }
