@@ -13,7 +13,7 @@ export interface GemmSimdKernels {
   ): void;
 }
 
-/** The argument count of `gemm`: the worker protocol passes them as one Int32Array. */
+/** The argument count of `gemm`: a pooled job passes them first in its float64 params (gemm-parallel.ts). */
 export const GEMM_ARGUMENT_COUNT = 19;
 
 // kc x 8 floats of B (8 KiB) stay in L1 while a 4-row panel of A streams past; mc x kc of A
