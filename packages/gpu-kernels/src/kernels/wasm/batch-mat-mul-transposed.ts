@@ -91,9 +91,9 @@ const unitAxisSwapped = (x: tf.TensorInfo): tf.TensorInfo => {
 };
 
 /**
- * A^T b (op(B) one column, A transposed) as the plain product b^T A: the operands for a plain
- * product without transposes (the GEMM, or the stock kernel), and the output shape [..., 1, M] read as [..., M, 1]. Null for other
- * products.
+ * A^T b (op(B) one column, A transposed) as the plain product b^T A: the operands for a product
+ * without transposes (the GEMM, or the stock kernel), and the output shape [..., 1, M] read as
+ * [..., M, 1]. Null for other products.
  */
 export function vectorTimesMatrixForm(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean): { a: tf.TensorInfo; b: tf.TensorInfo; outShape: (shape: number[]) => number[] } | null {
   const bRank = b.shape.length;
