@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '@steerable/core';
 import { initBackend } from '../src/index.js';
 import {
-  GEMM_MC, GEMM_NC, GEMM_SCRATCH_FLOATS, type GemmSimdKernels, gemmArguments, gemmCompiled, gemmSimdKernels, opStrides,
+  GEMM_KC, GEMM_MC, GEMM_NC, GEMM_SCRATCH_FLOATS, type GemmSimdKernels, gemmArguments, gemmCompiled, gemmSimdKernels, opStrides, packedRowBytes,
 } from '../src/kernels/wasm/gemm-simd.js';
 import { GEMM_PARAM_COUNT, chunkPlan, gemmChunk, gemmPool, writeGemmJob } from '../src/kernels/wasm/gemm-parallel.js';
 import { HeapWorkerPool } from '../src/kernels/wasm/heap-worker-pool.js';
@@ -112,6 +112,30 @@ describe('wasm SIMD GEMM module', () => {
     }
   });
 
+  it('op(B) packed once (packPanels) gives the bits of per-call packing, for row and column parts', () => {
+    for (const [m, n, k, tb] of [[37, 45, 600, false], [12, 70, 257, true], [9, GEMM_NC + 40, 30, false]] as const) {
+      const packedBytes = k * packedRowBytes(n);
+      const at = layout(m, n, k, 1);
+      const memory = memoryFor(at.end + packedBytes + m * n * 4);
+      const kernels = gemmSimdKernels(memory)!;
+      const heap = new Float32Array(memory.buffer);
+      const op = fill(heap, at, m, n, k, false, tb, new Rng(m + n + k));
+      run(kernels, gemmArguments(op, [0, m, 0, n], at.scratch));
+      const perCall = new Uint32Array(heap.slice(at.c / 4, at.c / 4 + m * n).buffer);
+      const packed = { pointer: at.end, rowBytes: packedRowBytes(n) };
+      kernels.packPanels(op.b, op.bKStride, op.bColStride, k, n, GEMM_KC, packed.pointer, packed.rowBytes);
+      heap.fill(SENTINEL, at.c / 4, at.c / 4 + m * n);
+      // Two row parts, then two column parts (whole 8-column panels), from the one packed copy.
+      const rowSplit = 4 * Math.floor(m / 8);
+      for (const part of [[0, rowSplit, 0, n], [rowSplit, m, 0, n]] as const) run(kernels, gemmArguments(op, part, at.scratch, packed));
+      expect(new Uint32Array(heap.slice(at.c / 4, at.c / 4 + m * n).buffer), `rows, ${m} x ${n} x ${k}`).toEqual(perCall);
+      heap.fill(SENTINEL, at.c / 4, at.c / 4 + m * n);
+      const colSplit = 8 * Math.floor(n / 16);
+      for (const part of [[0, m, 0, colSplit], [0, m, colSplit, n]] as const) run(kernels, gemmArguments(op, part, at.scratch, packed));
+      expect(new Uint32Array(heap.slice(at.c / 4, at.c / 4 + m * n).buffer), `columns, ${m} x ${n} x ${k}`).toEqual(perCall);
+    }
+  });
+
   it('cuts C into chunks of whole panels that cover it once, each thread on its own scratch', () => {
     for (const [m, n, threads] of [[1280, 256, 2], [4096, 256, 4], [6, 300, 2], [4, 4, 2], [1, 9, 3], [130, 24, 3], [7, 7, 1], [97, 1000, 2]] as const) {
       const plan = chunkPlan(m, n, threads);
@@ -139,7 +163,8 @@ describe('wasm SIMD GEMM module', () => {
     // Chunks of about 4M multiply-adds each: long enough for a woken helper to claim some.
     const [m, n, k] = [1024, 64, 512];
     const at = layout(m, n, k, 4);
-    const memory = memoryFor(at.end + m * n * 4, true);
+    const packed = { pointer: at.end, rowBytes: packedRowBytes(n) };
+    const memory = memoryFor(at.end + k * packed.rowBytes, true);
     const kernels = gemmSimdKernels(memory)!;
     const pool = gemmPool(memory, kernels);
     expect(pool, 'a pool where there is more than one core').not.toBeNull();
@@ -156,6 +181,13 @@ describe('wasm SIMD GEMM module', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
       heap.fill(SENTINEL, at.c / 4, at.c / 4 + m * n);
       writeGemmJob(pool!.params, args, plan);
+      pool!.run(plan.chunks, 'matmul');
+      helped += pool!.helperChunks;
+      expect(new Uint32Array(heap.slice(at.c / 4, at.c / 4 + m * n).buffer)).toEqual(single);
+      // The same with op(B) packed once for every chunk, as gemmProduct does when split.
+      heap.fill(SENTINEL, at.c / 4, at.c / 4 + m * n);
+      kernels.packPanels(op.b, op.bKStride, op.bColStride, k, n, GEMM_KC, packed.pointer, packed.rowBytes);
+      writeGemmJob(pool!.params, gemmArguments(op, [0, m, 0, n], at.scratch, packed), plan);
       pool!.run(plan.chunks, 'matmul');
       helped += pool!.helperChunks;
       expect(new Uint32Array(heap.slice(at.c / 4, at.c / 4 + m * n).buffer)).toEqual(single);

@@ -207,9 +207,26 @@
         (local.set $j (i32.add (local.get $j) (i32.const 8)))
         (br $panels))))
 
+  ;; op(B) packed whole, k block after k block, for the threads of one product to share: block k0
+  ;; (kc rows) at dst + k0 * rowBytes, its column panels as packB writes them; rowBytes is 4 x n
+  ;; rounded up to 8 columns.
+  (func (export "packPanels") (param $b i32) (param $bKStride i32) (param $bColStride i32) (param $k i32) (param $n i32) (param $kcMax i32) (param $dst i32) (param $rowBytes i32)
+    (local $k0 i32) (local $kc i32)
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $k0) (local.get $k)))
+        (local.set $kc (i32.sub (local.get $k) (local.get $k0)))
+        (local.set $kc (select (local.get $kcMax) (local.get $kc) (i32.gt_u (local.get $kc) (local.get $kcMax))))
+        (call $packB (i32.add (local.get $b) (i32.mul (local.get $k0) (local.get $bKStride))) (local.get $bKStride) (local.get $bColStride)
+          (local.get $kc) (local.get $n) (i32.add (local.get $dst) (i32.mul (local.get $k0) (local.get $rowBytes))))
+        (local.set $k0 (i32.add (local.get $k0) (local.get $kc)))
+        (br $blocks))))
+
   ;; C[i, j] (rows ldc bytes apart) = sum_k op(A)(i, k) op(B)(k, j) for m0 <= i < m1, n0 <= j < n1.
   ;; scratchA holds mc x kc floats (mc a multiple of 4), scratchB kc x nc (nc a multiple of 8),
-  ;; edge 32 floats; each thread passes its own.
+  ;; edge 32 floats; each thread passes its own. packedB, when not 0, is op(B) packed by
+  ;; packPanels with the same kcMax (rows packedRowBytes apart): then B is not packed here, and
+  ;; n0 and ncMax must be multiples of 8.
   (func (export "gemm")
       (param $a i32) (param $aRowStride i32) (param $aKStride i32)
       (param $b i32) (param $bKStride i32) (param $bColStride i32)
@@ -217,7 +234,8 @@
       (param $m0 i32) (param $m1 i32) (param $n0 i32) (param $n1 i32) (param $k i32)
       (param $kcMax i32) (param $mcMax i32) (param $ncMax i32)
       (param $scratchA i32) (param $scratchB i32) (param $edge i32)
-    (local $row i32) (local $nb i32) (local $nc i32) (local $k0 i32) (local $kc i32) (local $mb i32) (local $mc i32)
+      (param $packedB i32) (param $packedRowBytes i32)
+    (local $sb i32) (local $row i32) (local $nb i32) (local $nc i32) (local $k0 i32) (local $kc i32) (local $mb i32) (local $mc i32)
     (local $i i32) (local $j i32) (local $pc i32) (local $rowsLeft i32) (local $colsLeft i32) (local $r i32) (local $col i32)
     (local $src i32) (local $dst i32)
     (if (i32.or (i32.ge_u (local.get $m0) (local.get $m1)) (i32.ge_u (local.get $n0) (local.get $n1))) (then (return)))
@@ -242,9 +260,16 @@
             (br_if $kDone (i32.ge_u (local.get $k0) (local.get $k)))
             (local.set $kc (i32.sub (local.get $k) (local.get $k0)))
             (local.set $kc (select (local.get $kcMax) (local.get $kc) (i32.gt_u (local.get $kc) (local.get $kcMax))))
-            (call $packB
-              (i32.add (local.get $b) (i32.add (i32.mul (local.get $k0) (local.get $bKStride)) (i32.mul (local.get $nb) (local.get $bColStride))))
-              (local.get $bKStride) (local.get $bColStride) (local.get $kc) (local.get $nc) (local.get $scratchB))
+            (if (local.get $packedB)
+              (then
+                ;; Panel of column nb in block k0: (nb / 8) panels of kc x 8 floats in.
+                (local.set $sb (i32.add (local.get $packedB)
+                  (i32.add (i32.mul (local.get $k0) (local.get $packedRowBytes)) (i32.shl (i32.mul (local.get $nb) (local.get $kc)) (i32.const 2))))))
+              (else
+                (local.set $sb (local.get $scratchB))
+                (call $packB
+                  (i32.add (local.get $b) (i32.add (i32.mul (local.get $k0) (local.get $bKStride)) (i32.mul (local.get $nb) (local.get $bColStride))))
+                  (local.get $bKStride) (local.get $bColStride) (local.get $kc) (local.get $nc) (local.get $scratchB))))
             (local.set $mb (local.get $m0))
             (block $mDone
               (loop $mBlocks
@@ -270,7 +295,7 @@
                           (then
                             (call $tile
                               (i32.add (local.get $scratchA) (i32.shl (i32.mul (local.get $i) (local.get $kc)) (i32.const 2)))
-                              (i32.add (local.get $scratchB) (i32.shl (i32.mul (local.get $j) (local.get $kc)) (i32.const 2)))
+                              (i32.add (local.get $sb) (i32.shl (i32.mul (local.get $j) (local.get $kc)) (i32.const 2)))
                               (local.get $pc) (local.get $ldc) (local.get $kc)))
                           (else
                             ;; A tile sticking out of C: computed whole into the edge tile (the
@@ -278,7 +303,7 @@
                             (memory.fill (local.get $edge) (i32.const 0) (i32.const 128))
                             (call $tile
                               (i32.add (local.get $scratchA) (i32.shl (i32.mul (local.get $i) (local.get $kc)) (i32.const 2)))
-                              (i32.add (local.get $scratchB) (i32.shl (i32.mul (local.get $j) (local.get $kc)) (i32.const 2)))
+                              (i32.add (local.get $sb) (i32.shl (i32.mul (local.get $j) (local.get $kc)) (i32.const 2)))
                               (local.get $edge) (i32.const 32) (local.get $kc))
                             (local.set $rowsLeft (select (i32.const 4) (local.get $rowsLeft) (i32.gt_u (local.get $rowsLeft) (i32.const 4))))
                             (local.set $colsLeft (select (i32.const 8) (local.get $colsLeft) (i32.gt_u (local.get $colsLeft) (i32.const 8))))

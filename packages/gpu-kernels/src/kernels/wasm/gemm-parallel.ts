@@ -6,8 +6,9 @@ import type { WasmMemory } from './simd-module.js';
  * A GEMM split over the heap's helper threads (HeapWorkerPool): C in chunks of whole 4-row panels
  * (or, for outputs with few rows, 8-column panels), about four per thread so that a thread the
  * machine slows takes fewer. Every element sums over k in the same order whichever thread computes
- * it, so the result has the bits of one thread's. Each chunk packs its own rows of A and all of
- * op(B) again, which costs little: packing B for a [4096, 256] operand measured 0.2 ms.
+ * it, so the result has the bits of one thread's. Each chunk packs its own rows of A; op(B) is
+ * packed once by the caller for all chunks where it fits a bound (gemm-product.ts), else again by
+ * each chunk.
  */
 
 // params (float64): the gemm arguments for all of C (thread 0's scratch), then the chunk extent,
@@ -41,13 +42,13 @@ export function writeGemmJob(params: Float64Array, args: readonly number[], plan
 /**
  * Chunk `chunk` of the job in `params`, on thread `thread` (its own scratch). Runs on the helpers
  * too, so it must stay self-contained: they receive its source text (hence the literal indices:
- * m0 m1 n0 n1 are arguments 8-11, the scratch pointers 16-18, the plan 19-21).
+ * m0 m1 n0 n1 are arguments 8-11, the scratch pointers 16-18, the plan 21-23).
  */
 export function gemmChunk(kernels: GemmSimdKernels, _heap: Float32Array, params: Float64Array, chunk: number, thread: number): void {
-  const args = Array.from(params.subarray(0, 19));
-  const size = params[19]!;
-  const from = params[20] === 1 ? 8 : 10;
-  const scratch = params[21]! * thread;
+  const args = Array.from(params.subarray(0, 21));
+  const size = params[21]!;
+  const from = params[22] === 1 ? 8 : 10;
+  const scratch = params[23]! * thread;
   const first = args[from]! + chunk * size;
   args[from + 1] = Math.min(args[from + 1]!, first + size);
   args[from] = first;

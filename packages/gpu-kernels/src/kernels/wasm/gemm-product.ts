@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { WasmBackend } from '../backend-types.js';
-import { GEMM_SCRATCH_FLOATS, type GemmOperands, type GemmSimdKernels, gemmArguments, gemmSimdKernels, opStrides } from './gemm-simd.js';
+import {
+  GEMM_KC, GEMM_SCRATCH_FLOATS, type GemmOperands, type GemmSimdKernels, type PackedB, gemmArguments, gemmSimdKernels, opStrides, packedRowBytes,
+} from './gemm-simd.js';
 import { chunkPlan, gemmPool, writeGemmJob } from './gemm-parallel.js';
 import type { HeapWorkerPool } from './heap-worker-pool.js';
 import { backendHeap, type HeapBackend } from './simd-module.js';
@@ -10,6 +12,12 @@ type GemmBackend = WasmBackend & HeapBackend;
 // Below this many multiply-adds per product a second thread costs more to wake (tens of
 // microseconds) than it saves.
 const THREADED_MIN_MACS = 1 << 20;
+// Split over threads, op(B) is packed once for every chunk up to this size (32 MiB; a 4096 x 256
+// weight is 1M floats) instead of by each chunk again: eight chunks packed B eight times. In five
+// alternating runs on a busy VM, 1024^3 took 47-64 ms packed once against 56-83 per chunk. A
+// vocabulary projection (768 x 50257, 39M floats) keeps per-chunk packing rather than a scratch
+// that large.
+const SHARED_PACK_MAX_FLOATS = 8 << 20;
 
 /** What runs a product on this backend's heap: the module and, on a shared heap, helper threads. */
 export interface GemmRunner {
@@ -62,10 +70,11 @@ export function gemmProduct(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: bool
   const pool = m * n * k >= THREADED_MIN_MACS ? runner.pool : null;
   const threads = pool ? pool.threads : 1;
   const plan = chunkPlan(m, n, threads);
+  const sharedPackFloats = pool && k * packedRowBytes(n) / 4 <= SHARED_PACK_MAX_FLOATS ? k * packedRowBytes(n) / 4 : 0;
   // Allocate the output and the scratch before reading any address: an allocation may grow the
   // heap (offsets stay valid; only JS views detach, and none is taken here).
   const out = backend.makeOutput([...outer, m, n], 'float32');
-  const scratch = backend.makeOutput([GEMM_SCRATCH_FLOATS * threads], 'float32');
+  const scratch = backend.makeOutput([GEMM_SCRATCH_FLOATS * threads + sharedPackFloats], 'float32');
   try {
     const aBase = backend.typedArrayFromHeap(a).byteOffset;
     const bBase = backend.typedArrayFromHeap(b).byteOffset;
@@ -85,7 +94,12 @@ export function gemmProduct(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: bool
         c: cBase + i * m * n * 4,
         m, n, k,
       };
-      const args = gemmArguments(op, [0, m, 0, n], scratchBase);
+      let packed: PackedB | undefined;
+      if (sharedPackFloats > 0) {
+        packed = { pointer: scratchBase + GEMM_SCRATCH_FLOATS * threads * 4, rowBytes: packedRowBytes(n) };
+        runner.kernels.packPanels(op.b, op.bKStride, op.bColStride, k, n, GEMM_KC, packed.pointer, packed.rowBytes);
+      }
+      const args = gemmArguments(op, [0, m, 0, n], scratchBase, packed);
       if (pool) {
         writeGemmJob(pool.params, args, plan);
         pool.run(plan.chunks, 'matmul');

@@ -10,11 +10,14 @@ export interface GemmSimdKernels {
     m0: number, m1: number, n0: number, n1: number, k: number,
     kcMax: number, mcMax: number, ncMax: number,
     scratchA: number, scratchB: number, edge: number,
+    packedB: number, packedRowBytes: number,
   ): void;
+  /** op(B) packed whole for the threads of one product (gemm's packedB), rows rowBytes apart. */
+  packPanels(b: number, bKStride: number, bColStride: number, k: number, n: number, kcMax: number, dst: number, rowBytes: number): void;
 }
 
 /** The argument count of `gemm`: a pooled job passes them first in its float64 params (gemm-parallel.ts). */
-export const GEMM_ARGUMENT_COUNT = 19;
+export const GEMM_ARGUMENT_COUNT = 21;
 
 // kc x 8 floats of B (8 KiB) stay in L1 while a 4-row panel of A streams past; mc x kc of A
 // (128 KiB) stays in L2 across the column panels. nc bounds the packed B (kc x nc, 1 MiB) for
@@ -47,13 +50,23 @@ export function opStrides(rows: number, cols: number, transposed: boolean): { fi
   return transposed ? { first: 4, second: cols * 4 } : { first: cols * 4, second: 4 };
 }
 
+/** op(B) packed once for all threads (0: each call packs its own blocks), and its row stride. */
+export interface PackedB {
+  pointer: number;
+  rowBytes: number;
+}
+
+/** Bytes per k row of op(B) packed whole: n columns rounded up to whole 8-column panels. */
+export const packedRowBytes = (n: number) => Math.ceil(n / 8) * 32;
+
 /** The argument list of one `gemm` call: a part of C and the thread's scratch (a byte offset). */
-export function gemmArguments(op: GemmOperands, part: readonly [number, number, number, number], scratch: number): number[] {
+export function gemmArguments(op: GemmOperands, part: readonly [number, number, number, number], scratch: number, packed: PackedB = { pointer: 0, rowBytes: 0 }): number[] {
   const scratchB = scratch + GEMM_MC * GEMM_KC * 4;
   const edge = scratchB + GEMM_KC * GEMM_NC * 4;
   return [
     op.a, op.aRowStride, op.aKStride, op.b, op.bKStride, op.bColStride, op.c, op.n * 4,
     part[0], part[1], part[2], part[3], op.k, GEMM_KC, GEMM_MC, GEMM_NC, scratch, scratchB, edge,
+    packed.pointer, packed.rowBytes,
   ];
 }
 
