@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Adam, type AdamConfig, AdamUpdate, type AdamUpdateAttrs, Rng } from '@steerable/core';
 import { initBackend, steerableKernelConfigs } from '../src/index.js';
 import { type AdamConstants, adamConstants, adamStepImpl, adamUpdateImpl } from '../src/kernels/shared/adam-update-impl.js';
-import { adamSimdKernels, adamUpdateSimd } from '../src/kernels/wasm/adam-simd.js';
-import { ADAM_UPDATE_JS_MAX_SIZE, adamKernelsOf, adamUpdateWasmKernel } from '../src/kernels/wasm/adam-update.js';
+import { adamKernelsOf, adamSimdKernels, adamUpdateSimd } from '../src/kernels/wasm/adam-simd.js';
+import { ADAM_UPDATE_JS_MAX_SIZE, adamUpdateWasmKernel } from '../src/kernels/wasm/adam-update.js';
 import { type HeapBackend, webAssembly } from '../src/kernels/wasm/simd-module.js';
 import { numDataIds, randomValues } from './helpers.js';
 

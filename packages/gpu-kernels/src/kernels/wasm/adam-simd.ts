@@ -17,6 +17,9 @@ const adamModule = simdModule<AdamSimdKernels>({ unshared: ADAM_WASM, shared: AD
 /** The SIMD kernel over `memory`, or null where the engine cannot run it. */
 export const adamSimdKernels = adamModule.over;
 
+/** The SIMD kernel over a backend's heap, or null where it cannot run there. */
+export const adamKernelsOf = adamModule.ofBackend;
+
 /**
  * adamUpdateImpl's step by the SIMD module, bit-equal to it. The arrays must be views of the heap
  * the kernels were instantiated over: their byteOffsets are the pointers.

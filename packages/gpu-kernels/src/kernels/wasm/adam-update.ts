@@ -3,8 +3,8 @@ import { AdamUpdate, type AdamUpdateAttrs } from '@steerable/core';
 import type { WasmBackend } from '../backend-types.js';
 import { defineKernel, input, type SteerableKernelConfig } from '../kernel-config.js';
 import { adamConstants, adamUpdateImpl } from '../shared/adam-update-impl.js';
-import { adamSimdKernels, type AdamSimdKernels, adamUpdateSimd } from './adam-simd.js';
-import { backendHeap, type HeapBackend } from './simd-module.js';
+import { adamKernelsOf, type AdamSimdKernels, adamUpdateSimd } from './adam-simd.js';
+import type { HeapBackend, KernelsOf } from './simd-module.js';
 
 type AdamWasmBackend = WasmBackend & HeapBackend;
 
@@ -15,14 +15,7 @@ type AdamWasmBackend = WasmBackend & HeapBackend;
  */
 export const ADAM_UPDATE_JS_MAX_SIZE = 8192;
 
-/** How the kernel finds the SIMD module for a backend; a parameter so that tests can force JS. */
-export type AdamKernelsOf = (backend: HeapBackend) => AdamSimdKernels | null;
-
-/** The SIMD module over the backend's heap, or null where it cannot run there. */
-export const adamKernelsOf: AdamKernelsOf = (backend) => {
-  const memory = backendHeap(backend);
-  return memory ? adamSimdKernels(memory) : null;
-};
+export type AdamKernelsOf = KernelsOf<AdamSimdKernels>;
 
 const FLOAT_INPUTS = ['param', 'grad', 'm', 'v'] as const;
 

@@ -1,5 +1,5 @@
 import { COLUMN_SUMS_WASM, COLUMN_SUMS_WASM_SHARED } from './column-sums-simd-bytes.js';
-import { backendHeap, type HeapBackend, simdModule } from './simd-module.js';
+import { type KernelsOf, simdModule } from './simd-module.js';
 
 /** The export of wasm-src/column-sums.wat; pointers are byte offsets into the imported heap. */
 export interface ColumnSumsKernels {
@@ -12,10 +12,7 @@ const columnSumsModule = simdModule<ColumnSumsKernels>({ unshared: COLUMN_SUMS_W
 /** The kernel over a memory, or null where the engine cannot run it. */
 export const columnSumsSimdKernels = columnSumsModule.over;
 
-/** How a kernel finds the module for a backend; a parameter of the configs so tests can force JS. */
-export type ColumnSumsKernelsOf = (backend: HeapBackend) => ColumnSumsKernels | null;
+export type ColumnSumsKernelsOf = KernelsOf<ColumnSumsKernels>;
 
-export const columnSumsKernelsOf: ColumnSumsKernelsOf = (backend) => {
-  const memory = backendHeap(backend);
-  return memory ? columnSumsSimdKernels(memory) : null;
-};
+/** The kernel over a backend's heap, or null where it cannot run there. */
+export const columnSumsKernelsOf = columnSumsModule.ofBackend;

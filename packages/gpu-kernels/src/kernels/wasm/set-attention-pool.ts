@@ -4,7 +4,7 @@ import { defineKernel, input, type KernelArgs, type SteerableKernelConfig } from
 import { wasmKernel } from '../shared/js-kernel.js';
 import { setAttentionPoolGradJs, setAttentionPoolJs } from '../shared/js-kernels.js';
 import { SET_ATTENTION_POOL_WASM, SET_ATTENTION_POOL_WASM_SHARED } from './set-attention-pool-simd-bytes.js';
-import { backendHeap, type HeapBackend, simdModule } from './simd-module.js';
+import { type HeapBackend, type KernelsOf, simdModule } from './simd-module.js';
 
 /**
  * The exports of wasm-src/set-attention-pool.wat. Pointers are byte offsets into the heap the
@@ -34,14 +34,10 @@ const setAttentionPoolModule = simdModule<SetAttentionPoolSimdKernels>({ unshare
 /** The SIMD kernels over `memory`, or null where the engine cannot run them. */
 export const setAttentionPoolSimdKernels = setAttentionPoolModule.over;
 
-/** How the kernels find the SIMD module; a parameter of the configs so that tests can force JS. */
-export type SetAttentionPoolKernelsOf = (backend: HeapBackend) => SetAttentionPoolSimdKernels | null;
+export type SetAttentionPoolKernelsOf = KernelsOf<SetAttentionPoolSimdKernels>;
 
 /** The SIMD kernels over the backend's heap, or null where they cannot run (the JS kernels run then). */
-export const setAttentionPoolKernelsOf: SetAttentionPoolKernelsOf = (backend) => {
-  const memory = backendHeap(backend);
-  return memory ? setAttentionPoolSimdKernels(memory) : null;
-};
+export const setAttentionPoolKernelsOf = setAttentionPoolModule.ofBackend;
 
 type WasmBackendWithHeap = WasmBackend & HeapBackend;
 type KernelFunc = (args: KernelArgs<WasmBackendWithHeap>) => tf.TensorInfo | tf.TensorInfo[];

@@ -50,7 +50,15 @@ export interface SimdModule<Exports> {
   compiled(shared: boolean): CompiledModule | null;
   /** The module's exports over `memory`, or null where they cannot run there. */
   over(memory: WasmMemory): Exports | null;
+  /** The module's exports over a backend's heap, or null where they cannot run there. */
+  ofBackend: KernelsOf<Exports>;
 }
+
+/**
+ * How a kernel finds its SIMD module for a backend: a parameter of the kernel configs, so that the
+ * tests can force the JS fallback on an engine that has SIMD.
+ */
+export type KernelsOf<Exports> = (backend: HeapBackend) => Exports | null;
 
 export function simdModule<Exports>(bytes: { unshared: string; shared: string }): SimdModule<Exports> {
   const modules = new Map<boolean, CompiledModule | null>();
@@ -81,5 +89,9 @@ export function simdModule<Exports>(bytes: { unshared: string; shared: string })
     }
     return exports;
   };
-  return { compiled, over };
+  const ofBackend = (backend: HeapBackend): Exports | null => {
+    const memory = backendHeap(backend);
+    return memory ? over(memory) : null;
+  };
+  return { compiled, over, ofBackend };
 }
