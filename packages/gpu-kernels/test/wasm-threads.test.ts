@@ -17,10 +17,11 @@ describe('wasm threads shim', () => {
   it.skipIf(!existsSync(dist))('runs 2 threads in Node and computes correctly', () => {
     const result = spawnSync(process.execPath, [fileURLToPath(new URL('./fixtures/wasm-threads-check.mjs', import.meta.url))], { encoding: 'utf8', timeout: 60_000 });
     expect(result.status, result.stderr).toBe(0);
-    const report = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { backend: string; threads: number; maxError: number; transposedError: number };
+    const report = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { backend: string; threads: number; maxError: number; transposedError: number; batchedError: number };
     expect(report).toMatchObject({ backend: 'wasm', threads: 2 });
     expect(report.maxError).toBe(0);
     // Sums of 520 products of values in [-0.5, 0.5): float32 accumulation stays within 1e-5.
     expect(report.transposedError).toBeLessThan(1e-5);
+    expect(report.batchedError).toBeLessThan(1e-5);
   });
 });

@@ -3,6 +3,7 @@ import { defineKernel, type KernelArgs, type SteerableKernelConfig } from '../ke
 import { type HeapMatrixOps, type MatrixOpsOf, matrixOpsOf } from './matrix-simd.js';
 import { type MatrixWasmBackend, transposeLastTwo } from './transpose-last-two.js';
 import { type GemmRunner, gemmProduct, gemmRunner } from './gemm-product.js';
+import { productShape } from './product-shape.js';
 
 /**
  * The wasm matmul. Float32 products go, in this order, to:
@@ -111,27 +112,12 @@ export function vectorTimesMatrixForm(a: tf.TensorInfo, b: tf.TensorInfo, transp
  * stock kernel, which also reports shape errors).
  */
 export function matrixVectorProduct(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean, backend: MatrixWasmBackend, ops: HeapMatrixOps): tf.TensorInfo | null {
-  const aRank = a.shape.length;
-  const bRank = b.shape.length;
-  if (aRank < 2 || bRank < 2) return null;
-  const m = transposeA ? a.shape[aRank - 1]! : a.shape[aRank - 2]!;
-  const k = transposeA ? a.shape[aRank - 2]! : a.shape[aRank - 1]!;
-  const kB = transposeB ? b.shape[bRank - 1]! : b.shape[bRank - 2]!;
-  const n = transposeB ? b.shape[bRank - 2]! : b.shape[bRank - 1]!;
+  const shape = productShape(a, b, transposeA, transposeB);
+  if (!shape) return null;
+  const { m, k, n, outer, batch, batchA, batchB } = shape;
   const matrixTimesColumn = n === 1 && !transposeA;
   const rowTimesTransposed = m === 1 && transposeB && !matrixTimesColumn;
-  if ((!matrixTimesColumn && !rowTimesTransposed) || k !== kB || m === 0 || n === 0 || k === 0) return null;
-  let outer: number[];
-  try {
-    outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
-  } catch {
-    return null;
-  }
-  const batch = tf.util.sizeFromShape(outer);
-  const batchA = tf.util.sizeFromShape(a.shape.slice(0, -2));
-  const batchB = tf.util.sizeFromShape(b.shape.slice(0, -2));
-  // Each operand is either one matrix for every batch or one per batch, in the output's order.
-  if ((batchA !== 1 && batchA !== batch) || (batchB !== 1 && batchB !== batch) || batch === 0) return null;
+  if (!matrixTimesColumn && !rowTimesTransposed) return null;
   // Allocate before taking heap views: an allocation may grow the heap and detach older views.
   const out = backend.makeOutput([...outer, m, n], 'float32');
   const av = backend.typedArrayFromHeap(a) as Float32Array;

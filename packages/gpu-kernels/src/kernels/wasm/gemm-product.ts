@@ -1,10 +1,11 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { WasmBackend } from '../backend-types.js';
 import {
   GEMM_KC, GEMM_SCRATCH_FLOATS, type GemmOperands, type GemmSimdKernels, type PackedB, gemmArguments, gemmSimdKernels, opStrides, packedRowBytes,
 } from './gemm-simd.js';
 import { chunkPlan, gemmPool, writeGemmJob } from './gemm-parallel.js';
 import type { HeapWorkerPool } from './heap-worker-pool.js';
+import { productShape } from './product-shape.js';
 import { backendHeap, type HeapBackend } from './simd-module.js';
 
 type GemmBackend = WasmBackend & HeapBackend;
@@ -45,32 +46,18 @@ export function gemmRunner(backend: HeapBackend): GemmRunner | null {
  * Transposes are strides: nothing is copied but the packing inside the module.
  */
 export function gemmProduct(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean, backend: GemmBackend, runner: GemmRunner): tf.TensorInfo | null {
-  const aRank = a.shape.length;
-  const bRank = b.shape.length;
-  if (aRank < 2 || bRank < 2 || a.dtype !== 'float32' || b.dtype !== 'float32') return null;
-  const aRows = a.shape[aRank - 2]!;
-  const aCols = a.shape[aRank - 1]!;
-  const bRows = b.shape[bRank - 2]!;
-  const bCols = b.shape[bRank - 1]!;
-  const m = transposeA ? aCols : aRows;
-  const k = transposeA ? aRows : aCols;
-  const n = transposeB ? bRows : bCols;
-  if (k !== (transposeB ? bCols : bRows) || m === 0 || n === 0 || k === 0) return null;
-  let outer: number[];
-  try {
-    outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
-  } catch {
-    return null;
-  }
-  const batch = tf.util.sizeFromShape(outer);
-  const batchA = tf.util.sizeFromShape(a.shape.slice(0, -2));
-  const batchB = tf.util.sizeFromShape(b.shape.slice(0, -2));
-  if ((batchA !== 1 && batchA !== batch) || (batchB !== 1 && batchB !== batch) || batch === 0) return null;
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') return null;
+  const shape = productShape(a, b, transposeA, transposeB);
+  if (!shape) return null;
+  const { m, k, n, outer, batch, batchA, batchB } = shape;
+  const [aRows, aCols] = a.shape.slice(-2) as [number, number];
+  const [bRows, bCols] = b.shape.slice(-2) as [number, number];
 
   const pool = m * n * k >= THREADED_MIN_MACS ? runner.pool : null;
   const threads = pool ? pool.threads : 1;
   const plan = chunkPlan(m, n, threads);
-  const sharedPackFloats = pool && k * packedRowBytes(n) / 4 <= SHARED_PACK_MAX_FLOATS ? k * packedRowBytes(n) / 4 : 0;
+  const packFloats = (k * packedRowBytes(n)) / 4;
+  const sharedPackFloats = pool && packFloats <= SHARED_PACK_MAX_FLOATS ? packFloats : 0;
   // Allocate the output and the scratch before reading any address: an allocation may grow the
   // heap (offsets stay valid; only JS views detach, and none is taken here).
   const out = backend.makeOutput([...outer, m, n], 'float32');
@@ -83,6 +70,7 @@ export function gemmProduct(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: bool
     // op(A) is indexed (i, k), op(B) (k, j).
     const aStrides = opStrides(aRows, aCols, transposeA);
     const bStrides = opStrides(bRows, bCols, transposeB);
+    const packed: PackedB | undefined = sharedPackFloats > 0 ? { pointer: scratchBase + GEMM_SCRATCH_FLOATS * threads * 4, rowBytes: packedRowBytes(n) } : undefined;
     for (let i = 0; i < batch; i++) {
       const op: GemmOperands = {
         a: aBase + (batchA === 1 ? 0 : i * aRows * aCols * 4),
@@ -94,11 +82,8 @@ export function gemmProduct(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: bool
         c: cBase + i * m * n * 4,
         m, n, k,
       };
-      let packed: PackedB | undefined;
-      if (sharedPackFloats > 0) {
-        packed = { pointer: scratchBase + GEMM_SCRATCH_FLOATS * threads * 4, rowBytes: packedRowBytes(n) };
-        runner.kernels.packPanels(op.b, op.bKStride, op.bColStride, k, n, GEMM_KC, packed.pointer, packed.rowBytes);
-      }
+      // A B broadcast over the batch is packed once, for the first product.
+      if (packed && (i === 0 || batchB !== 1)) runner.kernels.packPanels(op.b, op.bKStride, op.bColStride, k, n, GEMM_KC, packed.pointer, packed.rowBytes);
       const args = gemmArguments(op, [0, m, 0, n], scratchBase, packed);
       if (pool) {
         writeGemmJob(pool.params, args, plan);
