@@ -39,3 +39,28 @@ export async function onBackend(backend: string, fn: () => tf.Tensor | tf.Tensor
 export function numDataIds(): number {
   return tf.engine().backend.numDataIds();
 }
+
+/** Registers `configs` in place of the wasm kernels of the same names; returns what puts the old ones back. */
+export function replaceWasmKernels(configs: tf.KernelConfig[]): () => void {
+  const saved = configs.map((c) => tf.getKernel(c.kernelName, 'wasm')!);
+  for (const c of configs) {
+    tf.unregisterKernel(c.kernelName, 'wasm');
+    tf.registerKernel(c);
+  }
+  return () => {
+    for (const c of saved) {
+      tf.unregisterKernel(c.kernelName, 'wasm');
+      tf.registerKernel(c);
+    }
+  };
+}
+
+/** Runs `fn` with `configs` in place of the wasm kernels of the same names. */
+export async function withWasmKernels<T>(configs: tf.KernelConfig[], fn: () => Promise<T> | T): Promise<T> {
+  const restore = replaceWasmKernels(configs);
+  try {
+    return await fn();
+  } finally {
+    restore();
+  }
+}

@@ -9,7 +9,7 @@ import {
 } from '../src/kernels/wasm/set-attention-pool.js';
 import { webAssembly } from '../src/kernels/wasm/simd-module.js';
 import { type ParityCase, setAttentionPoolCase } from './fused-parity.js';
-import { numDataIds, randomValues, relativeDiff } from './helpers.js';
+import { numDataIds, randomValues, relativeDiff, withWasmKernels } from './helpers.js';
 
 const { Memory } = webAssembly!;
 
@@ -188,23 +188,6 @@ function countingKernelsOf() {
   return { calls, kernelsOf };
 }
 
-/** Swaps in `configs` for the wasm kernels of the same names while `fn` runs. */
-async function withKernels(configs: tf.KernelConfig[], fn: () => Promise<void>): Promise<void> {
-  const saved = configs.map((c) => tf.getKernel(c.kernelName, 'wasm')!);
-  for (const c of configs) {
-    tf.unregisterKernel(c.kernelName, 'wasm');
-    tf.registerKernel(c);
-  }
-  try {
-    await fn();
-  } finally {
-    configs.forEach((c, i) => {
-      tf.unregisterKernel(c.kernelName, 'wasm');
-      tf.registerKernel(saved[i]!);
-    });
-  }
-}
-
 async function expectParity(c: ParityCase): Promise<void> {
   const fused = c.run(true);
   const composite = c.run(false);
@@ -238,7 +221,7 @@ describe('set-attention-pool on wasm', () => {
   it('values and gradients equal the composite through the SIMD module, which every case reaches', async () => {
     await tf.setBackend('wasm');
     const { calls, kernelsOf } = countingKernelsOf();
-    await withKernels(setAttentionPoolWasmConfigs(kernelsOf), async () => {
+    await withWasmKernels(setAttentionPoolWasmConfigs(kernelsOf), async () => {
       for (const c of simdCases()) await expectParity(c);
     });
     // Each case runs the op twice (its value, and under tf.grads) and the gradient once.
@@ -248,7 +231,7 @@ describe('set-attention-pool on wasm', () => {
   it('head dims that are not multiples of 4 run the JS kernels, with the same parity', async () => {
     await tf.setBackend('wasm');
     const { calls, kernelsOf } = countingKernelsOf();
-    await withKernels(setAttentionPoolWasmConfigs(kernelsOf), async () => {
+    await withWasmKernels(setAttentionPoolWasmConfigs(kernelsOf), async () => {
       for (const c of [setAttentionPoolCase('head dim 3', 4, 7, 3, 45, true), setAttentionPoolCase('head dim 33', 2, 10, 33, 46)]) await expectParity(c);
     });
     expect(calls).toEqual({ forward: 0, gradient: 0 });
@@ -256,7 +239,7 @@ describe('set-attention-pool on wasm', () => {
 
   it('without SIMD (the JS fallback) values and gradients equal the composite too', async () => {
     await tf.setBackend('wasm');
-    await withKernels(setAttentionPoolWasmConfigs(() => null), async () => {
+    await withWasmKernels(setAttentionPoolWasmConfigs(() => null), async () => {
       for (const c of simdCases()) await expectParity(c);
     });
   });
@@ -292,7 +275,7 @@ describe('set-attention-pool on wasm', () => {
   it('the op and its gradient leak no tensors or backend data, on either path', async () => {
     await tf.setBackend('wasm');
     for (const configs of [setAttentionPoolWasmConfigs(), setAttentionPoolWasmConfigs(() => null)]) {
-      await withKernels(configs, async () => {
+      await withWasmKernels(configs, async () => {
         const cases = simdCases().slice(1);
         const once = () => cases.forEach((c) => tf.dispose(tf.tidy(() => c.run(true))));
         once();

@@ -5,7 +5,7 @@ import { initBackend } from '../src/index.js';
 import { columnSumsSimdKernels } from '../src/kernels/wasm/column-sums-simd.js';
 import { sumMiddleAxis, wasmOuterAxesReduceConfigs } from '../src/kernels/wasm/outer-axes-reduce.js';
 import { webAssembly } from '../src/kernels/wasm/simd-module.js';
-import { numDataIds, onBackend, randomValues } from './helpers.js';
+import { numDataIds, onBackend, randomValues, withWasmKernels } from './helpers.js';
 
 const { Memory } = webAssembly!;
 
@@ -61,19 +61,7 @@ describe('Sum and Mean over leading axes on wasm through the module', () => {
       return tf.sum(tf.square(tf.div(tf.sub(h, mean), tf.sqrt(tf.add(variance, 1e-5)))));
     })([tf.tensor(xv, [130, 20]), tf.tensor(bv, [20])]);
     const simd = await onBackend('wasm', grads);
-    const swap = (configs: tf.KernelConfig[]) => configs.map((c) => {
-      const saved = tf.getKernel(c.kernelName, 'wasm')!;
-      tf.unregisterKernel(c.kernelName, 'wasm');
-      tf.registerKernel(c);
-      return saved;
-    });
-    const saved = swap(wasmOuterAxesReduceConfigs(() => null));
-    let fallback: Float32Array[];
-    try {
-      fallback = await onBackend('wasm', grads);
-    } finally {
-      swap(saved);
-    }
+    const fallback = await withWasmKernels(wasmOuterAxesReduceConfigs(() => null), () => onBackend('wasm', grads));
     for (let i = 0; i < 2; i++) for (let j = 0; j < simd[i]!.length; j++) expect(Math.abs(simd[i]![j]! - fallback[i]![j]!)).toBeLessThan(1e-5 * (1 + Math.abs(fallback[i]![j]!)));
     await tf.setBackend('wasm');
     const ids = numDataIds();

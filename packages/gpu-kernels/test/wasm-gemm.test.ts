@@ -10,7 +10,7 @@ import { HeapWorkerPool } from '../src/kernels/wasm/heap-worker-pool.js';
 import { type GemmRunner, gemmRunner } from '../src/kernels/wasm/gemm-product.js';
 import { wasmTransposedMatMulConfigs } from '../src/kernels/wasm/batch-mat-mul-transposed.js';
 import { webAssembly } from '../src/kernels/wasm/simd-module.js';
-import { numDataIds, onBackend, randomValues } from './helpers.js';
+import { numDataIds, onBackend, randomValues, replaceWasmKernels } from './helpers.js';
 
 const { Memory } = webAssembly!;
 
@@ -226,18 +226,13 @@ describe('wasm matmul through the GEMM', () => {
     if (runner) taken++;
     return runner;
   };
-  const swap = (configs: tf.KernelConfig[]) => {
-    for (const c of configs) {
-      tf.unregisterKernel(c.kernelName, 'wasm');
-      tf.registerKernel(c);
-    }
-  };
+  let restore = () => {};
 
   beforeAll(async () => {
     await initBackend({ backend: 'wasm' });
-    swap(wasmTransposedMatMulConfigs(undefined, counting));
+    restore = replaceWasmKernels(wasmTransposedMatMulConfigs(undefined, counting));
   });
-  afterAll(() => swap(wasmTransposedMatMulConfigs()));
+  afterAll(() => restore());
 
   // Plain, both transposes, batched, a broadcast operand, tile and block edges.
   const CASES: Array<{ a: number[]; b: number[]; ta: boolean; tb: boolean }> = [

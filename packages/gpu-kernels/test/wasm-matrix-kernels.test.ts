@@ -6,7 +6,7 @@ import { type HeapMatrixOps, jsMatrixOps, matrixSimdKernels, simdMatrixOps } fro
 import { webAssembly } from '../src/kernels/wasm/simd-module.js';
 import { swapsLastTwo, wasmTransposeConfig } from '../src/kernels/wasm/transpose-last-two.js';
 import { wasmTransposedMatMulConfigs } from '../src/kernels/wasm/batch-mat-mul-transposed.js';
-import { numDataIds, onBackend, randomValues, relativeDiff } from './helpers.js';
+import { numDataIds, onBackend, randomValues, relativeDiff, withWasmKernels } from './helpers.js';
 
 const { Memory } = webAssembly!;
 
@@ -32,23 +32,6 @@ function transposeValues(size: number, rng: Rng): Float32Array {
 }
 
 const bitsOf = (x: Float32Array) => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
-
-/** Swaps in `configs` for the wasm kernels of the same names while `fn` runs. */
-async function withKernels(configs: tf.KernelConfig[], fn: () => Promise<void>): Promise<void> {
-  const saved = configs.map((c) => tf.getKernel(c.kernelName, 'wasm'));
-  for (const c of configs) {
-    tf.unregisterKernel(c.kernelName, 'wasm');
-    tf.registerKernel(c);
-  }
-  try {
-    await fn();
-  } finally {
-    configs.forEach((c, i) => {
-      tf.unregisterKernel(c.kernelName, 'wasm');
-      tf.registerKernel(saved[i]!);
-    });
-  }
-}
 
 /** The kernels of this package with the JS fallback ops, as on an engine without wasm SIMD. */
 const jsKernelConfigs = () => [wasmTransposeConfig(() => jsMatrixOps)!, ...wasmTransposedMatMulConfigs(() => jsMatrixOps)];
@@ -163,7 +146,7 @@ describe('wasm Transpose and matmul overrides', () => {
 
   const variants: { name: string; run: (fn: () => Promise<void>) => Promise<void> }[] = [
     { name: 'SIMD', run: (fn) => fn() },
-    { name: 'JS fallback', run: (fn) => withKernels(jsKernelConfigs(), fn) },
+    { name: 'JS fallback', run: (fn) => withWasmKernels(jsKernelConfigs(), fn) },
   ];
 
   for (const variant of variants) {
