@@ -1,6 +1,6 @@
 import { GEMM_ARGUMENT_COUNT, GEMM_SCRATCH_FLOATS, type GemmSimdKernels, gemmCompiled } from './gemm-simd.js';
 import { HeapWorkerPool } from './heap-worker-pool.js';
-import type { WasmMemory } from './simd-module.js';
+import { isShared, type WasmMemory } from './simd-module.js';
 
 /**
  * A GEMM split over the heap's helper threads (HeapWorkerPool): C in chunks of whole 4-row panels
@@ -63,7 +63,8 @@ const pools = new WeakMap<WasmMemory, HeapWorkerPool<GemmSimdKernels> | null>();
 /** The helper threads for `memory` (created on first use), or null (unshared heap, one core). */
 export function gemmPool(memory: WasmMemory, kernels: GemmSimdKernels): HeapWorkerPool<GemmSimdKernels> | null {
   if (!pools.has(memory)) {
-    const module = gemmCompiled(true);
+    // Only a shared heap has helpers: the shared-memory build is not compiled for the others.
+    const module = isShared(memory) ? gemmCompiled(true) : null;
     pools.set(memory, module ? HeapWorkerPool.create(memory, module, kernels, gemmChunk, GEMM_PARAM_COUNT) : null);
   }
   return pools.get(memory)!;
