@@ -6,8 +6,8 @@ import {
   type BackendName, initBackend, isBackendName, pairwiseLoss, registerSteerableKernels, resetFallbackWarnings, sequenceLogProbs, setAttentionPool,
   SteerableSequenceLogProbs, unregisterSteerableKernels,
 } from '../src/index.js';
-import { parityCases, sequenceLogProbsCase } from './fused-parity.js';
-import { numDataIds, relativeDiff } from './helpers.js';
+import { expectFusedCasesLeakNothing, parityCases, sequenceLogProbsCase } from './fused-parity.js';
+import { relativeDiff } from './helpers.js';
 
 // float32 kernels accumulate in float64 while the composites accumulate in float32, so the
 // tolerance is float32's, scaled by the magnitudes (relativeDiff divides by max(1, |oracle|)).
@@ -48,15 +48,7 @@ for (const backend of ['cpu', 'wasm', ...extraBackends] as const) {
     it('the fused ops run without leaking tensors or backend data', async (context) => {
       if (unavailable) context.skip(`backend ${backend} did not initialise: ${unavailable}`);
       await tf.setBackend(backend);
-      const cases = parityCases();
-      const once = () => cases.forEach((c) => tf.dispose(tf.tidy(() => c.run(true))));
-      once();
-      const tensors = tf.memory().numTensors;
-      const data = numDataIds();
-      once();
-      once();
-      expect(tf.memory().numTensors).toBe(tensors);
-      expect(numDataIds()).toBe(data);
+      expectFusedCasesLeakNothing(parityCases());
     });
   });
 }

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import { expect } from 'vitest';
 import { Rng } from '@steerable/core';
 import { pairwiseLoss, pairwiseLossComposite, sequenceLogProbs, sequenceLogProbsComposite, setAttentionPool, setAttentionPoolComposite } from '../src/index.js';
-import { randomValues } from './helpers.js';
+import { numDataIds, randomValues } from './helpers.js';
 
 /**
  * Parity cases shared by every backend's test: each builds its inputs from a seed, and runs the
@@ -11,6 +12,21 @@ import { randomValues } from './helpers.js';
 export interface ParityCase {
   name: string;
   run(fused: boolean): tf.Tensor[];
+}
+
+/**
+ * Runs every case's fused op and gradients three times on the active backend and expects the
+ * tensor count and the backend's data count after the first run to hold.
+ */
+export function expectFusedCasesLeakNothing(cases: ParityCase[]): void {
+  const once = () => cases.forEach((c) => tf.dispose(tf.tidy(() => c.run(true))));
+  once();
+  const tensors = tf.memory().numTensors;
+  const data = numDataIds();
+  once();
+  once();
+  expect(tf.memory().numTensors).toBe(tensors);
+  expect(numDataIds()).toBe(data);
 }
 
 function weighted(out: tf.Tensor, upstream: tf.Tensor): tf.Scalar {

@@ -8,7 +8,7 @@ import {
   setAttentionPoolSimdKernels, setAttentionPoolWasmConfigs,
 } from '../src/kernels/wasm/set-attention-pool.js';
 import { webAssembly } from '../src/kernels/wasm/simd-module.js';
-import { type ParityCase, setAttentionPoolCase } from './fused-parity.js';
+import { expectFusedCasesLeakNothing, type ParityCase, setAttentionPoolCase } from './fused-parity.js';
 import { numDataIds, randomValues, relativeDiff, withWasmKernels } from './helpers.js';
 
 const { Memory } = webAssembly!;
@@ -275,17 +275,7 @@ describe('set-attention-pool on wasm', () => {
   it('the op and its gradient leak no tensors or backend data, on either path', async () => {
     await tf.setBackend('wasm');
     for (const configs of [setAttentionPoolWasmConfigs(), setAttentionPoolWasmConfigs(() => null)]) {
-      await withWasmKernels(configs, async () => {
-        const cases = simdCases().slice(1);
-        const once = () => cases.forEach((c) => tf.dispose(tf.tidy(() => c.run(true))));
-        once();
-        const tensors = tf.memory().numTensors;
-        const data = numDataIds();
-        once();
-        once();
-        expect(tf.memory().numTensors).toBe(tensors);
-        expect(numDataIds()).toBe(data);
-      });
+      await withWasmKernels(configs, () => expectFusedCasesLeakNothing(simdCases().slice(1)));
     }
   });
 });
