@@ -17,3 +17,5 @@ export * from './optim/adam.js';
 export * from './optim/adam-update-kernel.js';
 export * from './optim/gradients.js';
 export * from './layers/multi-head-attention.js';
+export * from './config/parse-config.js';
+export * from './config/nearest-name.js';
