@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-const packages = ['core', 'gpu-kernels', 'preference-data', 'np-encoder', 'btl-reward', 'conditioned-dpo'];
+const packages = ['core', 'cli-kit', 'gpu-kernels', 'preference-data', 'np-encoder', 'btl-reward', 'conditioned-dpo'];
 const apps = ['trainer', 'evaluation'];
 
 // Tests import workspace packages from source, so `vitest` needs no build step and a change in one
@@ -16,7 +16,7 @@ const alias = [
 export default defineConfig({
   resolve: { alias },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -1,9 +1,15 @@
-import { type CliIo, type CommandRegistrar, registerInfoCommand, runCli } from '@steerable/trainer';
-import { registerRewardEvalCommand } from './commands/reward.js';
+import { type CliIo, type CommandRegistrar, ownVersion, registerInfoCommand, runCli } from '@steerable/cli-kit';
 import { registerPolicyEvalCommand } from './commands/policy.js';
+import { registerRewardEvalCommand } from './commands/reward.js';
 
-export const EVALUATION_COMMANDS: CommandRegistrar[] = [registerInfoCommand, registerRewardEvalCommand, registerPolicyEvalCommand];
+export const EVALUATION_COMMANDS: readonly CommandRegistrar[] = [registerInfoCommand, registerRewardEvalCommand, registerPolicyEvalCommand];
 
-export function runEvaluation(argv: string[], io?: CliIo): Promise<number> {
-  return runCli('steerable-eval', 'Evaluate steerable reward models and policies: accuracy and win-rate versus context size k.', EVALUATION_COMMANDS, argv, io);
+export function runEvaluation(argv: readonly string[], io?: CliIo): Promise<number> {
+  const program = {
+    name: 'steerable-eval',
+    description: 'Evaluate steerable reward models and policies: accuracy and win-rate versus context size k.',
+    version: ownVersion(import.meta.url),
+    commands: EVALUATION_COMMANDS,
+  };
+  return runCli(program, argv, io);
 }

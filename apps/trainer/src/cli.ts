@@ -1,5 +1,5 @@
 #!/usr/bin/env node
+import { exitWhenFlushed } from '@steerable/cli-kit';
 import { runTrainer } from './program.js';
-import { exitWhenFlushed } from './terminal/exit.js';
 
 exitWhenFlushed(await runTrainer(process.argv.slice(2)));

@@ -1,15 +1,1 @@
 export { runTrainer, TRAINER_COMMANDS } from './program.js';
-export { runCli, type CommandRegistrar } from './run-cli.js';
-export type { CliContext } from './context.js';
-export { type CliIo, processIo, bufferIo } from './terminal/io.js';
-export { terminalLogger, type LogLevel } from './terminal/terminal-logger.js';
-export { addBackendOptions, setupBackend, parsePositiveInt, type BackendFlags } from './terminal/backend-option.js';
-export { registerInfoCommand } from './commands/info.js';
-export { RunDirectory } from './run/run-directory.js';
-export { TrainingProgress } from './run/progress.js';
-export { loadRewardData, restrictToUsers } from './reward/load-reward-data.js';
-export { REWARD_PRESETS } from './reward/reward-presets.js';
-export { resolveRewardConfig } from './reward/resolve-reward-config.js';
-export { rewardRunConfigSchema, type RewardRunConfig } from './reward/reward-config.js';
-export { registerRewardCommand, type ResolvedRewardRun } from './commands/reward.js';
-export { exitWhenFlushed } from './terminal/exit.js';

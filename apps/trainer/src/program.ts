@@ -1,12 +1,16 @@
-import type { CliIo } from './terminal/io.js';
-import { type CommandRegistrar, runCli } from './run-cli.js';
-import { registerInfoCommand } from './commands/info.js';
+import { type CliIo, type CommandRegistrar, ownVersion, registerInfoCommand, runCli } from '@steerable/cli-kit';
 import { registerDataCommand } from './commands/data-command.js';
-import { registerRewardCommand } from './commands/reward.js';
 import { registerPolicyCommand } from './commands/policy.js';
+import { registerRewardCommand } from './commands/reward.js';
 
-export const TRAINER_COMMANDS: CommandRegistrar[] = [registerInfoCommand, registerDataCommand, registerRewardCommand, registerPolicyCommand];
+export const TRAINER_COMMANDS: readonly CommandRegistrar[] = [registerInfoCommand, registerDataCommand, registerRewardCommand, registerPolicyCommand];
 
-export function runTrainer(argv: string[], io?: CliIo): Promise<number> {
-  return runCli('steerable-train', 'Train steerable reward models (NP-BTL and baselines) and policies (NP-DPO).', TRAINER_COMMANDS, argv, io);
+export function runTrainer(argv: readonly string[], io?: CliIo): Promise<number> {
+  const program = {
+    name: 'steerable-train',
+    description: 'Train steerable reward models (NP-BTL and baselines) and policies (NP-DPO).',
+    version: ownVersion(import.meta.url),
+    commands: TRAINER_COMMANDS,
+  };
+  return runCli(program, argv, io);
 }

@@ -2,13 +2,17 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bufferIo, runTrainer } from '../src/index.js';
+import { fileURLToPath } from 'node:url';
+import { bufferIo } from '@steerable/cli-kit';
+import { builtinDatasetPath } from '@steerable/preference-data';
+import { runTrainer } from '../src/index.js';
 
-const DATA = '/work/shared/data';
+// Real files: the relabeled HH data shipped with @steerable/preference-data, and 50 records of
+// HH-RLHF's harmless-base test split committed as a fixture there (MIT licence).
 const REAL_FILES = [
-  { file: `${DATA}/relabeled-hh/helpful.jsonl.gz`, format: 'relabeled-hh', pairs: 1602, users: { helpful: 1602 } },
-  { file: `${DATA}/relabeled-hh/harmless.jsonl.gz`, format: 'relabeled-hh', pairs: 1422, users: { harmless: 1422 } },
-  { file: `${DATA}/hh-rlhf/harmless-base-test.jsonl.gz`, format: 'hh-rlhf', pairs: 2312, users: { '(none)': 2312 } },
+  { file: builtinDatasetPath('relabeled-hh/helpful'), format: 'relabeled-hh', pairs: 1602, users: { helpful: 1602 } },
+  { file: builtinDatasetPath('relabeled-hh/harmless'), format: 'relabeled-hh', pairs: 1422, users: { harmless: 1422 } },
+  { file: fileURLToPath(new URL('../../../packages/preference-data/test/fixtures/hh-rlhf-harmless-base-50.jsonl.gz', import.meta.url)), format: 'hh-rlhf', pairs: 50, users: { '(none)': 50 } },
 ];
 
 async function inspectJson(file: string, extra: string[] = []): Promise<{ code: number; report: Record<string, any> }> {
@@ -72,7 +76,7 @@ describe('steerable-train data inspect', () => {
 
   it('rejects an unknown --format', async () => {
     const io = bufferIo();
-    expect(await runTrainer(['data', 'inspect', REAL_FILES[0]!.file, '--format', 'nope'], io)).toBe(1);
+    expect(await runTrainer(['data', 'inspect', REAL_FILES[0]!.file, '--format', 'nope'], io)).toBe(2);
     expect(io.errors()).toMatch(/unknown format 'nope'/);
   });
 });

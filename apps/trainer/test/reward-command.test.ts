@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RESPONSE_CUE_COUNT } from '@steerable/preference-data';
-import { bufferIo, runTrainer } from '../src/index.js';
+import { bufferIo } from '@steerable/cli-kit';
+import { entryToFloat32, readSafetensors } from '@steerable/core';
+import { runTrainer } from '../src/index.js';
 
 const tinyConfig = {
   name: 'tiny-np-btl',
@@ -32,7 +34,7 @@ describe('steerable-train reward', () => {
     const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
     // Every default made explicit: the model config is resolved, the input size comes from the data.
     expect(config.model).toMatchObject({ kind: 'np-btl', inputDim: 1, hiddenDim: 16, numHeads: 2, initSeed: 3, aggregation: 'self-attention-sum' });
-    expect(config.training.optimizer).toEqual({ kind: 'adam', lr: 1e-4, eps: 3e-5, beta1: 0.9, beta2: 0.999, weightDecay: 0 });
+    expect(config.training.optimizer).toEqual({ kind: 'adam', lr: 1e-4, eps: 3e-5, betas: [0.9, 0.999], maxGradNorm: null });
     const metrics = (await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     const steps = metrics.filter((m) => m.event === 'step');
     expect(steps.map((m) => m.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
@@ -43,7 +45,7 @@ describe('steerable-train reward', () => {
   it('refuses to overwrite an existing run without --overwrite or --resume', async () => {
     const io = bufferIo();
     const code = await runTrainer(['reward', '--config', configPath, '--out', join(dir, 'run'), '--backend', 'cpu'], io);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(io.errors()).toMatch(/already holds a run/);
     expect(io.errors()).toMatch(/--resume/);
   });
@@ -84,13 +86,13 @@ describe('steerable-train reward', () => {
     const bad = join(dir, 'best-bad.json');
     await writeFile(bad, JSON.stringify({ ...tinyConfig, training: { ...tinyConfig.training, loadBestModelAtEnd: true } }));
     const io = bufferIo();
-    expect(await runTrainer(['reward', '--config', bad, '--out', join(dir, 'best-bad-run')], io)).toBe(1);
+    expect(await runTrainer(['reward', '--config', bad, '--out', join(dir, 'best-bad-run')], io)).toBe(2);
     expect(io.errors()).toMatch(/field 'training\.loadBestModelAtEnd'/);
     expect(io.errors()).toMatch(/evaluateEvery/);
     const typo = join(dir, 'best-typo.json');
     await writeFile(typo, JSON.stringify({ ...tinyConfig, training: { ...tinyConfig.training, evaluateEvery: 2, loadBestModelAtEnd: true, metricForBestModel: 'eval/acuracy' } }));
     const io2 = bufferIo();
-    expect(await runTrainer(['reward', '--config', typo, '--out', join(dir, 'best-typo-run')], io2)).toBe(1);
+    expect(await runTrainer(['reward', '--config', typo, '--out', join(dir, 'best-typo-run')], io2)).toBe(2);
     expect(io2.errors()).toMatch(/field 'training\.metricForBestModel'/);
     expect(io2.errors()).toMatch(/eval\/accuracy@k=3/);
   });
@@ -99,7 +101,7 @@ describe('steerable-train reward', () => {
     const bad = join(dir, 'bad.json');
     await writeFile(bad, JSON.stringify({ ...tinyConfig, training: { ...tinyConfig.training, epochs: -1 } }));
     const io = bufferIo();
-    expect(await runTrainer(['reward', '--config', bad, '--out', join(dir, 'bad-run')], io)).toBe(1);
+    expect(await runTrainer(['reward', '--config', bad, '--out', join(dir, 'bad-run')], io)).toBe(2);
     expect(io.errors()).toContain(bad);
     expect(io.errors()).toMatch(/field 'training\.epochs'/);
     expect(io.errors()).not.toMatch(/\n\s+at /);
@@ -109,7 +111,7 @@ describe('steerable-train reward', () => {
     const cues = join(dir, 'cues.json');
     await writeFile(cues, JSON.stringify({
       name: 'tiny-cues',
-      data: { source: 'relabeled-hh', featurizer: 'response-cues', splitFractions: [0.5, 0.1, 0.4] },
+      data: { source: 'relabeled-hh', featurizer: { kind: 'response-cues' }, splitFractions: [0.5, 0.1, 0.4] },
       model: { kind: 'btl', hiddenDim: 8 },
       training: { epochs: 1, batchSize: 4, numTargets: 4, contextSize: [0, 0], tasksPerEpoch: 8, logEvery: 1 },
     }));
@@ -117,25 +119,62 @@ describe('steerable-train reward', () => {
     const io = bufferIo();
     expect(await runTrainer(['reward', '--config', cues, '--out', out, '--backend', 'cpu'], io)).toBe(0);
     const saved = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
-    expect(saved.data).toMatchObject({ source: 'relabeled-hh', featurizer: 'response-cues', splitFractions: [0.5, 0.1, 0.4] });
+    expect(saved.data).toMatchObject({ source: 'relabeled-hh', featurizer: { kind: 'response-cues' }, splitFractions: [0.5, 0.1, 0.4] });
     expect(saved.model.inputDim).toBe(RESPONSE_CUE_COUNT);
 
     const bad = join(dir, 'bad-featurizer.json');
-    await writeFile(bad, JSON.stringify({ ...JSON.parse(await readFile(cues, 'utf8')), data: { source: 'relabeled-hh', featurizer: 'bert' } }));
+    await writeFile(bad, JSON.stringify({ ...JSON.parse(await readFile(cues, 'utf8')), data: { source: 'relabeled-hh', featurizer: { kind: 'bert' } } }));
     const badIo = bufferIo();
-    expect(await runTrainer(['reward', '--config', bad, '--out', join(dir, 'bad-featurizer-run')], badIo)).toBe(1);
-    expect(badIo.errors()).toMatch(/field 'data\.featurizer'/);
+    expect(await runTrainer(['reward', '--config', bad, '--out', join(dir, 'bad-featurizer-run')], badIo)).toBe(2);
+    expect(badIo.errors()).toMatch(/field 'data\.featurizer\.kind'/);
     expect(badIo.errors()).toMatch(/hashed-ngrams/);
   });
 
   it('names the presets when the preset is unknown, and lists them', async () => {
     const io = bufferIo();
-    expect(await runTrainer(['reward', '--preset', 'nope'], io)).toBe(1);
+    expect(await runTrainer(['reward', '--preset', 'nope'], io)).toBe(2);
     expect(io.errors()).toMatch(/synthetic-np-btl/);
     const list = bufferIo();
     expect(await runTrainer(['reward', '--list-presets'], list)).toBe(0);
     for (const name of ['synthetic-btl', 'synthetic-dpl', 'synthetic-np-btl', 'synthetic-np-btl-paper-batchnorm', 'relabeled-hh-btl-mixed', 'relabeled-hh-btl-helpful', 'relabeled-hh-btl-harmless', 'relabeled-hh-np-btl', 'relabeled-hh-vpl', 'generic']) {
       expect(list.text()).toContain(name);
     }
+  });
+
+  it('a non-default beta2 and a gradient-norm clip in the config reach the optimizer', async () => {
+    // After one Adam step m = (1 - beta1) g and v = (1 - beta2) g^2 for the clipped gradient g, so
+    // v / m^2 = (1 - beta2) / (1 - beta1)^2 reads beta2 back from the saved moments, and |g| = |m| / 0.1
+    // reads the clip back (1e-6, far below any unclipped gradient here).
+    const config = join(dir, 'optimizer.json');
+    await writeFile(config, JSON.stringify({ ...tinyConfig, training: { ...tinyConfig.training, epochs: 1, tasksPerEpoch: 8, optimizer: { betas: [0.9, 0.5], maxGradNorm: 1e-6 } } }));
+    const out = join(dir, 'optimizer-run');
+    const io = bufferIo();
+    expect(await runTrainer(['reward', '--config', config, '--out', out, '--backend', 'cpu'], io), io.errors()).toBe(0);
+    const { tensors } = await readSafetensors(join(out, 'checkpoints', 'step-1', 'optimizer.safetensors'));
+    let squaredNorm = 0;
+    const ratios: number[] = [];
+    for (const [name, entry] of tensors) {
+      if (!name.endsWith('.exp_avg')) continue;
+      const m = entryToFloat32(entry, name);
+      const v = entryToFloat32(tensors.get(name.replace(/\.exp_avg$/, '.exp_avg_sq'))!, name);
+      m.forEach((mi, i) => {
+        squaredNorm += (mi / 0.1) ** 2;
+        if (Math.abs(mi) > 1e-12) ratios.push(v[i]! / (mi * mi));
+      });
+    }
+    expect(ratios.length).toBeGreaterThan(100);
+    for (const ratio of ratios) expect(ratio).toBeCloseTo((1 - 0.5) / 0.01, 1);
+    expect(Math.sqrt(squaredNorm)).toBeLessThan(1.01e-6);
+    expect(Math.sqrt(squaredNorm)).toBeGreaterThan(0.5e-6);
+  });
+
+  it('a config with a misspelt key exits 2 naming the key, its path and the valid one', async () => {
+    const config = join(dir, 'typo.json');
+    await writeFile(config, JSON.stringify({ ...tinyConfig, training: { ...tinyConfig.training, optimizer: { lr: 1e-3, beta2: 0.99 } } }));
+    const io = bufferIo();
+    expect(await runTrainer(['reward', '--config', config, '--out', join(dir, 'typo-run')], io)).toBe(2);
+    expect(io.errors()).toContain(`${config}: field 'training.optimizer.beta2': unknown key 'beta2' in 'training.optimizer'`);
+    expect(io.errors()).toMatch(/did you mean 'betas'\?/);
+    expect(io.errors()).not.toMatch(/\n\s+at /);
   });
 });

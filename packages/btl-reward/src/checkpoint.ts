@@ -1,5 +1,5 @@
 import { type CheckpointManifest, disposeCheckpoint, loadCheckpoint, SteerableError } from '@steerable/core';
-import type { RewardModelConfig } from './config.js';
+import type { RewardModelConfig } from './config/reward-model-config.js';
 import { createRewardModel } from './factory.js';
 import type { RewardModel } from './models/reward-model.js';
 

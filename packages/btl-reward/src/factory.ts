@@ -1,4 +1,4 @@
-import { type RewardModelConfig, resolveRewardModelConfig } from './config.js';
+import { type RewardModelConfig, resolveRewardModelConfig } from './config/reward-model-config.js';
 import { BtlRewardModel } from './models/btl.js';
 import { DplRewardModel } from './models/dpl.js';
 import { NpBtlRewardModel } from './models/np-btl.js';

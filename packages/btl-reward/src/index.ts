@@ -1,4 +1,17 @@
-export { REWARD_MODEL_KINDS, DPL_ORIGINAL_C, resolveRewardModelConfig, type RewardModelKind, type RewardModelConfig, type ResolvedRewardModelConfig } from './config.js';
+export {
+  REWARD_MODEL_KINDS,
+  DPL_ORIGINAL_C,
+  rewardModelConfigSchema,
+  resolveRewardModelConfig,
+  type RewardModelKind,
+  type RewardModelConfig,
+  type ResolvedRewardModelConfig,
+} from './config/reward-model-config.js';
+export { rewardTrainingConfigSchema, type RewardTrainingConfig, type RewardTrainingConfigInput } from './config/reward-training-config.js';
+export { rewardEvaluationConfigSchema, type RewardEvaluationConfig } from './config/reward-evaluation-config.js';
+export { rewardRunConfigSchema, parseRewardRunConfig, type RewardRunConfig, type RewardRunConfigInput } from './config/reward-run-config.js';
+export { REWARD_PRESETS } from './config/reward-presets.js';
+export { trainingOptionsFromConfig, type TrainingOptionsFromConfig } from './config/training-options.js';
 export { pairwiseLogisticLoss, pairwiseAccuracy } from './losses.js';
 export { RewardHead } from './reward-head.js';
 export { RewardModel, stackTargets, splitTargets, type PairTensors, type ForwardOptions, type RewardModelOutput, type Objective, type PlainPairs } from './models/reward-model.js';
@@ -9,7 +22,7 @@ export { VplRewardModel } from './models/vpl.js';
 export { createRewardModel } from './factory.js';
 export { taskBatchTensors, disposePairTensors } from './batch-tensors.js';
 export { evaluateRewardModel, summarise, DEFAULT_EVALUATION, type EvalReport, type EvaluateOptions, type AccuracyStat, type AccuracyByK } from './evaluate.js';
-export { PAPER_OPTIMIZER, resolveOptimizerConfig, toAdamConfig, type OptimizerConfig, type ResolvedOptimizerConfig } from './optimizer-config.js';
+export { PAPER_OPTIMIZER, optimizerConfigSchema, resolveOptimizerConfig, toAdamConfig, type OptimizerConfig, type ResolvedOptimizerConfig } from './config/optimizer-config.js';
 export {
   trainRewardModel,
   resolveSamplerConfig,

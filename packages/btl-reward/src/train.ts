@@ -6,7 +6,7 @@ import { REWARD_MODEL_CHECKPOINT_KIND } from './checkpoint.js';
 import { DEFAULT_EVALUATION, type EvaluateOptions, type EvalReport, evaluateRewardModel } from './evaluate.js';
 import type { RewardModel } from './models/reward-model.js';
 import { type TrainStepResult, trainStep } from './train-step.js';
-import { type OptimizerConfig, type ResolvedOptimizerConfig, resolveOptimizerConfig, toAdamConfig } from './optimizer-config.js';
+import { type OptimizerConfig, type ResolvedOptimizerConfig, resolveOptimizerConfig, toAdamConfig } from './config/optimizer-config.js';
 
 /** How training tasks are drawn (see TaskSampler); defaults are the paper's. */
 export interface SamplerConfig {

@@ -11,7 +11,10 @@ import * as tf from '@tensorflow/tfjs';
 import { Adam, Rng, valueAndGradients, disposeGradients } from '@steerable/core';
 import { initBackend } from '@steerable/gpu-kernels';
 import { ContextEncoder } from '@steerable/np-encoder';
-import { BENCHMARK_MODEL, GPT2_SMALL, Gpt2LMHeadModel, Policy, PolicyAdapters, buildSequenceBatch, generate, npDpoLoss } from '../dist/index.js';
+import { GPT2_SMALL, Gpt2LMHeadModel, Policy, PolicyAdapters, buildSequenceBatch, generate, npDpoLoss } from '../dist/index.js';
+
+// The steerable-text presets' GPT-2 (vocabulary of the benchmark language, 16 positions).
+const BENCHMARK_MODEL = { vocab_size: 40, n_positions: 16, n_embd: 64, n_layer: 2, n_head: 4, n_inner: null, layer_norm_epsilon: 1e-5, activation_function: 'gelu_new', bos_token_id: 2, eos_token_id: 1 };
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {

@@ -1,10 +1,10 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCheckpoint } from '@steerable/core';
+import { CheckpointDirectory, loadCheckpoint } from '@steerable/core';
 import { initBackend } from '@steerable/gpu-kernels';
-import { type PolicyRunConfig, type PolicyTrainEvent, resolvePreset, trainPolicy } from '../src/index.js';
+import { type PolicyRunConfig, type PolicyRunHandle, type PolicyTrainEvent, generateSteerableText, parsePolicyRunConfig, trainPolicy } from '../src/index.js';
 
 let root: string;
 beforeAll(async () => {
@@ -15,25 +15,30 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+const data = { source: 'steerable-text', pairsPerType: { train: 30, validation: 0, test: 0 } } as const;
+const pairs = generateSteerableText({ pairsPerType: data.pairsPerType });
+
 function tiny(kind: 'sft' | 'dpo' | 'np-dpo'): PolicyRunConfig {
-  const base = resolvePreset(kind === 'sft' ? 'steerable-text-sft' : kind === 'dpo' ? 'steerable-text-dpo-mixed' : 'steerable-text-np-dpo');
-  const config: PolicyRunConfig = {
-    ...base,
+  return parsePolicyRunConfig({
     name: `tiny-${kind}`,
-    data: { ...base.data, sftExamples: 64, pairsPerType: { train: 30, validation: 0, test: 0 } },
-    model: { ...base.model, n_embd: 16, n_head: 2, n_layer: 1 },
-    sft: { epochs: 1, batchSize: 64, lr: 3e-3 },
-    reference: join(root, 'sft'),
-    dpo: { ...base.dpo, steps: 2, batchSize: 4, lora: { rank: 2, alpha: 4, dropout: 0.1 } },
-    npDpo: { ...base.npDpo, steps: 4, tasksPerBatch: 2, maxContext: 3, targetsPerTask: 2, encoderHiddenDim: 8, encoderHeads: 2 },
+    kind,
+    data,
+    template: { maxPromptLength: 6, maxLength: 15 },
+    model: { n_positions: 16, n_embd: 16, n_head: 2, n_layer: 1 },
+    sft: { epochs: 2, batchSize: 16, lr: 3e-3 },
+    ...(kind === 'sft' ? {} : { reference: 'sft' }),
+    dpo: { steps: 4, batchSize: 4, lora: { rank: 2, alpha: 4, dropout: 0.1 } },
+    npDpo: { steps: 4, tasksPerBatch: 2, contextSize: [0, 3], targetsPerTask: 2, encoderHiddenDim: 8, encoderHeads: 2 },
     checkpointEvery: 2,
-  };
-  // NP-DPO's DPO-mixed baseline: the tiny one (a preset name would train the full benchmark run).
-  return kind === 'np-dpo' ? { ...config, baseline: join(root, 'mixed') } : config;
+  });
 }
 
-async function finalWeights(dir: string): Promise<Map<string, number[]>> {
-  const checkpoint = await loadCheckpoint(join(dir, 'checkpoint'));
+function handle(name: string): PolicyRunHandle {
+  return { checkpoints: new CheckpointDirectory(join(root, name, 'checkpoints')), modelPath: join(root, name, 'model'), cachePath: join(root, name, 'cache') };
+}
+
+async function finalWeights(run: PolicyRunHandle): Promise<Map<string, number[]>> {
+  const checkpoint = await loadCheckpoint((await run.checkpoints.latest())!);
   const out = new Map<string, number[]>();
   for (const [name, t] of checkpoint.weights) out.set(name, Array.from(await t.data()));
   for (const t of checkpoint.weights.values()) t.dispose();
@@ -41,30 +46,55 @@ async function finalWeights(dir: string): Promise<Map<string, number[]>> {
   return out;
 }
 
-describe('policy --resume', () => {
-  it('an NP-DPO run stopped after a checkpoint and resumed ends bit-identical to an uninterrupted one', async () => {
-    await trainPolicy(tiny('sft'), { outDir: join(root, 'sft') });
-    await trainPolicy(tiny('dpo'), { outDir: join(root, 'mixed') });
-    await trainPolicy(tiny('np-dpo'), { outDir: join(root, 'straight') });
+/** Trains straight through, and again stopped after step 2 then resumed; returns both runs' losses and weights. */
+async function straightAndResumed(kind: 'sft' | 'dpo' | 'np-dpo', referenceModelDir?: string) {
+  const config = tiny(kind);
+  const reference = referenceModelDir ? { referenceModelDir } : {};
+  const losses = { straight: [] as number[], resumed: [] as number[] };
+  const record = (into: number[]) => (event: PolicyTrainEvent) => {
+    if (event.type === 'step') into.push(event.metrics.loss!);
+  };
+  const straight = handle(`${kind}-straight`);
+  await trainPolicy(config, { run: straight, pairs, ...reference, onEvent: record(losses.straight) });
+  const stopped = handle(`${kind}-stopped`);
+  const abort = new AbortController();
+  await expect(
+    trainPolicy(config, { run: stopped, pairs, ...reference, signal: abort.signal, onEvent: (event) => { record(losses.resumed)(event); if (event.type === 'step' && event.step === 2) abort.abort(); } }),
+  ).rejects.toThrow(/interrupted/);
+  const steps: number[] = [];
+  await trainPolicy(config, { run: stopped, pairs, ...reference, resumeFrom: await stopped.checkpoints.latest(), onEvent: (event) => { record(losses.resumed)(event); if (event.type === 'step') steps.push(event.step); } });
+  return { losses, steps, straight: await finalWeights(straight), resumed: await finalWeights(stopped), straightRun: straight };
+}
 
-    const abort = new AbortController();
-    const stopAfterTwo = (e: PolicyTrainEvent): void => {
-      if (e.type === 'step' && e.step === 2) abort.abort();
-    };
-    await expect(trainPolicy(tiny('np-dpo'), { outDir: join(root, 'stopped'), signal: abort.signal, onEvent: stopAfterTwo })).rejects.toThrow(/interrupted/);
-    const steps: number[] = [];
-    await trainPolicy(tiny('np-dpo'), { outDir: join(root, 'stopped'), resume: true, onEvent: (e) => { if (e.type === 'step') steps.push(e.step); } });
+describe('policy runs resume exactly', () => {
+  let sftModel: string;
+
+  it('SFT stopped after a checkpoint and resumed ends bit-identical, with the same loss at every step', async () => {
+    const { losses, steps, straight, resumed, straightRun } = await straightAndResumed('sft');
+    sftModel = straightRun.modelPath;
+    expect(steps[0]).toBe(3);
+    expect(losses.resumed).toEqual(losses.straight);
+    expect([...resumed.keys()].sort()).toEqual([...straight.keys()].sort());
+    for (const [name, values] of straight) expect(resumed.get(name), name).toEqual(values);
+  });
+
+  it('DPO likewise (LoRA weights, Adam state, dropout RNG and sampler position restored)', async () => {
+    const { losses, steps, straight, resumed } = await straightAndResumed('dpo', sftModel);
     expect(steps).toEqual([3, 4]);
+    expect(losses.resumed).toEqual(losses.straight);
+    for (const [name, values] of straight) expect(resumed.get(name), name).toEqual(values);
+  });
 
-    const a = await finalWeights(join(root, 'straight'));
-    const b = await finalWeights(join(root, 'stopped'));
-    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
-    expect([...a.keys()].some((k) => k.startsWith('encoder.'))).toBe(true);
-    for (const [name, values] of a) expect(b.get(name), name).toEqual(values);
-    // The logged loss of the last step is the same too (and includes the RPO term).
-    const last = async (dir: string) => JSON.parse((await readFile(join(dir, 'metrics.jsonl'), 'utf8')).trim().split('\n').at(-1)!) as Record<string, number>;
-    const [la, lb] = [await last(join(root, 'straight')), await last(join(root, 'stopped'))];
-    expect(lb.loss).toBe(la.loss);
-    expect(la.loss).toBeCloseTo(la['loss/dpo']! + tiny('np-dpo').dpo.rpoAlpha * la.nll_loss!, 10);
+  it('NP-DPO likewise, encoder included', async () => {
+    const { losses, steps, straight, resumed } = await straightAndResumed('np-dpo', sftModel);
+    expect(steps).toEqual([3, 4]);
+    expect(losses.resumed).toEqual(losses.straight);
+    expect([...straight.keys()].some((k) => k.startsWith('encoder.'))).toBe(true);
+    for (const [name, values] of straight) expect(resumed.get(name), name).toEqual(values);
+  });
+
+  it('refuses to resume from a checkpoint of another run kind', async () => {
+    const dpo = handle('dpo-straight');
+    await expect(trainPolicy(tiny('np-dpo'), { run: handle('wrong'), pairs, referenceModelDir: sftModel, resumeFrom: await dpo.checkpoints.latest() })).rejects.toThrow(/not a resumable np-dpo checkpoint/);
   });
 });

@@ -45,3 +45,7 @@ export { builtinDatasetPath, BUILTIN_DATASETS, type BuiltinDatasetName } from '.
 export { loadRelabeledHh, type LoadRelabeledHhOptions } from './datasets/relabeled-hh.js';
 export { buildUltraFeedbackSet, readUltraFeedbackRows, ULTRAFEEDBACK_SETTINGS, type UltraFeedbackBuildOptions, type UltraFeedbackBuildResult } from './readers/ultrafeedback-builder.js';
 export { generateSyntheticPreferences, linearLatentReward, type LatentReward, type SyntheticPreferencesOptions } from './synthetic/synthetic-preferences.js';
+export { featurizerConfigSchema, createFeaturizer, DEFAULT_FEATURIZER_CONFIG, type FeaturizerConfig, type FeaturizerConfigInput } from './sources/featurizer-config.js';
+export { preferenceDataConfigSchema, type PreferenceDataConfig, type PreferenceDataConfigInput } from './sources/preference-data-config.js';
+export { loadPreferenceData, type LoadPreferenceDataOptions, type PreferenceDataEvent } from './sources/load-preference-data.js';
+export { restrictToUsers } from './sources/restrict-to-users.js';

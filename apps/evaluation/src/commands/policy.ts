@@ -1,32 +1,79 @@
-import type { Command } from 'commander';
-import { resolve } from 'node:path';
-import { evaluatePolicyRun } from '@steerable/conditioned-dpo';
-import { addBackendOptions, type BackendFlags, type CliContext, setupBackend } from '@steerable/trainer';
+import { type Command, Option } from 'commander';
+import { basename, dirname, join, resolve } from 'node:path';
+import { SteerableError, writeJsonAtomic } from '@steerable/core';
+import { POLICY_PRESETS, type PolicyEvalJson, evaluatePolicyCheckpoints, loadPolicyPairs, parsePolicyRunConfig } from '@steerable/conditioned-dpo';
+import { type BackendFlags, type CliContext, RunDirectory, addBackendOptions, resolveRunReference, setupBackend } from '@steerable/cli-kit';
 
 interface PolicyEvalFlags extends BackendFlags {
   run: string;
   out?: string;
-  runsRoot?: string;
+  data?: string;
+  format?: string;
+  judge?: string;
+  json?: boolean;
 }
 
-/** `steerable-eval policy --run DIR --out DIR`: implicit accuracy, generations scored by oracles, win rates vs DPO-mixed. */
+/** `steerable-eval policy --run DIR`: implicit accuracy per user type vs k; with a judge, rewards of generations and win rates vs DPO-mixed. */
 export function registerPolicyEvalCommand(program: Command, context: CliContext): void {
   addBackendOptions(
     program
       .command('policy')
-      .description('evaluate an NP-DPO run: implicit accuracy per user type vs k, oracle rewards of generations, win rate vs DPO-mixed (eval.json)')
-      .requiredOption('--run <dir>', 'the NP-DPO run directory (its DPO-mixed and DPO-<type> runs are found next to it)')
-      .option('--out <dir>', 'where eval.json goes (default: the run directory)')
-      .option('--runs-root <dir>', 'where the baseline runs live (default: the parent of --run)'),
+      .description('evaluate an NP-DPO run on its test split: implicit accuracy per user type vs k; with a judge, generations scored per type and win rates vs DPO-mixed (eval.json)')
+      .requiredOption('--run <dir>', 'the NP-DPO run directory (its reference, DPO-mixed baseline and eval.baselines are found from its config)')
+      .option('--out <dir>', 'where eval.json goes (default: <run>/eval)')
+      .option('--data <file>', "evaluate on this preference file's test split instead of the run's own data")
+      .option('--format <name>', 'the format of --data when detection is not enough')
+      .addOption(new Option('--judge <name>', "score text with this judge ('steerable-text'), or 'none' for labels only (default: the run's eval.judge)"))
+      .option('--json', 'print eval.json to stdout instead of the summary'),
   ).action(async (flags: PolicyEvalFlags) => {
-    await setupBackend(flags, context.logger);
-    const runDir = resolve(flags.run);
-    const outDir = resolve(flags.out ?? runDir);
-    const result = await evaluatePolicyRun(runDir, { outDir, ...(flags.runsRoot ? { runsRoot: resolve(flags.runsRoot) } : {}), onEvent: (e) => e.type === 'phase' && context.logger.info(`${e.phase}: ${e.detail ?? ''}`) });
-    const lines = [`eval.json -> ${outDir}`, `k: ${result.k.join(' ')}`];
-    for (const type of Object.keys(result.implicit_accuracy)) {
-      lines.push(`${type.padEnd(8)} implicit acc ${result.k.map((k) => result.implicit_accuracy[type]![String(k)]!.mean.toFixed(3)).join(' ')} | win rate vs dpo-mixed ${result.k.map((k) => result.win_rate[type]![String(k)]!.mean.toFixed(3)).join(' ')}`);
+    await setupBackend(flags, flags.json ? context.quietLogger : context.logger);
+    const run = await RunDirectory.open(flags.run);
+    const config = parsePolicyRunConfig(await run.readConfig(), run.configPath);
+    if (config.kind !== 'np-dpo') throw new SteerableError('invalid-argument', `${run.path} is a ${config.kind} run, not np-dpo`, { field: 'kind', hint: 'evaluate an NP-DPO run; its DPO baselines are loaded alongside it' });
+    const checkpoint = await run.checkpoints.latest();
+    if (!checkpoint) throw new SteerableError('run-incomplete', 'the run has no checkpoint yet', { file: run.path, hint: `train it first: steerable-train policy --resume --out ${run.path}` });
+    const runsRoot = dirname(run.path);
+    const reference = await RunDirectory.open(resolveRunReference(config.reference!, runsRoot, POLICY_PRESETS));
+    const baselines: Record<string, string> = {};
+    for (const ref of [...(config.baseline ? [config.baseline] : []), ...config.eval.baselines]) {
+      const baseline = await RunDirectory.open(resolveRunReference(ref, runsRoot, POLICY_PRESETS)).catch(() => null);
+      const latest = baseline && (await baseline.isFinished()) ? await baseline.checkpoints.latest() : null;
+      if (!baseline || !latest) {
+        if (ref === config.baseline) throw new SteerableError('missing-run', `the DPO-mixed baseline '${ref}' has no finished run`, { field: 'baseline', hint: `train it: steerable-train policy --preset ${ref}` });
+        context.logger.info(`baseline ${ref}: not trained, left out`);
+        continue;
+      }
+      const baselineConfig = parsePolicyRunConfig(await baseline.readConfig(), baseline.configPath);
+      const name = ref === config.baseline ? 'dpo-mixed' : baselineConfig.dpo.userTypes ? `dpo-${baselineConfig.dpo.userTypes.join('+')}` : basename(baseline.path);
+      baselines[name] = latest;
     }
-    context.io.stdout(`${lines.join('\n')}\n`);
+    const data = flags.data ? { source: 'file' as const, path: resolve(flags.data), ...(flags.format ? { format: flags.format } : {}), seed: 0, splitFractions: [0, 0, 1] as [number, number, number] } : config.data;
+    const pairs = await loadPolicyPairs(data as typeof config.data);
+    context.logger.info(`evaluating ${config.name} with baselines ${Object.keys(baselines).join(', ')}`);
+    const result = await evaluatePolicyCheckpoints({
+      modelName: config.name,
+      checkpoint,
+      referenceModelDir: reference.modelPath,
+      baselines,
+      pairs,
+      cacheDir: run.cachePath,
+      ...(flags.judge !== undefined ? { judge: flags.judge === 'none' ? null : flags.judge } : {}),
+    });
+    const out = resolve(flags.out ?? run.evalPath);
+    await writeJsonAtomic(join(out, 'eval.json'), result);
+    context.io.stdout(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${policySummary(result)}\neval.json -> ${out}\n`);
   });
+}
+
+function policySummary(result: PolicyEvalJson): string {
+  const cell = (stat: { mean: number | null } | undefined): string => (stat?.mean === null || stat?.mean === undefined ? '  -  ' : stat.mean.toFixed(3));
+  const lines = [`implicit accuracy (held-out) by k: ${result.k.join(' ')}${result.judge ? `; truth and win rates by the ${result.judge} judge` : ''}`];
+  for (const user of Object.keys(result.implicit_accuracy)) {
+    const wins = result.win_rate[user] ? ` | win rate vs dpo-mixed ${result.k.map((k) => cell(result.win_rate[user]![String(k)])).join(' ')}` : '';
+    lines.push(`${user.padEnd(12)} ${result.k.map((k) => cell(result.implicit_accuracy[user]![String(k)])).join(' ')}${wins}`);
+  }
+  for (const [name, baseline] of Object.entries(result.baselines)) {
+    lines.push(`${name.padEnd(12)} ${Object.entries(baseline.implicit_accuracy).map(([user, stat]) => `${user} ${cell(stat)}`).join('  ')}`);
+  }
+  return lines.join('\n');
 }

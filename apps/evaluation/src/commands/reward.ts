@@ -1,17 +1,9 @@
 import { Option, type Command } from 'commander';
 import { join, resolve } from 'node:path';
-import { evaluateRewardModel, loadRewardModel } from '@steerable/btl-reward';
+import { evaluateRewardModel, loadRewardModel, parseRewardRunConfig } from '@steerable/btl-reward';
 import { SteerableError, writeFileAtomic, writeJsonAtomic } from '@steerable/core';
-import {
-  addBackendOptions,
-  type BackendFlags,
-  type CliContext,
-  loadRewardData,
-  parsePositiveInt,
-  type ResolvedRewardRun,
-  RunDirectory,
-  setupBackend,
-} from '@steerable/trainer';
+import { type PreferenceDataConfig, loadPreferenceData } from '@steerable/preference-data';
+import { type BackendFlags, type CliContext, RunDirectory, addBackendOptions, dataEventLogger, parsePositiveInt, setupBackend } from '@steerable/cli-kit';
 import { type RewardEval, rewardEvalSchema } from '../report/eval-contract.js';
 import { accuracyTable } from '../report/format-table.js';
 import { rewardReportHtml } from '../report/report-html.js';
@@ -72,17 +64,18 @@ export function registerRewardEvalCommand(program: Command, context: CliContext)
 
 async function evaluateRun(runPath: string, flags: EvalRewardFlags, context: CliContext): Promise<RewardEval> {
   const run = await RunDirectory.open(runPath);
-  const config = await run.readConfig<ResolvedRewardRun>();
+  const config = parseRewardRunConfig(await run.readConfig(), run.configPath);
   const checkpoint = (flags.checkpoint !== 'latest' ? await run.checkpoints.best() : null) ?? (await run.checkpoints.latest());
   if (!checkpoint) {
     throw new SteerableError('run-incomplete', 'the run has no checkpoint yet', { file: run.path, hint: `finish or resume training first: steerable-train reward --resume --out ${run.path}` });
   }
   // A file given with --data is embedded by the run's own featurizer, or the model's inputs would not match.
-  const featurizer = 'featurizer' in config.data ? config.data.featurizer : 'hashed-ngrams';
-  const data = flags.data
-    ? { source: 'file' as const, path: flags.data, ...(flags.format ? { format: flags.format } : {}), featurizer, ...('featureDim' in config.data && config.data.featureDim ? { featureDim: config.data.featureDim } : {}), seed: 0, splitFractions: [0, 0, 1] as [number, number, number] }
-    : config.data;
-  const set = await loadRewardData(data, context.logger);
+  let data: PreferenceDataConfig = config.data;
+  if (flags.data) {
+    if (!('featurizer' in config.data)) throw new SteerableError('invalid-argument', `the run trained on ${config.data.source} data, which has no text featurizer to embed --data with`, { field: '--data', hint: 'evaluate a run trained on text (a file or relabeled-hh)' });
+    data = { source: 'file', path: resolve(flags.data), ...(flags.format ? { format: flags.format as never } : {}), featurizer: config.data.featurizer, seed: 0, splitFractions: [0, 0, 1] };
+  }
+  const set = await loadPreferenceData(data, { onEvent: dataEventLogger(context.logger) });
   const { model } = await loadRewardModel(checkpoint);
   try {
     context.logger.info(`evaluating ${config.name} (${checkpoint})`);

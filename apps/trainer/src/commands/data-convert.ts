@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { SteerableError } from '@steerable/core';
 import { PreferenceFileReader, type PreferenceFormatName, writeTrlJsonl } from '@steerable/preference-data';
-import type { CliContext } from '../context.js';
+import type { CliContext } from '@steerable/cli-kit';
 import { parseFormatName } from './data-inspect.js';
 
 interface ConvertFlags {

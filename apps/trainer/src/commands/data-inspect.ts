@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { type FileInspection, inspectFile, PREFERENCE_FORMAT_NAMES, type PreferenceFormatName } from '@steerable/preference-data';
-import type { CliContext } from '../context.js';
+import type { CliContext } from '@steerable/cli-kit';
 
 interface InspectFlags {
   format?: PreferenceFormatName;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Mlp, Rng } from '@steerable/core';
 import type { ContextSet } from '@steerable/np-encoder';
-import type { ResolvedRewardModelConfig } from '../config.js';
+import type { ResolvedRewardModelConfig } from '../config/reward-model-config.js';
 import { RewardHead } from '../reward-head.js';
 import { type PairTensors, RewardModel, type RewardModelOutput, splitTargets, stackTargets } from './reward-model.js';
 

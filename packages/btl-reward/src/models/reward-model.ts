@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Module, type Rng, SteerableError } from '@steerable/core';
 import type { ContextSet } from '@steerable/np-encoder';
-import type { ResolvedRewardModelConfig } from '../config.js';
+import type { ResolvedRewardModelConfig } from '../config/reward-model-config.js';
 import { pairwiseLogisticLoss } from '../losses.js';
 
 /** One batch of tasks as tensors: context [B, k, D] (k may be 0) and targets [B, T, D]. */

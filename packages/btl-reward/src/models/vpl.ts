@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Mlp, Rng } from '@steerable/core';
 import { type ContextSet, VplEncoder, sampleGaussian, standardNormalKl } from '@steerable/np-encoder';
-import type { ResolvedRewardModelConfig } from '../config.js';
+import type { ResolvedRewardModelConfig } from '../config/reward-model-config.js';
 import { type ForwardOptions, type PairTensors, RewardModel, type RewardModelOutput, splitTargets, stackTargets } from './reward-model.js';
 
 /**

@@ -1,92 +1,81 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng, SteerableError } from '@steerable/core';
+import { z } from 'zod';
+import { type EmbeddedPairSet, type Task, buildTaskBatch, evaluationTaskSet } from '@steerable/preference-data';
+import type { PolicyEvaluationConfig } from '../config/policy-run-config.js';
+import type { PolicyDataset } from '../data/policy-dataset.js';
+import { labelExamples } from '../data/policy-dataset.js';
 import { generate } from '../generation/generate.js';
+import type { TextTokenizer } from '../io/tokenizer.js';
 import { buildSequenceBatch } from '../logprobs/sequence-batch.js';
 import { type Policy, repeatPerTask } from '../policy/policy.js';
-import { contextTensors, type NpDpoExample } from '../training/loops.js';
+import type { PreferenceExamples } from '../training/loops.js';
+import type { PreferenceJudge } from './judges.js';
 import { type MeanSem, meanSem } from './stats.js';
 
-/** An evaluation pair: the observed (possibly noisy) label for context use, and the oracle's truth for scoring. */
-export interface EvalPair extends NpDpoExample {
-  oracleAgrees: boolean;
-}
+const meanSemSchema = z.strictObject({ mean: z.number().nullable(), sem: z.number().nullable(), n: z.number().int().min(0) });
+const byK = z.record(z.string(), meanSemSchema);
 
-export interface PolicyEvalConfig {
-  ks: number[];
-  tasksPerType: number;
-  targetsPerTask: number;
-  /** Prompts per type that get generations (one per task, the first ones). */
-  generationsPerType: number;
-  beta: number;
-  generation: { maxNewTokens: number; temperature: number; topP: number; topK: number; stopTokens: number[] };
-  padId: number;
-  seed: number;
-}
-
-/** The `steerable-eval policy` output contract (issue 5). */
-export interface PolicyEvalJson {
-  model: string;
-  k: number[];
-  implicit_accuracy: Record<string, Record<string, MeanSem>>;
-  win_rate: Record<string, Record<string, MeanSem>>;
-  oracle_reward: Record<string, Record<string, Record<string, MeanSem>>>;
-  /** The first few generations per conditioning type and k (token ids), for inspection. */
-  samples: Record<string, Record<string, number[][]>>;
-  /** Baselines scored the same way (k-independent), for the note. */
-  baselines: Record<string, { implicit_accuracy: Record<string, MeanSem>; oracle_reward: Record<string, MeanSem>; win_rate: Record<string, MeanSem> }>;
-}
+/** The `steerable-eval policy` eval.json contract; validated before it is written. */
+export const policyEvalSchema = z.strictObject({
+  model: z.string(),
+  k: z.array(z.number().int().min(0)),
+  /** The judge that gave the truth of held-out pairs and scored generations, or null (labels only). */
+  judge: z.string().nullable(),
+  /** Implicit accuracy per user type and k: held-out targets, never in the context. */
+  implicit_accuracy: z.record(z.string(), byK),
+  /** Win rate of the policy's generations against DPO-mixed's for the same prompt, per user type and k (judge only). */
+  win_rate: z.record(z.string(), byK),
+  /** Judge rewards of generations conditioned on users of one type (outer key), scored for every type (inner key). */
+  oracle_reward: z.record(z.string(), z.record(z.string(), byK)),
+  /** A few generations per conditioning type and k (text), for inspection. */
+  samples: z.record(z.string(), z.record(z.string(), z.array(z.string()))),
+  /** Unconditional policies scored the same way (k-independent). */
+  baselines: z.record(z.string(), z.strictObject({ implicit_accuracy: z.record(z.string(), meanSemSchema), oracle_reward: z.record(z.string(), meanSemSchema), win_rate: z.record(z.string(), meanSemSchema) })),
+});
+export type PolicyEvalJson = z.infer<typeof policyEvalSchema>;
 
 export interface PolicyEvalInputs {
   modelName: string;
   /** The NP-DPO policy (LoRA + FiLM + encoder). */
   policy: Policy;
-  /** DPO-mixed, the generation baseline for win rates. */
-  mixed: Policy;
-  /** Other unconditional policies to score (e.g. DPO-<type> oracles), by name. */
-  baselines?: Record<string, Policy>;
-  testPairsByType: Record<string, readonly EvalPair[]>;
-  oracles: Record<string, (response: readonly number[]) => number>;
-  config: PolicyEvalConfig;
+  /** Unconditional policies by name; `dpo-mixed` is the generation baseline of the win rates. */
+  baselines: Record<string, Policy>;
+  /** The test pairs, tokenized, with reference log-probs, and embedded for the context encoder. */
+  dataset: PolicyDataset;
+  examples: PreferenceExamples;
+  embedded: EmbeddedPairSet;
+  tokenizer: TextTokenizer;
+  judge: PreferenceJudge | null;
+  config: PolicyEvaluationConfig;
+  beta: number;
+  seed: number;
 }
 
-interface EvalTask {
-  context: EvalPair[];
-  targets: EvalPair[];
+/** Whether a held-out pair's recorded choice is right: its label, or the judge's reward for that user. */
+function labelIsTrue(inputs: PolicyEvalInputs, label: number): boolean {
+  if (!inputs.judge) return true;
+  const { user, pair } = inputs.dataset.text.labels[label]!;
+  const text = inputs.dataset.text.pairs[pair]!;
+  const { preferred } = labelExamples(inputs.dataset, label);
+  const [chosen, rejected] = preferred === 0 ? [text.a, text.b] : [text.b, text.a];
+  const a = inputs.judge.reward(user, text.prompt, chosen, true);
+  const b = inputs.judge.reward(user, text.prompt, rejected, true);
+  return a === null || b === null ? true : a > b;
 }
 
-function buildTasks(pairs: readonly EvalPair[], count: number, contextSize: number, targets: number, rng: Rng): EvalTask[] {
-  if (pairs.length < contextSize + targets) {
-    throw new SteerableError('invalid-config', `${pairs.length} test pairs cannot give ${contextSize} context + ${targets} target pairs`, { field: 'eval.targetsPerTask', hint: 'use fewer targets or more test pairs' });
-  }
-  return Array.from({ length: count }, () => {
-    const picked = rng.sampleIndices(pairs.length, contextSize + targets).map((i) => pairs[i]!);
-    return { context: picked.slice(0, contextSize), targets: picked.slice(contextSize) };
-  });
-}
-
-/** Implicit reward margin r(better) - r(worse) per target, better/worse by the oracle, rows task-major. */
-async function implicitCorrect(policy: Policy, tasks: readonly EvalTask[], z: tf.Tensor2D | null, beta: number, padId: number): Promise<number[]> {
-  const targets = tasks.flatMap((t) => t.targets);
-  const better = targets.map((p) => (p.oracleAgrees ? { r: p.chosen, ref: p.referenceChosen } : { r: p.rejected, ref: p.referenceRejected }));
-  const worse = targets.map((p) => (p.oracleAgrees ? { r: p.rejected, ref: p.referenceRejected } : { r: p.chosen, ref: p.referenceChosen }));
-  const batch = buildSequenceBatch([...targets.map((p, i) => ({ prompt: p.prompt, response: better[i]!.r })), ...targets.map((p, i) => ({ prompt: p.prompt, response: worse[i]!.r }))], padId, policy.model.config.n_positions);
+/** Per target (task-major): 1 when the implicit reward ranks the truly better response first. */
+async function implicitCorrect(inputs: PolicyEvalInputs, policy: Policy, tasks: readonly Task[], z: tf.Tensor2D | null): Promise<number[]> {
+  const labels = tasks.flatMap((task) => task.targets);
+  const { examples, dataset } = inputs;
+  const batch = buildSequenceBatch([...labels.map((l) => examples.chosen(l)), ...labels.map((l) => examples.rejected(l))], dataset.template.pad, policy.model.config.n_positions);
   const zRows = z ? tf.tidy(() => { const per = repeatPerTask(z, tasks[0]!.targets.length); return tf.concat([per, per], 0) as tf.Tensor2D; }) : null;
   const lp = policy.logProbs(batch, { lora: policy.adapters.lora !== null, z: zRows });
   const values = (await lp.data()) as Float32Array;
   tf.dispose([batch.ids, batch.labelMask, lp, ...(zRows ? [zRows] : [])]);
-  const n = targets.length;
-  return targets.map((_, i) => {
-    const margin = beta * (values[i]! - better[i]!.ref) - beta * (values[n + i]! - worse[i]!.ref);
-    return margin > 0 ? 1 : 0;
-  });
-}
-
-/** Per prompt: 1 where ours scores higher under the oracle than theirs, 1/2 on a tie, else 0. */
-export function winsAgainst(ours: readonly number[][], theirs: readonly number[][], oracle: (response: readonly number[]) => number): number[] {
-  return ours.map((y, i) => {
-    const a = oracle(y);
-    const b = oracle(theirs[i]!);
-    return a > b ? 1 : a === b ? 0.5 : 0;
+  const n = labels.length;
+  return labels.map((label, i) => {
+    const margin = inputs.beta * (values[i]! - examples.referenceChosen(label)) - inputs.beta * (values[n + i]! - examples.referenceRejected(label));
+    return margin > 0 === labelIsTrue(inputs, label) ? 1 : 0;
   });
 }
 
@@ -96,54 +85,98 @@ function perTaskMeans(correct: readonly number[], perTask: number): number[] {
   return out;
 }
 
+/** Per prompt: 1 where ours scores higher under the judge than theirs, 1/2 on a tie, else 0. */
+export function winsAgainst(ours: readonly number[], theirs: readonly number[]): number[] {
+  return ours.map((a, i) => (a > theirs[i]! ? 1 : a === theirs[i]! ? 0.5 : 0));
+}
+
+interface Generations {
+  texts: string[];
+  rewards: Record<string, number[]>;
+}
+
+async function generateAndJudge(inputs: PolicyEvalInputs, policy: Policy, prompts: readonly { ids: number[]; text: string }[], z: tf.Tensor2D | null, seed: number, users: readonly string[]): Promise<Generations> {
+  const { config, dataset, tokenizer, judge } = inputs;
+  const out = await generate(policy.model, prompts.map((p) => p.ids), {
+    maxNewTokens: config.maxNewTokens,
+    temperature: config.temperature,
+    topP: config.topP,
+    topK: 0,
+    stopTokens: [dataset.template.eos],
+    seed,
+    adapters: { adapters: policy.adapters, lora: policy.adapters.lora !== null, z },
+  });
+  const texts = out.tokens.map((tokens) => tokenizer.decode(tokens.filter((t) => t !== dataset.template.eos), { skipSpecialTokens: true }));
+  const rewards: Record<string, number[]> = {};
+  for (const user of users) rewards[user] = texts.map((text, i) => judge!.reward(user, prompts[i]!.text, text, out.finished[i]!) ?? Number.NaN);
+  return { texts, rewards };
+}
+
 /**
- * Scores a steerable policy: implicit accuracy per user type vs k (held-out targets, never in the
- * context; labels from the oracle), generations conditioned on k context pairs scored by every
- * type's oracle, and win rates against DPO-mixed's generation for the same prompt (ties 1/2).
+ * Scores a steerable policy on held-out pairs: implicit accuracy per user type vs k (targets never
+ * in the context; truth from the judge when there is one, else the labels), and with a judge,
+ * generations conditioned on k context pairs scored for every user type, and win rates against
+ * DPO-mixed's generation for the same prompt (ties 1/2).
  */
 export async function evaluatePolicy(inputs: PolicyEvalInputs): Promise<PolicyEvalJson> {
-  const { policy, mixed, config } = inputs;
-  const types = Object.keys(inputs.testPairsByType);
-  const rng = new Rng(config.seed);
+  const { policy, config, embedded, dataset } = inputs;
   const maxK = Math.max(...config.ks);
-  const result: PolicyEvalJson = { model: inputs.modelName, k: config.ks, implicit_accuracy: {}, win_rate: {}, oracle_reward: {}, samples: {}, baselines: {} };
-  const baselines: Record<string, Policy> = { 'dpo-mixed': mixed, ...(inputs.baselines ?? {}) };
-  for (const name of Object.keys(baselines)) result.baselines[name] = { implicit_accuracy: {}, oracle_reward: {}, win_rate: {} };
-  const genOptions = { ...config.generation };
-  for (const type of types) {
-    const tasks = buildTasks(inputs.testPairsByType[type]!, config.tasksPerType, maxK, config.targetsPerTask, rng);
-    result.implicit_accuracy[type] = {};
-    result.samples[type] = {};
-    result.win_rate[type] = {};
-    result.oracle_reward[type] = Object.fromEntries(types.map((t) => [t, {}]));
-    const genTasks = tasks.slice(0, config.generationsPerType);
-    const prompts = genTasks.map((t) => t.targets[0]!.prompt);
-    // Unconditional baselines: one generation per prompt, same seed for every k.
-    const baselineGenerations: Record<string, number[][]> = {};
-    for (const [name, base] of Object.entries(baselines)) {
-      const correct = await implicitCorrect(base, tasks, null, config.beta, config.padId);
-      result.baselines[name]!.implicit_accuracy[type] = meanSem(perTaskMeans(correct, config.targetsPerTask));
-      const gen = await generate(base.model, prompts, { ...genOptions, seed: config.seed + 1, adapters: { adapters: base.adapters, lora: base.adapters.lora !== null, z: null } });
-      baselineGenerations[name] = gen.tokens;
-      result.samples[type]![name] = gen.tokens.slice(0, 3);
-      result.baselines[name]!.oracle_reward[type] = meanSem(gen.tokens.map((y) => inputs.oracles[type]!(y)));
+  const { tasks } = evaluationTaskSet(embedded, { split: 'test', contextSize: maxK, numTargets: config.targetsPerTask, tasksPerUser: config.tasksPerType, seed: inputs.seed, tooFewLabels: 'skip' });
+  const users = [...new Set(tasks.map((task) => task.user))];
+  const judgeUsers = inputs.judge ? users.filter((user) => inputs.judge!.reward(user, '', '', true) !== null) : [];
+  const result: PolicyEvalJson = { model: inputs.modelName, k: config.ks, judge: inputs.judge?.name ?? null, implicit_accuracy: {}, win_rate: {}, oracle_reward: {}, samples: {}, baselines: {} };
+  for (const name of Object.keys(inputs.baselines)) result.baselines[name] = { implicit_accuracy: {}, oracle_reward: {}, win_rate: {} };
+  const generating = judgeUsers.length > 0 && config.generationsPerType > 0;
+  for (const [u, user] of users.entries()) {
+    const userTasks = tasks.filter((task) => task.user === user);
+    result.implicit_accuracy[user] = {};
+    result.samples[user] = {};
+    const genTasks = userTasks.slice(0, generating ? config.generationsPerType : 0);
+    const prompts = genTasks.map((task) => {
+      const label = task.targets[0]!;
+      return { ids: [...inputs.examples.chosen(label).prompt], text: dataset.text.pairs[dataset.text.labels[label]!.pair]!.prompt };
+    });
+    const baselineRewards: Record<string, number[]> = {};
+    for (const [name, baseline] of Object.entries(inputs.baselines)) {
+      const correct = await implicitCorrect(inputs, baseline, userTasks, null);
+      result.baselines[name]!.implicit_accuracy[user] = meanSem(perTaskMeans(correct, config.targetsPerTask));
+      if (generating) {
+        const gen = await generateAndJudge(inputs, baseline, prompts, null, inputs.seed + 1 + u, judgeUsers);
+        baselineRewards[name] = gen.rewards[user] ?? [];
+        result.samples[user]![name] = gen.texts.slice(0, 3);
+        if (gen.rewards[user]) result.baselines[name]!.oracle_reward[user] = meanSem(gen.rewards[user]!);
+      }
     }
-    // The same win rate for every baseline (a DPO-<type> oracle shows what an unconditional policy trained on one type can reach).
-    for (const name of Object.keys(baselines)) {
-      result.baselines[name]!.win_rate[type] = meanSem(winsAgainst(baselineGenerations[name]!, baselineGenerations['dpo-mixed']!, inputs.oracles[type]!));
+    if (generating) {
+      result.win_rate[user] = {};
+      result.oracle_reward[user] = Object.fromEntries(judgeUsers.map((scoredBy) => [scoredBy, {}]));
+      const reference = baselineRewards['dpo-mixed'];
+      for (const name of Object.keys(inputs.baselines)) if (reference) result.baselines[name]!.win_rate[user] = meanSem(winsAgainst(baselineRewards[name]!, reference));
     }
     for (const k of config.ks) {
-      const { context } = contextTensors(tasks.map((t) => t.context.slice(0, k)), tasks[0]!.context[0]!.embeddingChosen.length);
-      const z = policy.encode(context);
-      const correct = await implicitCorrect(policy, tasks, z, config.beta, config.padId);
-      result.implicit_accuracy[type]![String(k)] = meanSem(perTaskMeans(correct, config.targetsPerTask));
-      const zGen = tf.slice(z, [0, 0], [genTasks.length, -1]) as tf.Tensor2D;
-      const gen = await generate(policy.model, prompts, { ...genOptions, seed: config.seed + 2 + k, adapters: { adapters: policy.adapters, lora: policy.adapters.lora !== null, z: zGen } });
-      tf.dispose([context.chosen, context.rejected, z, zGen]);
-      result.samples[type]![String(k)] = gen.tokens.slice(0, 3);
-      for (const scoredBy of types) result.oracle_reward[type]![scoredBy]![String(k)] = meanSem(gen.tokens.map((y) => inputs.oracles[scoredBy]!(y)));
-      result.win_rate[type]![String(k)] = meanSem(winsAgainst(gen.tokens, baselineGenerations['dpo-mixed']!, inputs.oracles[type]!));
+      const prefix = userTasks.map((task) => ({ ...task, context: task.context.slice(0, k) }));
+      const batch = buildTaskBatch(embedded, prefix);
+      const context = { chosen: tf.tensor3d(batch.contextChosen, [batch.batchSize, k, batch.dim]), rejected: tf.tensor3d(batch.contextRejected, [batch.batchSize, k, batch.dim]) };
+      const zAll = policy.encode(context);
+      const correct = await implicitCorrect(inputs, policy, userTasks, zAll);
+      result.implicit_accuracy[user]![String(k)] = meanSem(perTaskMeans(correct, config.targetsPerTask));
+      if (generating) {
+        const zGen = tf.slice(zAll, [0, 0], [genTasks.length, -1]) as tf.Tensor2D;
+        const gen = await generateAndJudge(inputs, policy, prompts, zGen, inputs.seed + 100 * (k + 1) + u, judgeUsers);
+        zGen.dispose();
+        result.samples[user]![String(k)] = gen.texts.slice(0, 3);
+        for (const scoredBy of judgeUsers) result.oracle_reward[user]![scoredBy]![String(k)] = meanSem(gen.rewards[scoredBy]!);
+        if (baselineRewards['dpo-mixed'] && gen.rewards[user]) result.win_rate[user]![String(k)] = meanSem(winsAgainst(gen.rewards[user]!, baselineRewards['dpo-mixed']));
+      }
+      tf.dispose([context.chosen, context.rejected, zAll]);
     }
   }
-  return result;
+  return policyEvalSchema.parse(jsonSafe(result));
 }
+
+/** NaN (an empty statistic) becomes null, which JSON can hold. */
+function jsonSafe<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) as T;
+}
+
+export type { MeanSem };

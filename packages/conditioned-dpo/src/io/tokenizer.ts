@@ -5,7 +5,10 @@ import { SteerableError } from '@steerable/core';
 
 /** A loaded tokenizer.json with the two calls the policy code needs. */
 export interface TextTokenizer {
+  /** Token ids; a word outside a word-level vocabulary becomes the unk token (an error when there is none). */
   encode(text: string): number[];
+  /** The pre-tokenized, normalized pieces `encode` maps to ids (what a vocabulary is counted over). */
+  pieces(text: string): string[];
   decode(ids: readonly number[], options?: { skipSpecialTokens?: boolean }): string;
   tokenId(token: string): number | undefined;
   readonly json: Record<string, unknown>;
@@ -13,16 +16,22 @@ export interface TextTokenizer {
 
 export function tokenizerFromJson(json: Record<string, unknown>, config: Record<string, unknown> = {}, file = 'tokenizer.json'): TextTokenizer {
   const tokenizer = new Tokenizer(json, config);
+  const model = json.model as { unk_token?: string } | undefined;
+  const unkId = model?.unk_token !== undefined ? tokenizer.token_to_id(model.unk_token) : undefined;
   return {
     json,
     encode(text) {
       const { ids, tokens } = tokenizer.encode(text, { add_special_tokens: false });
-      // @huggingface/tokenizers 0.2 returns undefined ids for out-of-vocabulary words of a WordLevel model.
+      // @huggingface/tokenizers 0.2 returns undefined ids for out-of-vocabulary words of a WordLevel
+      // model instead of the unk token's id, so the unk mapping is done here.
       const bad = ids.findIndex((id) => typeof id !== 'number');
-      if (bad >= 0) {
+      if (bad >= 0 && unkId === undefined) {
         throw new SteerableError('unknown-token', `word '${tokens[bad]}' is not in the vocabulary`, { file, field: 'model.vocab', hint: 'use only words of the tokenizer vocabulary, or add an unk_token that is itself in the vocabulary' });
       }
-      return ids;
+      return bad >= 0 ? ids.map((id) => (typeof id === 'number' ? id : unkId!)) : ids;
+    },
+    pieces(text) {
+      return tokenizer.encode(text, { add_special_tokens: false }).tokens;
     },
     decode(ids, options = {}) {
       return tokenizer.decode([...ids], { skip_special_tokens: options.skipSpecialTokens ?? false });
@@ -55,7 +64,7 @@ export async function loadTokenizer(dir: string): Promise<TextTokenizer> {
  * A word-level tokenizer.json (whitespace split, fixed vocabulary, special tokens first), the
  * format Hugging Face's `tokenizers` writes for `WordLevel` models.
  */
-export function wordLevelTokenizerJson(specialTokens: readonly string[], words: readonly string[], unkToken: string): Record<string, unknown> {
+export function wordLevelTokenizerJson(specialTokens: readonly string[], words: readonly string[], unkToken: string, options: { lowercase?: boolean; splitPunctuation?: boolean } = {}): Record<string, unknown> {
   const vocab: Record<string, number> = {};
   for (const token of [...specialTokens, ...words]) {
     if (token in vocab) throw new SteerableError('invalid-argument', `token '${token}' appears twice in the vocabulary`, { field: 'vocab' });
@@ -66,8 +75,9 @@ export function wordLevelTokenizerJson(specialTokens: readonly string[], words: 
     truncation: null,
     padding: null,
     added_tokens: specialTokens.map((content) => ({ id: vocab[content], content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
-    normalizer: null,
-    pre_tokenizer: { type: 'WhitespaceSplit' },
+    normalizer: options.lowercase ? { type: 'Lowercase' } : null,
+    // Whitespace splits words from punctuation (\w+|[^\w\s]+); WhitespaceSplit only at spaces.
+    pre_tokenizer: { type: options.splitPunctuation ? 'Whitespace' : 'WhitespaceSplit' },
     post_processor: null,
     // WordPiece's decoder joins tokens with spaces, which is what a word-level vocabulary needs.
     decoder: { type: 'WordPiece', prefix: '##', cleanup: false },

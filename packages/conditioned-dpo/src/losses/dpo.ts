@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { SteerableError } from '@steerable/core';
 
 /** TRL's `loss_type` names for the variants implemented here. */
-export type DpoLossType = 'sigmoid' | 'ipo' | 'robust';
-export const DPO_LOSS_TYPES: readonly DpoLossType[] = ['sigmoid', 'ipo', 'robust'];
+export const DPO_LOSS_TYPES = ['sigmoid', 'ipo', 'robust'] as const;
+export type DpoLossType = (typeof DPO_LOSS_TYPES)[number];
 
 export interface DpoLossConfig {
   beta: number;

@@ -1,87 +1,190 @@
-
-import { access, appendFile, mkdir, readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join } from 'node:path';
+import { createHash } from 'node:crypto';
 import type * as tf from '@tensorflow/tfjs';
-import { type Adam, Rng, SteerableError, loadCheckpoint, saveCheckpoint, writeJsonAtomic } from '@steerable/core';
+import { type Adam, type CheckpointDirectory, Rng, type RngState, SteerableError, disposeCheckpoint, loadCheckpoint } from '@steerable/core';
 import { ContextEncoder } from '@steerable/np-encoder';
-import { TOKEN, STEERABLE_TEXT_TOKENIZER_JSON, generateSteerableText, type PolicyPair, type SteerableTextData } from '../benchmark/steerable-text.js';
+import { type PreferencePair, type TaskSamplerState, TaskSampler, type TextPairSet, createFeaturizer, embedTextPairs, type Featurizer } from '@steerable/preference-data';
+import type { PolicyRunConfig } from '../config/policy-run-config.js';
+import { policyHiddenFeaturizer } from '../data/policy-hidden-featurizer.js';
+import { type PolicyDataset, labelExamples, labelOnlySet, sftExamples, tokenizePolicyData } from '../data/policy-dataset.js';
+import { policyTextPairs } from '../data/load-policy-pairs.js';
+import { type PromptTemplate, promptTemplate } from '../data/prompt-template.js';
+import { subsetText } from '../data/subset-text.js';
+import { buildWordLevelTokenizer } from '../data/word-level-vocabulary.js';
 import { loadGpt2Pretrained, saveGpt2Pretrained } from '../io/hf-checkpoint.js';
+import { type TextTokenizer, loadTokenizer } from '../io/tokenizer.js';
 import { PolicyAdapters } from '../model/adapters.js';
 import { Gpt2LMHeadModel } from '../model/gpt2-model.js';
 import { Policy } from '../policy/policy.js';
-import { embedResponses } from './batched.js';
 import type { TrainHooks } from './events.js';
-import { type DpoExample, type NpDpoExample, type ResumePoint, trainDpo, trainNpDpo, trainSft } from './loops.js';
-import { type PolicyRunConfig, parsePolicyRunConfig, resolvePreset, POLICY_PRESETS } from './policy-config.js';
+import { type CheckpointHook, type LoopState, type PreferenceExamples, type ResumePoint, trainDpo, trainNpDpo, trainSft } from './loops.js';
 import { cachedReferenceLogProbs } from './reference-cache.js';
 
+/** Adam's epsilon for policies (TRL's default; the reward models use the paper's 3e-5). */
+export const POLICY_ADAM_EPS = 1e-8;
+
+/** The `model.kind` of policy checkpoints, per run kind. */
+export const policyCheckpointKind = (kind: PolicyRunConfig['kind']): string => `steerable-policy-${kind}`;
+
+/**
+ * Where a policy run writes: its checkpoints (step-N, latest), the exported model of an SFT run
+ * (Hugging Face format), and a cache for reference log-probs. A steerable-cli RunDirectory is one.
+ */
+export interface PolicyRunHandle {
+  readonly checkpoints: CheckpointDirectory;
+  readonly modelPath: string;
+  readonly cachePath: string;
+}
+
 export interface TrainPolicyOptions extends TrainHooks {
-  /** The run directory (config.json, metrics.jsonl, model/ or checkpoint/, summary.json). */
-  outDir: string;
-  /** Where dependency runs named by preset live (default: the parent of outDir). */
-  runsRoot?: string;
-  /**
-   * Continue a DPO / NP-DPO run from `outDir/checkpoint` (adapters, encoder, Adam moments, RNG):
-   * the resumed run takes the same steps as an uninterrupted one. No checkpoint: starts fresh.
-   */
-  resume?: boolean;
+  run: PolicyRunHandle;
+  /** The run's preference pairs (loadPolicyPairs(config.data)). */
+  pairs: readonly PreferencePair[];
+  /** dpo / np-dpo: the SFT run's exported model (config.json, model.safetensors, tokenizer.json). */
+  referenceModelDir?: string;
+  /** A checkpoint of this run to continue from exactly (weights, Adam moments, RNG, sampler position). */
+  resumeFrom?: string | null;
 }
 
-export const ADAM_EPS = 1e-8;
+export interface PolicyTrainResult {
+  steps: number;
+  metrics: Record<string, number>;
+}
 
-async function exists(path: string): Promise<boolean> {
+interface PolicyCheckpointExtra {
+  sampler?: TaskSamplerState;
+  /** sha256 of the tokenizer.json the run tokenized with; a resume with another is refused. */
+  tokenizer: string;
+  /** np-dpo: the context embedding size and what produced it. */
+  contextDim?: number;
+  contextFeaturizer?: Record<string, unknown>;
+}
+
+export function tokenizerDigest(tokenizer: TextTokenizer): string {
+  return createHash('sha256').update(JSON.stringify(tokenizer.json)).digest('hex').slice(0, 16);
+}
+
+/**
+ * Trains one policy run: 'sft' (the base LM, exported in Hugging Face format with its tokenizer),
+ * 'dpo' (LoRA on the chosen users' pairs) or 'np-dpo' (LoRA + FiLM + context encoder), on any
+ * preference pairs with user ids. Emits events, writes checkpoints through the run handle, never
+ * prints. Resuming from a checkpoint written here takes the same steps as an uninterrupted run.
+ */
+export async function trainPolicy(config: PolicyRunConfig, options: TrainPolicyOptions): Promise<PolicyTrainResult> {
+  const text = policyTextPairs(options.pairs, config.data);
+  return config.kind === 'sft' ? trainSftRun(config, text, options) : trainPreferenceRun(config, text, options);
+}
+
+async function trainSftRun(config: PolicyRunConfig, text: TextPairSet, options: TrainPolicyOptions): Promise<PolicyTrainResult> {
+  const rng = new Rng(config.seed);
+  const train = subsetText(text, ['train']);
+  let tokenizer: TextTokenizer;
+  let model: Gpt2LMHeadModel;
+  if (config.baseModelDir) {
+    tokenizer = await loadTokenizer(config.baseModelDir);
+    model = await loadGpt2Pretrained(config.baseModelDir);
+  } else {
+    tokenizer = buildWordLevelTokenizer(train.pairs.flatMap((pair) => [pair.prompt, pair.a, pair.b]), config.tokenizer).tokenizer;
+    const template = promptTemplate(tokenizer, config.template);
+    model = new Gpt2LMHeadModel({ ...config.model, vocab_size: vocabularySize(tokenizer), bos_token_id: template.bos ?? template.eos, eos_token_id: template.eos }, new Rng(rng.seed()));
+  }
+  const template = promptTemplate(tokenizer, config.template);
+  const examples = sftExamples(tokenizePolicyData(train, tokenizer, template), 'train');
+  options.onEvent?.({ type: 'phase', phase: 'sft', detail: `${examples.length} examples, vocabulary ${vocabularySize(tokenizer)}, ${model.numParameters().toLocaleString('en-US')} parameters` });
+  const digest = tokenizerDigest(tokenizer);
   try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
+    const resume = options.resumeFrom ? await restoreSft(options.resumeFrom, config, model, digest) : undefined;
+    const save: CheckpointHook['save'] = async (step, optimizer) => {
+      await saveCheckpoint(options, config, step, optimizer, new Map(model.namedParameters()), rng, { tokenizer: digest });
+    };
+    const optim = { lr: config.sft.lr, eps: POLICY_ADAM_EPS, maxGradNorm: config.sft.maxGradNorm };
+    try {
+      const { loss, steps } = await trainSft(model, examples, { epochs: config.sft.epochs, batchSize: config.sft.batchSize, optim, padId: template.pad, seed: config.seed, checkpoint: { every: config.checkpointEvery, save }, ...(resume ? { resume } : {}) }, options);
+      await saveGpt2Pretrained(model, options.run.modelPath, { tokenizerJson: tokenizer.json });
+      return { steps, metrics: { 'sft/loss': loss } };
+    } finally {
+      for (const t of resume?.optimizer.tensors.values() ?? []) t.dispose();
+    }
+  } finally {
+    model.dispose();
   }
 }
 
-/** A preset name resolves to `<runsRoot>/<name>`; anything else is a directory. */
-export function resolveRunDir(ref: string, runsRoot: string): string {
-  return ref in POLICY_PRESETS ? join(runsRoot, ref) : isAbsolute(ref) ? ref : join(runsRoot, ref);
+function vocabularySize(tokenizer: TextTokenizer): number {
+  const vocab = (tokenizer.json.model as { vocab?: Record<string, number> } | undefined)?.vocab;
+  return vocab ? Math.max(...Object.values(vocab)) + 1 : 0;
 }
 
-/** True when the run finished (summary.json is written last). */
-export async function runIsComplete(dir: string): Promise<boolean> {
-  return exists(join(dir, 'summary.json'));
-}
-
-/** Trains (or reuses, when already complete) the run a preset names. */
-async function ensureDependency(ref: string, options: TrainPolicyOptions, runsRoot: string): Promise<string> {
-  const dir = resolveRunDir(ref, runsRoot);
-  if (await runIsComplete(dir)) {
-    options.onEvent?.({ type: 'phase', phase: 'dependency', detail: `reusing ${dir}` });
-    return dir;
+async function trainPreferenceRun(config: PolicyRunConfig, text: TextPairSet, options: TrainPolicyOptions): Promise<PolicyTrainResult> {
+  if (!options.referenceModelDir) throw new SteerableError('invalid-argument', `a ${config.kind} run needs the reference model directory`, { field: 'reference', hint: 'train the SFT run first and pass its model/ directory' });
+  const rng = new Rng(config.seed);
+  const model = await loadGpt2Pretrained(options.referenceModelDir);
+  const tokenizer = await loadTokenizer(options.referenceModelDir);
+  model.setTrainable(false);
+  const template = promptTemplate(tokenizer, config.template);
+  const users = config.dpo.userTypes;
+  const train = subsetText(text, ['train'], users);
+  if (train.labels.length === 0) {
+    throw new SteerableError('not-enough-labels', `no training labels${users ? ` for users ${users.join(', ')}` : ''}`, { field: users ? 'dpo.userTypes' : 'data', hint: 'check the user ids in the data and the split column' });
   }
-  if (!(ref in POLICY_PRESETS)) throw new SteerableError('missing-run', `run directory '${dir}' has no finished run`, { field: 'reference', hint: 'train it first or name a preset' });
-  options.onEvent?.({ type: 'phase', phase: 'dependency', detail: `training ${ref} into ${dir}` });
-  await trainPolicy(resolvePreset(ref), { ...options, outDir: dir, runsRoot });
-  return dir;
+  const dataset = tokenizePolicyData(train, tokenizer, template);
+  const featurizer = config.kind === 'np-dpo' ? await contextFeaturizer(config, model, tokenizer, template) : null;
+  const adapters = buildAdapters(config, model, new Rng(rng.seed()));
+  const encoder = featurizer ? buildEncoder(config, featurizer.dim, new Rng(rng.seed())) : null;
+  const policy = new Policy(model, adapters, encoder);
+  const digest = tokenizerDigest(tokenizer);
+  let resume: ResumePoint | undefined;
+  try {
+    const examples = await preferenceExamples(policy, dataset, options.run.cachePath);
+    const embedded = featurizer ? await embedTextPairs(train, featurizer) : labelOnlySet(train);
+    const sampler =
+      config.kind === 'np-dpo'
+        ? new TaskSampler(embedded, { split: 'train', numTargets: config.npDpo.targetsPerTask, contextSize: config.npDpo.contextSize, batchSize: config.npDpo.tasksPerBatch, seed: config.seed })
+        : new TaskSampler(embedded, { split: 'train', numTargets: 1, contextSize: 0, batchSize: config.dpo.batchSize, seed: config.seed });
+    const extra: PolicyCheckpointExtra = { tokenizer: digest, ...(featurizer ? { contextDim: featurizer.dim, contextFeaturizer: featurizer.description } : {}) };
+    resume = options.resumeFrom ? await restorePreference(options.resumeFrom, config, policy, rng, digest) : undefined;
+    if (resume) options.onEvent?.({ type: 'phase', phase: config.kind, detail: `resuming after step ${resume.step}` });
+    const save: CheckpointHook['save'] = async (step: number, optimizer: Adam, state: LoopState) => {
+      await saveCheckpoint(options, config, step, optimizer, new Map(policy.trainableParameters()), rng, { ...extra, ...(state.sampler ? { sampler: state.sampler } : {}) });
+    };
+    const loop = {
+      loss: { beta: config.dpo.beta, lossType: config.dpo.lossType, labelSmoothing: config.dpo.labelSmoothing, rpoAlpha: config.dpo.rpoAlpha },
+      optim: { lr: config.dpo.lr, eps: POLICY_ADAM_EPS, maxGradNorm: config.dpo.maxGradNorm },
+      padId: template.pad,
+      rng,
+      checkpoint: { every: config.checkpointEvery, save },
+      ...(resume ? { resume } : {}),
+    };
+    const steps = config.kind === 'np-dpo' ? config.npDpo.steps : config.dpo.steps;
+    const metrics = config.kind === 'np-dpo' ? await trainNpDpo(policy, examples, sampler, { ...loop, steps }, options) : await trainDpo(policy, examples, sampler, { ...loop, steps }, options);
+    return { steps, metrics };
+  } finally {
+    for (const t of resume?.optimizer.tensors.values() ?? []) t.dispose();
+    policy.dispose();
+    model.dispose();
+  }
 }
 
-function tokenizedPairs(data: SteerableTextData, split: PolicyPair['split'], types: readonly string[]): PolicyPair[] {
-  return data.pairs.filter((p) => p.split === split && types.includes(p.type));
+/** The context featurizer an NP-DPO config names: the policy's hidden states, or a preference-data featurizer. */
+export async function contextFeaturizer(config: PolicyRunConfig, model: Gpt2LMHeadModel, tokenizer: TextTokenizer, template: PromptTemplate): Promise<Featurizer> {
+  const choice = config.contextFeaturizer;
+  return choice.kind === 'policy-hidden' ? policyHiddenFeaturizer(model, tokenizer, template) : createFeaturizer(choice);
 }
 
-/** Everything a DPO/NP-DPO run needs from its reference run: pi_ref, cached log-probs, embeddings. */
-export async function preparePairs(policy: Policy, pairs: readonly PolicyPair[], referenceDir: string, withEmbeddings: boolean): Promise<Array<NpDpoExample & { type: string; oracleAgrees: boolean }>> {
-  const sequences = [...pairs.map((p) => ({ prompt: p.prompt, response: p.chosen })), ...pairs.map((p) => ({ prompt: p.prompt, response: p.rejected }))];
-  const { values } = await cachedReferenceLogProbs(policy, sequences, TOKEN.pad, join(referenceDir, 'reference-logps'));
-  const embeddings = withEmbeddings ? await embedResponses(policy.model, sequences, TOKEN.pad) : null;
-  const empty = new Float32Array(0);
-  return pairs.map((p, i) => ({
-    type: p.type,
-    oracleAgrees: p.oracleAgrees,
-    prompt: p.prompt,
-    chosen: p.chosen,
-    rejected: p.rejected,
-    referenceChosen: values[i]!,
-    referenceRejected: values[pairs.length + i]!,
-    embeddingChosen: embeddings ? embeddings[i]! : empty,
-    embeddingRejected: embeddings ? embeddings[pairs.length + i]! : empty,
-  }));
+/** Chosen/rejected ids per label with log pi_ref of both options, cached on disk by model and data. */
+export async function preferenceExamples(policy: Policy, dataset: PolicyDataset, cacheDir: string): Promise<PreferenceExamples> {
+  const sequences = dataset.pairs.flatMap((pair) => [pair.a, pair.b]);
+  const { values } = await cachedReferenceLogProbs(policy, sequences, dataset.template.pad, cacheDir);
+  const reference = (label: number, chosen: boolean): number => {
+    const { pair, preferred } = labelExamples(dataset, label);
+    const option = chosen ? preferred : 1 - preferred;
+    return values[2 * pair + option]!;
+  };
+  return {
+    chosen: (label) => labelExamples(dataset, label).chosen,
+    rejected: (label) => labelExamples(dataset, label).rejected,
+    referenceChosen: (label) => reference(label, true),
+    referenceRejected: (label) => reference(label, false),
+  };
 }
 
 export function buildEncoder(config: PolicyRunConfig, inputDim: number, rng: Rng): ContextEncoder {
@@ -92,148 +195,63 @@ export function buildAdapters(config: PolicyRunConfig, model: Gpt2LMHeadModel, r
   return new PolicyAdapters({ lora: config.dpo.lora, filmLatentDim: config.kind === 'np-dpo' ? config.npDpo.encoderHiddenDim : null }, model.config.n_layer, model.config.n_embd, rng);
 }
 
-/**
- * Trains one policy run: 'sft' (the base LM, saved in Hugging Face format), 'dpo' (LoRA on the
- * chosen user types' pairs) or 'np-dpo' (LoRA + FiLM + context encoder). DPO kinds train their
- * reference (and NP-DPO its DPO-mixed baseline) first when those runs are missing, and reuse them
- * otherwise. Writes config.json, metrics.jsonl, checkpoints (adapters, encoder, optimizer state)
- * and summary.json (last, so its presence means the run finished).
- */
-export async function trainPolicy(rawConfig: PolicyRunConfig, options: TrainPolicyOptions): Promise<Record<string, number>> {
-  const config = parsePolicyRunConfig(rawConfig);
-  const runsRoot = options.runsRoot ?? dirname(options.outDir);
-  const out = options.outDir;
-  if (options.resume && (await runIsComplete(out))) {
-    options.onEvent?.({ type: 'phase', phase: config.kind, detail: `${out} already finished; nothing to resume` });
-    return JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as Record<string, number>;
-  }
-  await mkdir(out, { recursive: true });
-  await writeJsonAtomic(join(out, 'config.json'), config);
-  const metricsFile = join(out, 'metrics.jsonl');
-  // Step events arrive synchronously from the training loop; chaining the appends keeps the lines
-  // in step order (independent appendFile calls may land out of order) and lets the run wait for
-  // the last one before it reports done.
-  let metricsWritten: Promise<void> = Promise.resolve();
-  const hooks: TrainHooks = {
-    ...(options.signal ? { signal: options.signal } : {}),
-    onEvent: (event) => {
-      if (event.type === 'step') {
-        const line = `${JSON.stringify({ phase: event.phase, step: event.step, ...event.metrics })}\n`;
-        metricsWritten = metricsWritten.then(() => appendFile(metricsFile, line));
-      }
-      options.onEvent?.(event);
-    },
-  };
-  const rng = new Rng(config.seed);
-  const data = generateSteerableText(config.data);
-  options.onEvent?.({ type: 'phase', phase: config.kind, detail: `${config.name} -> ${out}` });
-
-  if (config.kind === 'sft') {
-    const model = config.baseModelDir ? await loadGpt2Pretrained(config.baseModelDir) : new Gpt2LMHeadModel(config.model, new Rng(rng.seed()));
-    const { loss } = await trainSft(model, data.sft, { epochs: config.sft.epochs, batchSize: config.sft.batchSize, optim: { lr: config.sft.lr, eps: ADAM_EPS, maxGradNorm: 1 }, padId: TOKEN.pad, rng }, hooks);
-    await saveGpt2Pretrained(model, join(out, 'model'), { tokenizerJson: STEERABLE_TEXT_TOKENIZER_JSON });
-    model.dispose();
-    await metricsWritten;
-    const summary = { 'sft/loss': loss };
-    await writeJsonAtomic(join(out, 'summary.json'), summary);
-    options.onEvent?.({ type: 'done', phase: 'sft', metrics: summary });
-    return summary;
-  }
-
-  const referenceDir = await ensureDependency(config.reference, options, runsRoot);
-  if (config.kind === 'np-dpo' && config.baseline) await ensureDependency(config.baseline, options, runsRoot);
-  const model = await loadGpt2Pretrained(join(referenceDir, 'model'));
-  model.setTrainable(false);
-  const adapters = buildAdapters(config, model, new Rng(rng.seed()));
-  const encoder = config.kind === 'np-dpo' ? buildEncoder(config, model.config.n_embd, new Rng(rng.seed())) : null;
-  const policy = new Policy(model, adapters, encoder);
-  const lossConfig = { beta: config.dpo.beta, lossType: config.dpo.lossType, labelSmoothing: config.dpo.labelSmoothing, rpoAlpha: config.dpo.rpoAlpha };
-  const save = async (step: number, optimizer: Adam): Promise<void> => {
-    const state = optimizer.stateDict();
-    await saveCheckpoint(join(out, 'checkpoint'), {
-      step,
-      model: { kind: `policy-${config.kind}`, config, state: new Map(policy.trainableParameters()) },
-      optimizer: { kind: 'adam', config: optimizer.config, step: state.step, state: state.tensors },
-      rng: { train: rng.state() },
-      extra: { reference: referenceDir },
-    });
-    hooks.onEvent?.({ type: 'checkpoint', phase: config.kind, step, dir: join(out, 'checkpoint') });
-  };
-  let metrics: Record<string, number>;
-  let resume: ResumePoint | undefined;
-  try {
-    resume = options.resume ? await restoreCheckpoint(join(out, 'checkpoint'), config, policy, rng) : undefined;
-    if (resume) hooks.onEvent?.({ type: 'phase', phase: config.kind, detail: `resuming after step ${resume.step}` });
-    const resumeField = resume ? { resume } : {};
-    if (config.kind === 'dpo') {
-      const pairs = await preparePairs(policy, tokenizedPairs(data, 'train', config.dpo.userTypes), referenceDir, false);
-      metrics = await trainDpo(policy, pairs as DpoExample[], { steps: config.dpo.steps, batchSize: config.dpo.batchSize, loss: lossConfig, optim: { lr: config.dpo.lr, eps: ADAM_EPS, maxGradNorm: 10 }, padId: TOKEN.pad, rng, checkpoint: { every: config.checkpointEvery, save }, ...resumeField }, hooks);
-    } else {
-      const pairs = await preparePairs(policy, tokenizedPairs(data, 'train', config.dpo.userTypes), referenceDir, true);
-      const byType = config.dpo.userTypes.map((t) => pairs.filter((p) => p.type === t));
-      metrics = await trainNpDpo(policy, byType, { steps: config.npDpo.steps, tasksPerBatch: config.npDpo.tasksPerBatch, maxContext: config.npDpo.maxContext, targetsPerTask: config.npDpo.targetsPerTask, loss: lossConfig, optim: { lr: config.dpo.lr, eps: ADAM_EPS, maxGradNorm: 10 }, padId: TOKEN.pad, rng, checkpoint: { every: config.checkpointEvery, save }, ...resumeField }, hooks);
-    }
-  } finally {
-    for (const t of resume?.optimizer.tensors.values() ?? []) t.dispose();
-    policy.dispose();
-    model.dispose();
-    await metricsWritten;
-  }
-  await writeJsonAtomic(join(out, 'summary.json'), metrics);
-  options.onEvent?.({ type: 'done', phase: config.kind, metrics });
-  return metrics;
+async function saveCheckpoint(options: TrainPolicyOptions, config: PolicyRunConfig, step: number, optimizer: Adam, state: Map<string, tf.Tensor>, rng: Rng, extra: PolicyCheckpointExtra): Promise<void> {
+  const optimizerState = optimizer.stateDict();
+  const dir = await options.run.checkpoints.save({
+    step,
+    model: { kind: policyCheckpointKind(config.kind), config, state },
+    optimizer: { kind: 'adam', config: optimizer.config, step: optimizerState.step, state: optimizerState.tensors },
+    rng: { train: rng.state() },
+    extra: extra as unknown as Record<string, unknown>,
+  });
+  options.onEvent?.({ type: 'checkpoint', phase: config.kind, step, dir });
 }
 
-/**
- * Loads `dir` (a checkpoint of this run) into the policy and the RNG and returns where training
- * continues; undefined when there is no checkpoint yet. Refuses a checkpoint of another run kind.
- */
-async function restoreCheckpoint(dir: string, config: PolicyRunConfig, policy: Policy, rng: Rng): Promise<ResumePoint | undefined> {
-  if (!(await exists(join(dir, 'manifest.json')))) return undefined;
+/** Loads a checkpoint's manifest and tensors, refusing one of another run kind or tokenizer. */
+async function openResumable(dir: string, config: PolicyRunConfig, digest: string) {
   const checkpoint = await loadCheckpoint(dir);
-  const weights = [...checkpoint.weights.values()];
-  try {
-    const rngState = checkpoint.manifest.rng.train;
-    if (checkpoint.manifest.model.kind !== `policy-${config.kind}` || !checkpoint.optimizerState || !checkpoint.manifest.optimizer || !rngState) {
-      throw new SteerableError('bad-checkpoint', `checkpoint is not a resumable ${config.kind} policy run (model kind '${checkpoint.manifest.model.kind}', optimizer and RNG state needed)`, { file: join(dir, 'manifest.json'), hint: 'resume with the config the run was started with, or delete the checkpoint to start over' });
-    }
-    policy.adapters.loadStateDict(stripPrefix(checkpoint.weights, 'adapters.'), { source: join(dir, 'weights.safetensors') });
-    policy.encoder?.loadStateDict(stripPrefix(checkpoint.weights, 'encoder.'), { source: join(dir, 'weights.safetensors') });
-    rng.setState(rngState);
-    return { step: checkpoint.manifest.step, optimizer: { step: checkpoint.manifest.optimizer.step, tensors: checkpoint.optimizerState } };
-  } catch (error) {
-    for (const t of checkpoint.optimizerState?.values() ?? []) t.dispose();
-    throw error;
-  } finally {
-    for (const t of weights) t.dispose();
+  const extra = checkpoint.manifest.extra as unknown as Partial<PolicyCheckpointExtra>;
+  const problem =
+    checkpoint.manifest.model.kind !== policyCheckpointKind(config.kind) || !checkpoint.optimizerState || !checkpoint.manifest.optimizer || !checkpoint.manifest.rng.train
+      ? `it is not a resumable ${config.kind} checkpoint (model kind '${checkpoint.manifest.model.kind}'; optimizer and RNG state needed)`
+      : extra.tokenizer !== digest
+        ? 'it was trained with another tokenizer (the data or the reference model changed)'
+        : null;
+  if (problem) {
+    disposeCheckpoint(checkpoint);
+    throw new SteerableError('bad-checkpoint', `cannot resume from ${dir}: ${problem}`, { file: `${dir}/manifest.json`, hint: 'resume with the config and data the run was started with, or start a new run' });
   }
+  return { checkpoint, extra };
 }
 
-function stripPrefix(weights: Map<string, tf.Tensor>, prefix: string): Map<string, tf.Tensor> {
-  return new Map([...weights].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
-}
-
-/** A finished DPO / NP-DPO run loaded for evaluation or generation. */
-export interface LoadedPolicyRun {
-  config: PolicyRunConfig;
-  dir: string;
-  referenceDir: string;
-  policy: Policy;
-}
-
-export async function loadPolicyRun(dir: string, sharedModel?: Gpt2LMHeadModel): Promise<LoadedPolicyRun> {
-  const config = parsePolicyRunConfig(JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')), join(dir, 'config.json'));
-  if (config.kind === 'sft') throw new SteerableError('invalid-argument', 'an SFT run has no adapters to evaluate', { file: join(dir, 'config.json'), field: 'kind', hint: 'evaluate a dpo or np-dpo run' });
-  const checkpoint = await loadCheckpoint(join(dir, 'checkpoint'));
-  const referenceDir = String(checkpoint.manifest.extra.reference);
-  const model = sharedModel ?? (await loadGpt2Pretrained(join(referenceDir, 'model')));
-  const rng = new Rng(0);
-  const policy = new Policy(model, buildAdapters(config, model, rng), config.kind === 'np-dpo' ? buildEncoder(config, model.config.n_embd, rng) : null);
-  policy.adapters.loadStateDict(stripPrefix(checkpoint.weights, 'adapters.'), { source: join(dir, 'checkpoint') });
-  policy.encoder?.loadStateDict(stripPrefix(checkpoint.weights, 'encoder.'), { source: join(dir, 'checkpoint') });
+async function restoreSft(dir: string, config: PolicyRunConfig, model: Gpt2LMHeadModel, digest: string): Promise<ResumePoint> {
+  const { checkpoint } = await openResumable(dir, config, digest);
+  try {
+    model.loadStateDict(checkpoint.weights, { source: `${dir}/weights.safetensors` });
+  } catch (error) {
+    disposeCheckpoint(checkpoint);
+    throw error;
+  }
   for (const t of checkpoint.weights.values()) t.dispose();
-  for (const t of checkpoint.optimizerState?.values() ?? []) t.dispose();
-  policy.train(false);
-  return { config, dir, referenceDir, policy };
+  return { step: checkpoint.manifest.step, optimizer: { step: checkpoint.manifest.optimizer!.step, tensors: checkpoint.optimizerState! } };
 }
 
+async function restorePreference(dir: string, config: PolicyRunConfig, policy: Policy, rng: Rng, digest: string): Promise<ResumePoint> {
+  const { checkpoint, extra } = await openResumable(dir, config, digest);
+  try {
+    loadPolicyWeights(policy, checkpoint.weights, `${dir}/weights.safetensors`);
+    rng.setState(checkpoint.manifest.rng.train as RngState);
+  } catch (error) {
+    disposeCheckpoint(checkpoint);
+    throw error;
+  }
+  for (const t of checkpoint.weights.values()) t.dispose();
+  return { step: checkpoint.manifest.step, optimizer: { step: checkpoint.manifest.optimizer!.step, tensors: checkpoint.optimizerState! }, ...(extra.sampler ? { sampler: extra.sampler } : {}) };
+}
+
+/** Puts `adapters.*` and `encoder.*` weights (a policy checkpoint's) into a policy, strictly. */
+export function loadPolicyWeights(policy: Policy, weights: Map<string, tf.Tensor>, source: string): void {
+  const part = (prefix: string) => new Map([...weights].filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
+  policy.adapters.loadStateDict(part('adapters.'), { source });
+  policy.encoder?.loadStateDict(part('encoder.'), { source });
+}

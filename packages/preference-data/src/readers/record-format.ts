@@ -1,8 +1,8 @@
 import type { PreferencePair } from '../types/preference-pair.js';
 
-export type PreferenceFormatName = 'trl' | 'hh-rlhf' | 'relabeled-hh' | 'ultrafeedback';
+export const PREFERENCE_FORMAT_NAMES = ['trl', 'hh-rlhf', 'relabeled-hh', 'ultrafeedback'] as const;
 
-export const PREFERENCE_FORMAT_NAMES: readonly PreferenceFormatName[] = ['trl', 'hh-rlhf', 'relabeled-hh', 'ultrafeedback'];
+export type PreferenceFormatName = (typeof PREFERENCE_FORMAT_NAMES)[number];
 
 /** Where a record came from, and where its problems go. */
 export interface RecordContext {

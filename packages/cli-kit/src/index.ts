@@ -1,0 +1,18 @@
+export { runCli, type CliProgram, type CommandRegistrar } from './run-cli.js';
+export { type CliContext, createContext } from './context.js';
+export { EXIT_CODES, type ExitCode } from './exit-codes.js';
+export { ownVersion } from './own-version.js';
+export { type CliIo, processIo, bufferIo } from './terminal/io.js';
+export { terminalLogger, type LogLevel } from './terminal/terminal-logger.js';
+export { TrainingProgress, type ProgressUpdate } from './terminal/training-progress.js';
+export { exitWhenFlushed } from './terminal/exit-when-flushed.js';
+export { addBackendOptions, setupBackend, parsePositiveInt, type BackendFlags } from './backend/backend-options.js';
+export { registerInfoCommand } from './commands/info.js';
+export { steerableVersions } from './commands/versions.js';
+export { RunDirectory, RUN_FILES, type RunSummary, type RunSession, type MetricsRecord } from './run/run-directory.js';
+export { readJsonFile, MAX_CONFIG_BYTES } from './config/read-json-file.js';
+export { recordSession } from './run/record-session.js';
+export { onInterrupt } from './terminal/interrupt.js';
+export { listPresets } from './terminal/list-presets.js';
+export { dataEventLogger } from './terminal/data-event-logger.js';
+export { resolveRunReference } from './run/run-reference.js';

@@ -1,0 +1,39 @@
+import { embedPairs } from '../featurize/embed-pairs.js';
+import { loadRelabeledHh } from '../datasets/relabeled-hh.js';
+import { readPreferencePairs } from '../readers/read-preference-file.js';
+import { splitByPair } from '../splits/split-by-pair.js';
+import { generatePaperSynthetic } from '../synthetic/paper-synthetic.js';
+import type { EmbeddedPairSet } from '../types/embedded-pair-set.js';
+import { createFeaturizer } from './featurizer-config.js';
+import type { PreferenceDataConfig } from './preference-data-config.js';
+
+/** Progress of a data load, for the apps to render (libraries never print). */
+export type PreferenceDataEvent = { type: 'read'; path: string } | { type: 'featurize'; featurizer: string; texts?: number };
+
+export interface LoadPreferenceDataOptions {
+  onEvent?: (event: PreferenceDataEvent) => void;
+}
+
+/**
+ * Builds the embedded preference set a run trains and evaluates on, from its data config.
+ * Deterministic in the config: the evaluator rebuilds exactly the training run's splits.
+ */
+export async function loadPreferenceData(config: PreferenceDataConfig, options: LoadPreferenceDataOptions = {}): Promise<EmbeddedPairSet> {
+  switch (config.source) {
+    case 'paper-synthetic':
+      return generatePaperSynthetic({ numPairs: config.numPairs, seed: config.seed, splitFractions: config.splitFractions });
+    case 'relabeled-hh': {
+      options.onEvent?.({ type: 'featurize', featurizer: config.featurizer.kind });
+      return loadRelabeledHh({ featurizer: await createFeaturizer(config.featurizer), seed: config.seed, splitFractions: config.splitFractions });
+    }
+    case 'file': {
+      options.onEvent?.({ type: 'read', path: config.path });
+      const pairs = await readPreferencePairs(config.path, config.format ? { format: config.format } : {});
+      options.onEvent?.({ type: 'featurize', featurizer: config.featurizer.kind, texts: pairs.length * 2 });
+      const set = await embedPairs(pairs, await createFeaturizer(config.featurizer));
+      // A file with a split column keeps its splits; one without gets a seeded split by pair.
+      const hasSplits = pairs.some((pair) => pair.split !== undefined);
+      return hasSplits ? set : splitByPair(set, config.splitFractions, config.seed);
+    }
+  }
+}
