@@ -222,7 +222,7 @@ export async function trainRewardModel(options: TrainRewardModelOptions): Promis
       const metrics: Record<string, number> = { 'train/loss': loss, 'train/learning_rate': optimizerConfig.lr, 'train/accuracy': result.accuracy };
       if (result.regularizer !== null) metrics['train/kl'] = result.regularizer;
       if (!Number.isFinite(loss)) {
-        throw new SteerableError('non-finite-loss', `the loss became ${loss} at step ${step}`, { hint: 'lower the learning rate or enable maxGradNorm; check the input embeddings for NaN' });
+        throw new SteerableError('non-finite-loss', `the loss became ${loss} at step ${step}`, { hint: 'lower training.optimizer.lr or set training.optimizer.maxGradNorm (e.g. 1); check the input embeddings for NaN' });
       }
       lastLoss = loss;
       epochLossSum += loss;
