@@ -47,6 +47,8 @@ export class BestModelTracker {
     private readonly checkpoints: CheckpointDirectory | null,
     /** The validation's context sizes: they name the metrics it reports. */
     ks: readonly number[],
+    /** Written into the best checkpoint's manifest beside the record (e.g. the featurizer). */
+    private readonly checkpointExtra: Record<string, unknown> = {},
   ) {
     this.metric = options.metric ?? 'eval/accuracy';
     this.greaterIsBetter = options.greaterIsBetter ?? !this.metric.includes('loss');
@@ -89,7 +91,7 @@ export class BestModelTracker {
       path = await this.checkpoints.saveBest({
         step,
         model: { kind: REWARD_MODEL_CHECKPOINT_KIND, config: this.model.config, state },
-        extra: { best: record },
+        extra: { ...this.checkpointExtra, best: record },
       });
     }
     this.record = { ...record, path };

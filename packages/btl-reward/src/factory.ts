@@ -4,6 +4,7 @@ import { DplRewardModel } from './models/dpl.js';
 import { NpBtlRewardModel } from './models/np-btl.js';
 import type { RewardModel } from './models/reward-model.js';
 import { VplRewardModel } from './models/vpl.js';
+import { FrozenUserRewardModel } from './models/frozen-user.js';
 
 /**
  * Builds a reward model from a plain JSON config (the same object a checkpoint manifest stores).
@@ -11,6 +12,7 @@ import { VplRewardModel } from './models/vpl.js';
  */
 export function createRewardModel(config: RewardModelConfig, source?: string): RewardModel {
   const resolved = resolveRewardModelConfig(config, source);
+  if (resolved.frozenUser) return new FrozenUserRewardModel(resolved, createRewardModel({ ...resolved, frozenUser: false }, source));
   switch (resolved.kind) {
     case 'btl':
       return new BtlRewardModel(resolved);

@@ -71,6 +71,11 @@ export interface TrainRewardModelOptions {
   validation?: EvaluateOptions & { set?: EmbeddedPairSet };
   /** Keep the weights that score best on validation, and load them at the end (needs validation and evaluateEvery). */
   bestModel?: BestModelOptions;
+  /**
+   * Written into every checkpoint's manifest (`extra`), step-N and best alike: what a loader needs
+   * beside the weights, e.g. `{ featurizer }` so a run can score text (see loadRewardRun).
+   */
+  checkpointExtra?: Record<string, unknown>;
   signal?: AbortSignal;
   onEvent?: (event: TrainEvent) => void | Promise<void>;
   /** Emit 'step' events every N steps (default 1). */
@@ -127,7 +132,7 @@ export async function trainRewardModel(options: TrainRewardModelOptions): Promis
   }
   const checkpoints = options.checkpointDir ? new CheckpointDirectory(options.checkpointDir, options.keepCheckpoints ?? 3) : null;
   // Before anything holds tensors: the tracker refuses a metric that validation does not report.
-  const tracker = options.bestModel ? new BestModelTracker(model, options.bestModel, checkpoints, options.validation?.ks ?? DEFAULT_EVALUATION.ks) : null;
+  const tracker = options.bestModel ? new BestModelTracker(model, options.bestModel, checkpoints, options.validation?.ks ?? DEFAULT_EVALUATION.ks, options.checkpointExtra) : null;
   const samplerConfig = resolveSamplerConfig(options.sampler);
   const optimizerConfig = resolveOptimizerConfig(options.optimizer);
   const sampler = new TaskSampler(trainSet, {
@@ -183,7 +188,7 @@ export async function trainRewardModel(options: TrainRewardModelOptions): Promis
       model: { kind: REWARD_MODEL_CHECKPOINT_KIND, config: model.config, state: model.stateDict() },
       optimizer: { kind: optimizerConfig.kind, config: optimizerConfig, step: optimizerState.step, state: optimizerState.tensors },
       rng: { train: rng.state() },
-      extra: { ...extra, sampler_config: samplerConfig } as unknown as Record<string, unknown>,
+      extra: { ...options.checkpointExtra, ...extra, sampler_config: samplerConfig } as unknown as Record<string, unknown>,
     });
     await emit({ type: 'checkpoint', step, epoch, totalSteps, loss: lastLoss, metrics: {}, path: lastCheckpoint });
   };

@@ -31,7 +31,13 @@ class OverlapProbe extends RewardModel {
     }
     return { logits: tf.tensor(logits, [b, t]), regularizer: null };
   }
-  optionRewards(options: tf.Tensor, _context: ContextSet): tf.Tensor {
+  inferUser(_context: ContextSet): null {
+    return null;
+  }
+  get userDim(): null {
+    return null;
+  }
+  rewardsForUser(options: tf.Tensor): tf.Tensor {
     return tf.zeros(options.shape.slice(0, 2));
   }
 }

@@ -134,7 +134,7 @@ describe('createRewardModel', () => {
     expect(model.config).toEqual({
       kind: 'np-btl', inputDim: 2, hiddenDim: 8, initSeed: 0, batchNorm: false, dplC: DPL_ORIGINAL_C, pairEncoder: 'linear',
       aggregation: 'self-attention-sum', numHeads: 8, attentionDropout: 0.1, variant: 'deterministic', betaKl: 0.005, numSamples: 1,
-      klDirection: 'target-context', latentDim: 8, klAnnealSteps: 0,
+      klDirection: 'target-context', latentDim: 8, klAnnealSteps: 0, frozenUser: false,
     });
     // BatchNorm stays the default where no z is shared by a batch (see the config's comment).
     expect(createRewardModel({ kind: 'btl', inputDim: 2, hiddenDim: 8 }).config.batchNorm).toBe(true);

@@ -6,6 +6,7 @@ import {
   type RewardRunConfig,
   type TrainEvent,
   createRewardModel,
+  featurizerCheckpointExtra,
   parseRewardRunConfig,
   resolveRewardModelConfig,
   trainRewardModel,
@@ -158,6 +159,8 @@ async function trainReward(flags: RewardFlags, context: CliContext): Promise<voi
       ...trainingOptionsFromConfig(config.training, config.evaluation, modelConfig.kind),
       seed: config.seed,
       checkpointDir: run.checkpoints.root,
+      // Checkpoints know their featurizer, so loadRewardRun can score text and refuse another encoder.
+      checkpointExtra: featurizerCheckpointExtra({ config: 'featurizer' in config.data ? config.data.featurizer : null, description: set.featurizer ?? set.embedding ?? null }),
       ...(resumeFrom ? { resumeFrom } : {}),
       signal: abort.signal,
       onEvent,

@@ -46,6 +46,8 @@ export const rewardModelConfigSchema = z.strictObject({
   latentDim: z.number().int().positive().optional(),
   /** VPL: steps over which the KL weight ramps linearly from 0 to betaKl. */
   klAnnealSteps: z.number().int().min(0).default(0),
+  /** One user's inferred representation is stored with the weights and the context is ignored (see freeze()). */
+  frozenUser: z.boolean().default(false),
 });
 
 export type RewardModelConfig = z.input<typeof rewardModelConfigSchema>;

@@ -33,7 +33,15 @@ export class BtlRewardModel extends RewardModel {
     return { logits, regularizer: null };
   }
 
-  optionRewards(options: tf.Tensor, _context: ContextSet): tf.Tensor {
+  inferUser(_context: ContextSet): null {
+    return null;
+  }
+
+  get userDim(): null {
+    return null;
+  }
+
+  rewardsForUser(options: tf.Tensor, _user: tf.Tensor | null): tf.Tensor {
     return tf.tidy(() => this.head.forward(this.phi.forward(options)).squeeze([-1]));
   }
 }

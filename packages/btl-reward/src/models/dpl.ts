@@ -45,7 +45,15 @@ export class DplRewardModel extends RewardModel {
     return { logits, regularizer: null };
   }
 
-  optionRewards(options: tf.Tensor, _context: ContextSet): tf.Tensor {
+  inferUser(_context: ContextSet): null {
+    return null;
+  }
+
+  get userDim(): null {
+    return null;
+  }
+
+  rewardsForUser(options: tf.Tensor, _user: tf.Tensor | null): tf.Tensor {
     return tf.tidy(() => {
       const [mu, std] = this.meanAndStd(options);
       std.dispose();

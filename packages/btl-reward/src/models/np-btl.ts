@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Mlp, Rng } from '@steerable/core';
+import { Mlp, Rng, SteerableError } from '@steerable/core';
 import { ContextEncoder, type ContextSet, type DiagonalGaussian, disposeGaussian, gaussianKl, sampleGaussian, SPLIT_FIRST_LAYER_MIN_DIM } from '@steerable/np-encoder';
 import type { ResolvedRewardModelConfig } from '../config/reward-model-config.js';
 import { RewardHead } from '../reward-head.js';
@@ -158,7 +158,16 @@ export class NpBtlRewardModel extends RewardModel {
     return { logits, regularizer };
   }
 
-  optionRewards(options: tf.Tensor, context: ContextSet): tf.Tensor {
-    return tf.tidy(() => this.rewardsGivenZ(options, this.encoder.encode(context)));
+  inferUser(context: ContextSet): tf.Tensor {
+    return this.encoder.encode(context);
+  }
+
+  get userDim(): number {
+    return this.config.hiddenDim;
+  }
+
+  rewardsForUser(options: tf.Tensor, user: tf.Tensor | null): tf.Tensor {
+    if (!user) throw new SteerableError('invalid-argument', 'NP-BTL scores for an inferred user: pass inferUser(context) (an empty context gives the learned prior)', { field: 'user' });
+    return this.rewardsGivenZ(options, user);
   }
 }

@@ -53,8 +53,22 @@ export abstract class RewardModel extends Module {
 
   abstract forward(batch: PairTensors, options?: ForwardOptions): RewardModelOutput;
 
+  /**
+   * What a context says about its user, in the form this model scores with: z [B, userDim] for
+   * NP-BTL and VPL (the mean in eval mode), null for models that ignore the context.
+   */
+  abstract inferUser(context: ContextSet): tf.Tensor | null;
+
+  /** Size of inferUser's rows, or null for context-free models. */
+  abstract get userDim(): number | null;
+
+  /** Per-option rewards [B, N] for options [B, N, D] and each task's inferred user (null: none). */
+  abstract rewardsForUser(options: tf.Tensor, user: tf.Tensor | null): tf.Tensor;
+
   /** Per-option rewards [B, N] for options [B, N, D] given each task's context. */
-  abstract optionRewards(options: tf.Tensor, context: ContextSet): tf.Tensor;
+  optionRewards(options: tf.Tensor, context: ContextSet): tf.Tensor {
+    return tf.tidy(() => this.rewardsForUser(options, this.inferUser(context)));
+  }
 
   /** Mean softplus(-logit) over all target pairs plus the regularizer. */
   objective(batch: PairTensors, options: ForwardOptions = {}): Objective {

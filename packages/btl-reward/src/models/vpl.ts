@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Mlp, Rng } from '@steerable/core';
+import { Mlp, Rng, SteerableError } from '@steerable/core';
 import { type ContextSet, VplEncoder, sampleGaussian, standardNormalKl } from '@steerable/np-encoder';
 import type { ResolvedRewardModelConfig } from '../config/reward-model-config.js';
 import { type ForwardOptions, type PairTensors, RewardModel, type RewardModelOutput, splitTargets, stackTargets } from './reward-model.js';
@@ -49,10 +49,16 @@ export class VplRewardModel extends RewardModel {
     return { logits, regularizer };
   }
 
-  optionRewards(options: tf.Tensor, context: ContextSet): tf.Tensor {
-    return tf.tidy(() => {
-      const q = this.encoder.distribution(context);
-      return this.rewardsGivenZ(options, q.mean);
-    });
+  inferUser(context: ContextSet): tf.Tensor {
+    return tf.tidy(() => this.encoder.distribution(context).mean);
+  }
+
+  get userDim(): number {
+    return this.config.latentDim;
+  }
+
+  rewardsForUser(options: tf.Tensor, user: tf.Tensor | null): tf.Tensor {
+    if (!user) throw new SteerableError('invalid-argument', 'VPL scores for an inferred user: pass inferUser(context)', { field: 'user' });
+    return this.rewardsGivenZ(options, user);
   }
 }

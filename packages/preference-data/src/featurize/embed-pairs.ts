@@ -54,7 +54,7 @@ export async function embedTextPairs(set: TextPairSet, featurizer: Featurizer): 
   const dim = featurizer.dim;
   const options = new Float32Array(set.pairs.length * 2 * dim);
   for (let i = 0; i < optionRows.length; i++) options.set(features.subarray(optionRows[i]! * dim, (optionRows[i]! + 1) * dim), i * dim);
-  return { dim, numPairs: set.pairs.length, options, labels: set.labels, pairIds: set.pairs.map((p) => p.id), embedding: { ...featurizer.description } };
+  return { dim, numPairs: set.pairs.length, options, labels: set.labels, pairIds: set.pairs.map((p) => p.id), embedding: { ...featurizer.description }, featurizer: { ...featurizer.description } };
 }
 
 /** groupPairs then embedTextPairs. */

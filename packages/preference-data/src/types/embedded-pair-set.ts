@@ -28,4 +28,6 @@ export interface EmbeddedPairSet {
   pairIds?: string[];
   /** Free-form description of where the embeddings came from (featurizer name, model, file). */
   embedding?: { kind: string; [key: string]: unknown };
+  /** The description of the featurizer that made the embeddings, exactly (absent for embeddings made elsewhere). */
+  featurizer?: { kind: string; [key: string]: unknown };
 }
