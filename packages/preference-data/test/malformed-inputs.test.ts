@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MalformedInputCase, runMalformedInput } from '@steerable/core/testing';
 import { readEmbeddingStore, readPreferencePairs } from '../src/index.js';
 import { DATA_FILE_CASES } from './corpus/data-file-cases.js';
+import { EMBEDDING_STORE_CASES } from './corpus/embedding-store-cases.js';
 
 const MAX_ARRAY_BUFFER_GROWTH = 4 * 1024 * 1024;
 let root: string;
@@ -33,4 +34,4 @@ function suite(name: string, cases: MalformedInputCase[], load: (path: string) =
 }
 
 suite('malformed preference files (strict reading)', DATA_FILE_CASES, (path) => readPreferencePairs(path));
-export { readEmbeddingStore };
+suite('malformed embedding stores', EMBEDDING_STORE_CASES, (path) => readEmbeddingStore(path));

@@ -70,7 +70,7 @@ export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
   const items = shapeText.split(',').map((s) => s.trim());
   if (items.at(-1) === '') items.pop();
   if (items.length > NPY_MAX_RANK || items.some((s) => !/^\d{1,15}$/.test(s))) {
-    throw bad(`shape (${shapeText}) is not a tuple of at most ${NPY_MAX_RANK} non-negative integers`, 'save the array again with numpy.save', 'shape');
+    throw bad(`shape (${shapeText}) is not a tuple of at most ${NPY_MAX_RANK} non-negative integers below 10^15`, 'save the array again with numpy.save', 'shape');
   }
   return { dtype: descr, fortranOrder: fortran === 'True', shape: items.map(Number), dataOffset };
 }

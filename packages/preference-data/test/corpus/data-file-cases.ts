@@ -160,7 +160,7 @@ function otherFormatRows(): Row[] {
     { defect: 'hh-chosen-not-string', name: 'pairs.jsonl', content: () => lines(JSON.stringify({ chosen: 5, rejected: '\n\nHuman: hi\n\nAssistant: no' })), line: 1, message: /record with fields \{chosen, rejected\} matches no known format/ },
     { defect: 'conversation-role-number', name: 'pairs.jsonl', content: () => lines(JSON.stringify({ prompt: [{ role: 'user', content: 'hi' }], chosen: [{ role: 1, content: 'x' }], rejected: [{ role: 'assistant', content: 'y' }] })), line: 1, field: 'chosen.0.role', message: /must be string/ },
     { defect: 'user-id-array', name: 'pairs.jsonl', content: () => lines(JSON.stringify({ prompt: 'p', chosen: 'a', rejected: 'b', user_id: ['u'] })), line: 1, field: 'user_id', message: /non-empty string or a number/ },
-    { defect: 'split-number', name: 'pairs.jsonl', content: () => lines(JSON.stringify({ prompt: 'p', chosen: 'a', rejected: 'b', split: 1 })), line: 1, field: 'split', message: /./ },
+    { defect: 'split-number', name: 'pairs.jsonl', content: () => lines(JSON.stringify({ prompt: 'p', chosen: 'a', rejected: 'b', split: 1 })), line: 1, field: 'split', message: /unknown split 1/ },
     { defect: 'huge-line-over-limit', name: 'pairs.jsonl', content: () => lines(ok(1), JSON.stringify({ prompt: 'p', chosen: 'x'.repeat(17 << 20), rejected: 'b' })), line: 2, message: /over the 16777216-byte limit/ },
     { defect: 'nul-bytes-line', name: 'pairs.jsonl', content: () => lines(ok(1), Buffer.alloc(64)), line: 2, message: /invalid JSON/ },
     { defect: 'utf16-file', name: 'pairs.jsonl', content: () => Buffer.concat([bytes(0xff, 0xfe), Buffer.from(`${ok(1)}\n`, 'utf16le')]), line: 1, message: /not valid UTF-8/ },
