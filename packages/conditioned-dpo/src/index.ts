@@ -5,6 +5,7 @@ export * from './model/kv-cache.js';
 export * from './model/merge-lora.js';
 export * from './io/hf-checkpoint.js';
 export * from './io/tokenizer.js';
+export { GPT2_CONFIG_MAX_BYTES, gpt2WeightShapes, readGpt2ConfigFile } from './io/hf-gpt2-config-file.js';
 export * from './logprobs/sequence-batch.js';
 export * from './logprobs/sequence-logprobs.js';
 export * from './losses/sft.js';

@@ -34,10 +34,17 @@ function suite(name: string, cases: MalformedInputCase[], load: (path: string) =
     });
     for (const testCase of cases) {
       it(testCase.id, async () => {
-        const tensors = tf.memory().numTensors;
-        const outcome = await runMalformedInput(testCase, root, load);
+        let leaked = 0;
+        const outcome = await runMalformedInput(testCase, root, async (path) => {
+          const before = tf.memory().numTensors;
+          try {
+            await load(path);
+          } finally {
+            leaked = tf.memory().numTensors - before;
+          }
+        });
         expect(outcome.problems).toEqual([]);
-        expect(tf.memory().numTensors).toBe(tensors);
+        expect(leaked).toBe(0);
         if (testCase.claimsHugeAllocation) expect(outcome.arrayBuffersGrowth).toBeLessThan(MAX_ARRAY_BUFFER_GROWTH);
       });
     }

@@ -107,6 +107,12 @@ export interface RandomCheckpointOptions {
   weightStd?: number;
 }
 
+function assignValues(variable: tf.Variable, values: Float32Array): void {
+  const tensor = tf.tensor(values, variable.shape);
+  variable.assign(tensor);
+  tensor.dispose();
+}
+
 /** A randomly initialised GPT-2 in Hugging Face format, for tests and benchmarks (no download). */
 export async function createRandomGpt2Checkpoint(dir: string, config: Gpt2Config, seed: number, options: RandomCheckpointOptions = {}): Promise<void> {
   const model = new Gpt2LMHeadModel(config, new Rng(seed));
@@ -116,9 +122,9 @@ export async function createRandomGpt2Checkpoint(dir: string, config: Gpt2Config
     if (/ln_(1|2|f)\.(weight|bias)$/.test(name) || /\.(c_attn|c_proj|c_fc)\.bias$/.test(name)) {
       const values = rng.fillUniform(new Float32Array(v.size), -0.5, 0.5);
       if (name.endsWith('weight')) for (let i = 0; i < values.length; i++) values[i] = 1 + values[i]!;
-      v.assign(tf.tensor(values, v.shape));
+      assignValues(v, values);
     } else if (options.weightStd !== undefined && name.endsWith('weight')) {
-      v.assign(tf.tensor(rng.fillNormal(new Float32Array(v.size), 0, options.weightStd), v.shape));
+      assignValues(v, rng.fillNormal(new Float32Array(v.size), 0, options.weightStd));
     }
   }
   await saveGpt2Pretrained(model, dir, options.tokenizerJson ? { tokenizerJson: options.tokenizerJson } : {});

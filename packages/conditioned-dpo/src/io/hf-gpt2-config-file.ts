@@ -59,6 +59,9 @@ const gpt2ConfigFileSchema = z.strictObject({
  */
 export async function readGpt2ConfigFile(file: string): Promise<Gpt2Config> {
   const raw = await readJsonFile(file, { maxBytes: GPT2_CONFIG_MAX_BYTES, what: 'GPT-2 config.json', hint: 'point to a directory saved by saveGpt2Pretrained or Hugging Face save_pretrained' });
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new SteerableError('invalid-config', 'config.json is not a JSON object', { file, line: 1, hint: "write a Hugging Face GPT2Config: {\"model_type\": \"gpt2\", \"n_layer\": ..., ...}" });
+  }
   parseConfig(gpt2ConfigFileSchema, raw, { file, reference: "see Hugging Face's GPT2Config" });
   const config = parseGpt2Config(raw, file);
   for (const field of ['bos_token_id', 'eos_token_id'] as const) {

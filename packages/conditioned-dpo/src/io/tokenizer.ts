@@ -27,9 +27,13 @@ const tokenizerFileSchema = z.strictObject({
   decoder: component,
   model: z.looseObject({
     type: z.enum(['BPE', 'WordLevel', 'WordPiece', 'Unigram']).optional(),
-    vocab: z.union([z.record(z.string(), tokenId), z.array(z.tuple([z.string(), z.number()]))]),
+    vocab: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]),
   }),
 });
+
+/** Word-to-id maps (BPE, WordLevel, WordPiece) and Unigram's [piece, score] list, checked apart so an error names the entry. */
+const vocabMap = z.record(z.string(), tokenId);
+const unigramVocab = z.array(z.tuple([z.string(), z.number()]));
 
 /** A loaded tokenizer.json with the two calls the policy code needs. */
 export interface TextTokenizer {
@@ -41,7 +45,10 @@ export interface TextTokenizer {
 
 /** Builds a tokenizer from tokenizer.json contents, validating them first (errors name `file` and the field). */
 export function tokenizerFromJson(json: Record<string, unknown>, config: Record<string, unknown> = {}, file = 'tokenizer.json'): TextTokenizer {
-  parseConfig(tokenizerFileSchema, json, { file, reference: 'see the Hugging Face tokenizers serialization format' });
+  const reference = 'see the Hugging Face tokenizers serialization format';
+  const parsed = parseConfig(tokenizerFileSchema, json, { file, reference });
+  const vocab = parsed.model.vocab;
+  parseConfig(Array.isArray(vocab) ? unigramVocab : vocabMap, vocab, { file, fieldPrefix: 'model.vocab', reference });
   let tokenizer: Tokenizer;
   try {
     tokenizer = new Tokenizer(json, config);
