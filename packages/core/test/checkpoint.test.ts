@@ -56,7 +56,7 @@ async function saveSteps(dir: CheckpointDirectory, steps: number[]): Promise<voi
 
 async function flipByte(file: string, offsetFromEnd: number): Promise<void> {
   const bytes = await readFile(file);
-  bytes[bytes.length - offsetFromEnd] ^= 0x01;
+  bytes[bytes.length - offsetFromEnd]! ^= 0x01;
   await writeFile(file, bytes);
 }
 

@@ -6,6 +6,7 @@ import { type MalformedInputCase, runMalformedInput } from '@steerable/core/test
 import { readEmbeddingStore, readPreferencePairs } from '../src/index.js';
 import { DATA_FILE_CASES } from './corpus/data-file-cases.js';
 import { EMBEDDING_STORE_CASES } from './corpus/embedding-store-cases.js';
+import { FIXTURE_CASES } from './corpus/fixture-cases.js';
 
 const MAX_ARRAY_BUFFER_GROWTH = 4 * 1024 * 1024;
 let root: string;
@@ -35,3 +36,4 @@ function suite(name: string, cases: MalformedInputCase[], load: (path: string) =
 
 suite('malformed preference files (strict reading)', DATA_FILE_CASES, (path) => readPreferencePairs(path));
 suite('malformed embedding stores', EMBEDDING_STORE_CASES, (path) => readEmbeddingStore(path));
+suite('committed malformed fixtures (strict reading)', FIXTURE_CASES, (path) => (path.endsWith('.jsonl') || path.endsWith('.csv') || path.endsWith('.gz') || path.endsWith('.parquet') ? readPreferencePairs(path) : readEmbeddingStore(path)));

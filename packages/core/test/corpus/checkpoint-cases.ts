@@ -12,7 +12,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 /** A small valid checkpoint (weights and Adam moments) to damage. */
 async function writeCheckpoint(dir: string): Promise<string> {
-  const state = new Map([['layer.weight', tf.tensor2d([[1, 2], [3, 4]])], ['layer.bias', tf.tensor1d([0.5, -0.5])]]);
+  const state = new Map<string, tf.Tensor>([['layer.weight', tf.tensor2d([[1, 2], [3, 4]])], ['layer.bias', tf.tensor1d([0.5, -0.5])]]);
   const moments = new Map([['layer.weight.exp_avg', tf.zeros([2, 2])], ['layer.weight.exp_avg_sq', tf.ones([2, 2])]]);
   try {
     await saveCheckpoint(join(dir, STEP), { step: 1, model: { kind: 'toy', config: { width: 2 }, state }, optimizer: { kind: 'adam', config: { lr: 0.1 }, step: 1, state: moments }, rng: { data: [1, 2, 3, 4] } });
@@ -89,7 +89,7 @@ const ROWS: Row[] = [
   { defect: 'weights-missing', damage: (dir) => rm(join(dir, WEIGHTS)), file: WEIGHTS, wholeFile: true, message: /weights\.safetensors is missing/ },
   { defect: 'weights-truncated', damage: (dir) => truncate(join(dir, WEIGHTS), 20), file: WEIGHTS, field: 'bytes', message: /is 20 bytes but the manifest records \d+ \(truncated/ },
   { defect: 'weights-empty', damage: (dir) => writeFile(join(dir, WEIGHTS), ''), file: WEIGHTS, field: 'bytes', message: /is 0 bytes but the manifest records/ },
-  { defect: 'weights-one-byte-flipped', damage: async (dir) => { const b = await readFile(join(dir, WEIGHTS)); b[b.length - 2] ^= 0x10; await writeFile(join(dir, WEIGHTS), b); }, file: WEIGHTS, field: 'sha256', message: /has sha256 [0-9a-f]{12}\.\.\. but the manifest records/ },
+  { defect: 'weights-one-byte-flipped', damage: async (dir) => { const b = await readFile(join(dir, WEIGHTS)); b[b.length - 2]! ^= 0x10; await writeFile(join(dir, WEIGHTS), b); }, file: WEIGHTS, field: 'sha256', message: /has sha256 [0-9a-f]{12}\.\.\. but the manifest records/ },
   { defect: 'weights-extended', damage: async (dir) => writeFile(join(dir, WEIGHTS), Buffer.concat([await readFile(join(dir, WEIGHTS)), Buffer.from([0])])), file: WEIGHTS, field: 'bytes', message: /but the manifest records/ },
   { defect: 'weights-swapped-with-optimizer', damage: async (dir) => writeFile(join(dir, WEIGHTS), await readFile(join(dir, OPTIMIZER))), file: WEIGHTS, field: 'bytes', message: /but the manifest records/ },
   { defect: 'weights-symlink-outside', damage: async (dir) => { await mkdir(join(dir, 'elsewhere')); await writeFile(join(dir, 'elsewhere/w'), await readFile(join(dir, WEIGHTS))); await rm(join(dir, WEIGHTS)); await symlink(join(dir, 'elsewhere/w'), join(dir, WEIGHTS)); }, file: MANIFEST, field: 'files.weights.safetensors', message: /leads outside .*through a symlink/ },

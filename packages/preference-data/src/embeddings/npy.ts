@@ -1,6 +1,6 @@
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { SteerableError } from '@steerable/core';
+import { SteerableError, syncDirectory } from '@steerable/core';
 
 /** The parsed header of a .npy file (format versions 1.0-3.0). */
 export interface NpyHeader {
@@ -148,4 +148,5 @@ export async function writeNpy(file: string, data: Float32Array, shape: readonly
   }
   await handle.close();
   await rename(temporary, file);
+  await syncDirectory(dirname(file));
 }
