@@ -4,7 +4,8 @@ export { PolicyAdapters, LoraDelta, LoraAttention, Film, type AdapterConfig, typ
 export { mergeLoraIntoModel } from './model/merge-lora.js';
 export { type KvCache, type LayerKv, disposeKvCache } from './model/kv-cache.js';
 export { loadGpt2Pretrained, saveGpt2Pretrained, createRandomGpt2Checkpoint, hfKeyToOurs, type RandomCheckpointOptions } from './io/hf-checkpoint.js';
-export { type TextTokenizer, loadTokenizer, tokenizerFromJson, wordLevelTokenizerJson } from './io/tokenizer.js';
+export { type TextTokenizer, loadTokenizer, tokenizerFromJson, wordLevelTokenizerJson, TOKENIZER_JSON_MAX_BYTES, TOKENIZER_CONFIG_MAX_BYTES } from './io/tokenizer.js';
+export { GPT2_CONFIG_MAX_BYTES, gpt2WeightShapes, readGpt2ConfigFile } from './io/hf-gpt2-config-file.js';
 export { type SequenceBatch, type TokenizedExample, buildSequenceBatch, sequenceBatchArrays } from './logprobs/sequence-batch.js';
 export { sequenceLogProbs, tokenLogProbs, responseTokenCounts } from './logprobs/sequence-logprobs.js';
 export { sftLoss } from './losses/sft.js';

@@ -3,30 +3,56 @@ export { Rng, type RngState } from './rng.js';
 export { silentLogger, MemoryLogger, type Logger, type LogFields, type LogRecord } from './logger.js';
 export { parseConfig, configError, knownKeysAt, type ParseConfigOptions } from './config/parse-config.js';
 export { nearestName, editDistance } from './config/nearest-name.js';
-export { writeFileAtomic, writeJsonAtomic } from './io/atomic-write.js';
+export { writeFileAtomic, writeJsonAtomic, syncDirectory, temporarySibling, TEMPORARY_NAME } from './io/atomic-write.js';
+export { removeDirectory, writeDirectoryAtomic, type WriteDirectoryAtomicOptions } from './io/atomic-directory.js';
+export { assertFiniteValues, firstNonFinite } from './io/finite-values.js';
+export { DEFAULT_MAX_JSON_BYTES, parseJsonBytes, readJsonFile, readJsonFileWithSchema, type ReadJsonFileOptions } from './io/read-json-file.js';
+export { resolveInside, type SafePathLocation } from './io/safe-path.js';
 export {
   float32Entry,
   int32Entry,
   entryToFloat32,
   serializeSafetensors,
   parseSafetensors,
+  parseSafetensorsHeader,
   readSafetensors,
+  readSafetensorsHeader,
+  readSafetensorsHeaderLength,
   writeSafetensors,
+  SAFETENSORS_MAX_HEADER_BYTES,
+  SAFETENSORS_BYTES_PER_ELEMENT,
   type SafetensorsDtype,
   type NamedArray,
   type SafetensorsFile,
+  type SafetensorsEntryInfo,
+  type SafetensorsHeader,
+  type SafetensorsLimits,
 } from './io/safetensors.js';
 export {
-  CHECKPOINT_FORMAT,
-  CHECKPOINT_VERSION,
   saveCheckpoint,
   loadCheckpoint,
+  verifyCheckpoint,
   disposeCheckpoint,
-  CheckpointDirectory,
-  type CheckpointManifest,
+  isDamagedCheckpointError,
+  sha256Hex,
   type CheckpointContents,
   type SaveCheckpointInput,
+  type SaveCheckpointOptions,
+  type CheckpointWarning,
+  type LoadCheckpointOptions,
 } from './io/checkpoint.js';
+export { CheckpointDirectory, type CheckpointDirectoryOptions, type LoadedCheckpoint } from './io/checkpoint-directory.js';
+export {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_MANIFEST_FILE,
+  CHECKPOINT_MANIFEST_MAX_BYTES,
+  CHECKPOINT_OPTIMIZER_FILE,
+  CHECKPOINT_VERSION,
+  CHECKPOINT_WEIGHTS_FILE,
+  type CheckpointFileRecord,
+  type CheckpointManifest,
+  validateCheckpointManifest,
+} from './io/checkpoint-manifest.js';
 export { Module, ModuleList } from './layers/module.js';
 export { uniformTensor, normalTensor, pytorchLinearBound, xavierUniformTensor } from './layers/init.js';
 export { Linear, type LinearOptions } from './layers/linear.js';
@@ -40,3 +66,4 @@ export { MultiHeadAttention, type MultiHeadAttentionOptions, type AttentionCall 
 export { Adam, type AdamConfig, type ResolvedAdamConfig } from './optim/adam.js';
 export { AdamUpdate, type AdamUpdateInputs, type AdamUpdateAttrs } from './optim/adam-update-kernel.js';
 export { valueAndGradients, disposeGradients } from './optim/gradients.js';
+export { DivergenceError, DivergenceGuard, type DivergenceCheck, type DivergenceEvent, type DivergenceGuardOptions, type DivergencePolicy } from './optim/divergence-guard.js';

@@ -1,7 +1,39 @@
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { SteerableError } from '@steerable/core';
+import { parseConfig, readJsonFile, SteerableError } from '@steerable/core';
+import { z } from 'zod';
+
+/** GPT-2's tokenizer.json is 1.4 MB and large multilingual ones about 20 MB; more is not a tokenizer. */
+export const TOKENIZER_JSON_MAX_BYTES = 64 * 1024 * 1024;
+export const TOKENIZER_CONFIG_MAX_BYTES = 1024 * 1024;
+
+const tokenId = z.number().int().min(0).max(2 ** 24);
+const component = z.record(z.string(), z.unknown()).nullable().optional();
+
+/**
+ * The top level of a Hugging Face tokenizer.json as the `tokenizers` library writes it (strict),
+ * with the parts that index memory (token ids) bounded. The pipeline components are passed to
+ * @huggingface/tokenizers as data; nothing in the file is executed.
+ */
+const tokenizerFileSchema = z.strictObject({
+  version: z.string().optional(),
+  truncation: component,
+  padding: component,
+  added_tokens: z.array(z.looseObject({ id: tokenId, content: z.string() })).optional(),
+  normalizer: component,
+  pre_tokenizer: component,
+  post_processor: component,
+  decoder: component,
+  model: z.looseObject({
+    type: z.enum(['BPE', 'WordLevel', 'WordPiece', 'Unigram']).optional(),
+    vocab: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]),
+  }),
+});
+
+/** Word-to-id maps (BPE, WordLevel, WordPiece) and Unigram's [piece, score] list, checked apart so an error names the entry. */
+const vocabMap = z.record(z.string(), tokenId);
+const unigramVocab = z.array(z.tuple([z.string(), z.number()]));
 
 /** A loaded tokenizer.json with the two calls the policy code needs. */
 export interface TextTokenizer {
@@ -14,10 +46,20 @@ export interface TextTokenizer {
   readonly json: Record<string, unknown>;
 }
 
+/** Builds a tokenizer from tokenizer.json contents, validating them first (errors name `file` and the field). */
 export function tokenizerFromJson(json: Record<string, unknown>, config: Record<string, unknown> = {}, file = 'tokenizer.json'): TextTokenizer {
-  const tokenizer = new Tokenizer(json, config);
-  const model = json.model as { unk_token?: string } | undefined;
-  const unkId = model?.unk_token !== undefined ? tokenizer.token_to_id(model.unk_token) : undefined;
+  const reference = 'see the Hugging Face tokenizers serialization format';
+  const parsed = parseConfig(tokenizerFileSchema, json, { file, reference });
+  const vocab = parsed.model.vocab;
+  parseConfig(Array.isArray(vocab) ? unigramVocab : vocabMap, vocab, { file, fieldPrefix: 'model.vocab', reference });
+  let tokenizer: Tokenizer;
+  try {
+    tokenizer = new Tokenizer(json, config);
+  } catch (cause) {
+    throw new SteerableError('invalid-tokenizer', `the tokenizer cannot be built: ${(cause as Error).message}`, { file, field: 'model', cause, hint: 'save the tokenizer again with tokenizer.save_pretrained' });
+  }
+  const unkToken = (json.model as { unk_token?: string } | undefined)?.unk_token;
+  const unkId = unkToken !== undefined ? tokenizer.token_to_id(unkToken) : undefined;
   return {
     json,
     encode(text) {
@@ -42,22 +84,26 @@ export function tokenizerFromJson(json: Record<string, unknown>, config: Record<
   };
 }
 
-/** Loads `<dir>/tokenizer.json` (and tokenizer_config.json when present) offline. */
+/**
+ * Loads `<dir>/tokenizer.json` (and tokenizer_config.json when present) offline. Both are
+ * size-limited before parsing and validated; an unreadable optional file is an error, not ignored.
+ */
 export async function loadTokenizer(dir: string): Promise<TextTokenizer> {
   const file = join(dir, 'tokenizer.json');
-  let json: Record<string, unknown>;
-  try {
-    json = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-  } catch (cause) {
-    throw new SteerableError('missing-file', 'cannot read tokenizer.json', { file, cause, hint: 'put a Hugging Face tokenizer.json next to config.json' });
+  const json = await readJsonFile(file, { maxBytes: TOKENIZER_JSON_MAX_BYTES, what: 'tokenizer.json', hint: 'put a Hugging Face tokenizer.json next to config.json' });
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new SteerableError('invalid-tokenizer', 'tokenizer.json is not a JSON object', { file, line: 1, hint: 'save the tokenizer again with tokenizer.save_pretrained' });
   }
+  const configFile = join(dir, 'tokenizer_config.json');
   let config: Record<string, unknown> = {};
-  try {
-    config = JSON.parse(await readFile(join(dir, 'tokenizer_config.json'), 'utf8')) as Record<string, unknown>;
-  } catch {
-    // tokenizer_config.json is optional.
+  if (existsSync(configFile)) {
+    const raw = await readJsonFile(configFile, { maxBytes: TOKENIZER_CONFIG_MAX_BYTES, what: 'tokenizer_config.json', hint: 'fix or delete tokenizer_config.json (it is optional)' });
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      throw new SteerableError('invalid-tokenizer', 'tokenizer_config.json is not a JSON object', { file: configFile, line: 1, hint: 'fix or delete tokenizer_config.json (it is optional)' });
+    }
+    config = raw as Record<string, unknown>;
   }
-  return tokenizerFromJson(json, config, file);
+  return tokenizerFromJson(json as Record<string, unknown>, config, file);
 }
 
 /**

@@ -1,15 +1,43 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { dirname, basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+
+/** Errors by which a filesystem says it cannot fsync a directory (Windows, some network mounts): durability is then the OS's. */
+const DIRECTORY_SYNC_UNSUPPORTED = new Set(['EISDIR', 'EINVAL', 'ENOTSUP', 'EPERM', 'EACCES', 'EBADF']);
+
+/**
+ * Flushes a directory's entries (a rename or a new file in it) to disk. Without it a rename can be
+ * lost on power failure even though the renamed file's data was synced.
+ */
+export async function syncDirectory(directory: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(directory, 'r');
+    await handle.sync();
+  } catch (error) {
+    if (!DIRECTORY_SYNC_UNSUPPORTED.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** A hidden sibling name for work in progress (`.name.<random>.tmp`), so listings of the real names never see it. */
+export function temporarySibling(path: string, suffix = 'tmp'): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.${suffix}`);
+}
+
+/** Leftovers of interrupted atomic writes (`temporarySibling` names), which are safe to delete. */
+export const TEMPORARY_NAME = /^\..+\.[0-9a-f]{12}\.(tmp|old|trash)$/;
 
 /**
  * Writes a file so that readers see either the old content or the new, never a torn file:
- * write to a sibling temp file, fsync, rename over the target. A crash mid-write leaves the old
- * file untouched.
+ * write to a sibling temp file, fsync it, rename it over the target, fsync the directory.
+ * A crash mid-write leaves the old file untouched (and at worst a hidden `.tmp` sibling).
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const directory = dirname(path);
+  await mkdir(directory, { recursive: true });
+  const tmp = temporarySibling(path);
   const handle = await open(tmp, 'w');
   try {
     await handle.writeFile(data);
@@ -26,6 +54,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await rm(tmp, { force: true });
     throw error;
   }
+  await syncDirectory(directory);
 }
 
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {

@@ -1,12 +1,17 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { SteerableError } from '../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
 
 /**
  * The safetensors format (8-byte little-endian header length, JSON header, raw little-endian
  * data), so weights and embeddings interoperate with PyTorch and the Hugging Face hub.
+ *
+ * Files are untrusted: the header is bounded and checked against the file size before it is
+ * read, every entry is validated (dtype from an allow-list, shape non-negative and bounded, byte
+ * length = elements x dtype size, offsets inside the data section, contiguous and non-overlapping,
+ * as the reference implementation requires) before a single tensor byte is allocated.
  */
-export type SafetensorsDtype = 'F32' | 'F16' | 'I32' | 'I64' | 'U8' | 'BOOL' | 'F64';
+export type SafetensorsDtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
 
 export interface NamedArray {
   dtype: SafetensorsDtype;
@@ -20,7 +25,39 @@ export type SafetensorsFile = {
   metadata: Record<string, string>;
 };
 
-const BYTES_PER_ELEMENT: Record<SafetensorsDtype, number> = { F32: 4, F16: 2, I32: 4, I64: 8, U8: 1, BOOL: 1, F64: 8 };
+/** One validated header entry: where the tensor's bytes are, relative to the data section. */
+export interface SafetensorsEntryInfo {
+  dtype: SafetensorsDtype;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+export interface SafetensorsHeader {
+  /** Length of the JSON header in bytes. */
+  headerLength: number;
+  /** File offset of the data section (8 + headerLength). */
+  dataStart: number;
+  /** Bytes in the data section. */
+  dataLength: number;
+  entries: Map<string, SafetensorsEntryInfo>;
+  metadata: Record<string, string>;
+}
+
+export interface SafetensorsLimits {
+  /** Largest accepted JSON header (default 100 MB, the reference implementation's limit). */
+  maxHeaderBytes?: number;
+  /** Most dimensions a tensor may have (default 8). */
+  maxRank?: number;
+}
+
+export const SAFETENSORS_MAX_HEADER_BYTES = 100_000_000;
+const DEFAULT_MAX_RANK = 8;
+
+export const SAFETENSORS_BYTES_PER_ELEMENT: Readonly<Record<SafetensorsDtype, number>> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
+const DTYPES = Object.keys(SAFETENSORS_BYTES_PER_ELEMENT) as SafetensorsDtype[];
+const ENTRY_KEYS = new Set(['dtype', 'shape', 'data_offsets']);
+const CORRUPT_HINT = 'the file is truncated, corrupt or not safetensors; re-export it (safetensors.torch.save_file)';
 
 export function float32Entry(shape: number[], values: Float32Array): NamedArray {
   return { dtype: 'F32', shape, data: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) };
@@ -30,8 +67,8 @@ export function int32Entry(shape: number[], values: Int32Array): NamedArray {
   return { dtype: 'I32', shape, data: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) };
 }
 
-/** Copies the entry's bytes into a Float32Array, converting F16/F64 when needed. */
-export function entryToFloat32(entry: NamedArray, name = 'tensor'): Float32Array {
+/** Copies the entry's bytes into a Float32Array, converting F16/BF16/F64/I32 when needed. */
+export function entryToFloat32(entry: NamedArray, name = 'tensor', file?: string): Float32Array {
   const n = entry.shape.reduce((a, b) => a * b, 1);
   const bytes = entry.data;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -46,13 +83,20 @@ export function entryToFloat32(entry: NamedArray, name = 'tensor'): Float32Array
     case 'F16':
       for (let i = 0; i < n; i++) out[i] = halfToFloat(view.getUint16(i * 2, true));
       return out;
+    case 'BF16': {
+      // bfloat16 is the top half of a float32.
+      const bits = new Uint32Array(out.buffer);
+      for (let i = 0; i < n; i++) bits[i] = view.getUint16(i * 2, true) << 16;
+      return out;
+    }
     case 'I32':
       for (let i = 0; i < n; i++) out[i] = view.getInt32(i * 4, true);
       return out;
     default:
-      throw new SteerableError('unsupported-dtype', `${name} has dtype ${entry.dtype}, expected a float type`, {
-        field: name,
-        hint: 'store weights and embeddings as F32, F16 or F64',
+      throw new SteerableError('unsupported-dtype', `tensor '${name}' has dtype ${entry.dtype}, expected a float type`, {
+        ...(file !== undefined ? { file } : {}),
+        field: `${name}.dtype`,
+        hint: 'store weights and embeddings as F32, F16, BF16 or F64',
       });
   }
 }
@@ -64,7 +108,7 @@ export function serializeSafetensors(tensors: Map<string, NamedArray>, metadata:
   const names = [...tensors.keys()].sort();
   for (const name of names) {
     const t = tensors.get(name)!;
-    const expected = t.shape.reduce((a, b) => a * b, 1) * BYTES_PER_ELEMENT[t.dtype];
+    const expected = t.shape.reduce((a, b) => a * b, 1) * SAFETENSORS_BYTES_PER_ELEMENT[t.dtype];
     if (expected !== t.data.byteLength) {
       throw new SteerableError('shape-mismatch', `tensor '${name}' has ${t.data.byteLength} bytes but shape ${JSON.stringify(t.shape)} of ${t.dtype} needs ${expected}`);
     }
@@ -87,52 +131,162 @@ export function serializeSafetensors(tensors: Map<string, NamedArray>, metadata:
   return out;
 }
 
-export function parseSafetensors(bytes: Uint8Array, file = '<buffer>'): SafetensorsFile {
-  if (bytes.byteLength < 8) {
-    throw new SteerableError('bad-safetensors', `file is ${bytes.byteLength} bytes, too short for a safetensors header`, { file, hint: 'the file is truncated or not safetensors; re-export it' });
+/**
+ * The header length the first 8 bytes claim, checked against the limit and the file size
+ * before anything else is read or allocated.
+ */
+export function readSafetensorsHeaderLength(first8: Uint8Array, fileSize: number, file: string, limits: SafetensorsLimits = {}): number {
+  if (fileSize < 8 || first8.byteLength < 8) {
+    throw new SteerableError('bad-safetensors', `file is ${fileSize} bytes, too short for a safetensors header`, { file, field: 'header length', hint: CORRUPT_HINT });
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = Number(view.getBigUint64(0, true));
-  if (headerLength <= 0 || 8 + headerLength > bytes.byteLength) {
-    throw new SteerableError('bad-safetensors', `header length ${headerLength} does not fit in a ${bytes.byteLength}-byte file`, { file, hint: 'the file is truncated or not safetensors; re-export it' });
+  const claimed = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
+  const maxHeader = BigInt(limits.maxHeaderBytes ?? SAFETENSORS_MAX_HEADER_BYTES);
+  if (claimed > maxHeader) {
+    throw new SteerableError('bad-safetensors', `header length ${claimed} is over the ${maxHeader}-byte limit`, { file, field: 'header length', hint: CORRUPT_HINT });
   }
-  let header: Record<string, unknown>;
-  try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength))) as Record<string, unknown>;
-  } catch (cause) {
-    throw new SteerableError('bad-safetensors', 'header is not valid UTF-8 JSON', { file, cause, hint: 'the file is corrupt or not safetensors; re-export it' });
+  if (claimed < 2n || 8n + claimed > BigInt(fileSize)) {
+    throw new SteerableError('bad-safetensors', `header length ${claimed} does not fit in a ${fileSize}-byte file`, { file, field: 'header length', hint: CORRUPT_HINT });
   }
-  const dataStart = 8 + headerLength;
-  const tensors = new Map<string, NamedArray>();
-  let metadata: Record<string, string> = {};
-  for (const [name, raw] of Object.entries(header)) {
-    if (name === '__metadata__') {
-      metadata = (raw ?? {}) as Record<string, string>;
-      continue;
-    }
-    const entry = raw as { dtype?: string; shape?: unknown; data_offsets?: unknown };
-    if (!entry || typeof entry.dtype !== 'string' || !(entry.dtype in BYTES_PER_ELEMENT) || !Array.isArray(entry.shape) || !Array.isArray(entry.data_offsets)) {
-      throw new SteerableError('bad-safetensors', `entry '${name}' needs dtype (one of ${Object.keys(BYTES_PER_ELEMENT).join(', ')}), shape and data_offsets`, { file, field: name });
-    }
-    const [begin, end] = entry.data_offsets as [number, number];
-    const shape = entry.shape as number[];
-    const dtype = entry.dtype as SafetensorsDtype;
-    const expected = shape.reduce((a, b) => a * b, 1) * BYTES_PER_ELEMENT[dtype];
-    if (end - begin !== expected || dataStart + end > bytes.byteLength) {
-      throw new SteerableError('bad-safetensors', `entry '${name}' spans bytes ${begin}..${end} but shape ${JSON.stringify(shape)} of ${dtype} needs ${expected} bytes within a ${bytes.byteLength - dataStart}-byte data section`, { file, field: name, hint: 'the file is truncated or corrupt; re-export it' });
-    }
-    // Copy so the result is aligned and independent of the source buffer.
-    tensors.set(name, { dtype, shape, data: bytes.slice(dataStart + begin, dataStart + end) });
-  }
-  return { tensors, metadata };
+  return Number(claimed);
 }
 
-export async function readSafetensors(path: string): Promise<SafetensorsFile> {
-  return parseSafetensors(new Uint8Array(await readFile(path)), path);
+/**
+ * Validates a header. `headerBytes` are bytes [8, 8 + headerLength) of a `fileSize`-byte file.
+ * Nothing is allocated from the header's claims: every size is checked against the file first.
+ */
+export function parseSafetensorsHeader(headerBytes: Uint8Array, fileSize: number, file: string, limits: SafetensorsLimits = {}): SafetensorsHeader {
+  const headerLength = headerBytes.byteLength;
+  const dataStart = 8 + headerLength;
+  const dataLength = fileSize - dataStart;
+  const bad = (problem: string, field: string): SteerableError => new SteerableError('bad-safetensors', problem, { file, field, hint: CORRUPT_HINT });
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(headerBytes));
+  } catch (cause) {
+    throw new SteerableError('bad-safetensors', `header is not valid UTF-8 JSON (${(cause as Error).message})`, { file, field: 'header', cause, hint: CORRUPT_HINT });
+  }
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) throw bad(`header is ${Array.isArray(header) ? 'an array' : String(header)}, not a JSON object`, 'header');
+  const maxRank = limits.maxRank ?? DEFAULT_MAX_RANK;
+  const entries = new Map<string, SafetensorsEntryInfo>();
+  let metadata: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
+    if (name === '__metadata__') {
+      metadata = parseMetadata(raw, bad);
+      continue;
+    }
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw bad(`entry '${name}' is not an object {dtype, shape, data_offsets}`, name);
+    const entry = raw as Record<string, unknown>;
+    const unknown = Object.keys(entry).find((key) => !ENTRY_KEYS.has(key));
+    if (unknown !== undefined) throw bad(`entry '${name}' has unknown key '${unknown}' (expected dtype, shape, data_offsets)`, `${name}.${unknown}`);
+    const { dtype, shape, data_offsets: offsets } = entry;
+    if (typeof dtype !== 'string' || !(DTYPES as string[]).includes(dtype)) {
+      throw new SteerableError('bad-safetensors', `entry '${name}' has dtype ${JSON.stringify(dtype)}, not one of ${DTYPES.join(', ')}`, { file, field: `${name}.dtype`, hint: 'convert the tensor to a supported dtype (F32, F16, BF16) before saving' });
+    }
+    if (!Array.isArray(shape) || shape.length > maxRank || shape.some((d) => !Number.isSafeInteger(d) || (d as number) < 0)) {
+      throw bad(`entry '${name}' has shape ${JSON.stringify(shape)}, expected at most ${maxRank} non-negative integers`, `${name}.shape`);
+    }
+    if (!Array.isArray(offsets) || offsets.length !== 2 || offsets.some((o) => !Number.isSafeInteger(o) || (o as number) < 0) || (offsets[0] as number) > (offsets[1] as number)) {
+      throw bad(`entry '${name}' has data_offsets ${JSON.stringify(offsets)}, expected [begin, end] with 0 <= begin <= end`, `${name}.data_offsets`);
+    }
+    const [begin, end] = offsets as [number, number];
+    // BigInt: a lying shape such as [2^40, 2^40] must not overflow into a plausible size.
+    const needed = (shape as number[]).reduce((a, b) => a * BigInt(b), 1n) * BigInt(SAFETENSORS_BYTES_PER_ELEMENT[dtype as SafetensorsDtype]);
+    if (needed !== BigInt(end - begin)) {
+      throw bad(`entry '${name}': shape ${JSON.stringify(shape)} of ${dtype} needs ${needed} bytes but data_offsets [${begin}, ${end}] span ${end - begin}`, `${name}.data_offsets`);
+    }
+    if (end > dataLength) throw bad(`entry '${name}' ends at byte ${end} of a ${dataLength}-byte data section`, `${name}.data_offsets`);
+    entries.set(name, { dtype: dtype as SafetensorsDtype, shape: shape as number[], begin, end });
+  }
+  const ordered = [...entries].sort(([, a], [, b]) => a.begin - b.begin || a.end - b.end);
+  let cursor = 0;
+  let previous = '';
+  for (const [name, { begin, end }] of ordered) {
+    if (begin < cursor) throw bad(`entry '${name}' (bytes ${begin}..${end}) overlaps '${previous}' (ending at ${cursor})`, `${name}.data_offsets`);
+    if (begin > cursor) throw bad(`bytes ${cursor}..${begin} of the data section belong to no tensor (before '${name}')`, `${name}.data_offsets`);
+    cursor = end;
+    previous = name;
+  }
+  if (cursor !== dataLength) throw bad(`the tensors cover ${cursor} bytes but the data section has ${dataLength}`, ordered.length > 0 ? `${previous}.data_offsets` : 'header');
+  return { headerLength, dataStart, dataLength, entries, metadata };
+}
+
+function parseMetadata(raw: unknown, bad: (problem: string, field: string) => SteerableError): Record<string, string> {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw bad('__metadata__ is not an object of strings', '__metadata__');
+  for (const [key, value] of Object.entries(raw)) {
+    if (typeof value !== 'string') throw bad(`__metadata__.${key} is ${typeof value}, not a string`, `__metadata__.${key}`);
+  }
+  return raw as Record<string, string>;
+}
+
+/** Parses a whole safetensors file held in memory (every tensor's bytes are copied, so they are aligned). */
+export function parseSafetensors(bytes: Uint8Array, file = '<buffer>', limits: SafetensorsLimits = {}): SafetensorsFile {
+  const headerLength = readSafetensorsHeaderLength(bytes.subarray(0, 8), bytes.byteLength, file, limits);
+  const header = parseSafetensorsHeader(bytes.subarray(8, 8 + headerLength), bytes.byteLength, file, limits);
+  const tensors = new Map<string, NamedArray>();
+  for (const [name, { dtype, shape, begin, end }] of header.entries) {
+    tensors.set(name, { dtype, shape, data: bytes.slice(header.dataStart + begin, header.dataStart + end) });
+  }
+  return { tensors, metadata: header.metadata };
+}
+
+/** Reads and validates only the header of a safetensors file (8 + header length bytes). */
+export async function readSafetensorsHeader(path: string, limits: SafetensorsLimits = {}): Promise<SafetensorsHeader> {
+  return withFile(path, async (handle, size) => {
+    const first8 = await readExactly(handle, 0, Math.min(8, size), path);
+    const headerLength = readSafetensorsHeaderLength(first8, size, path, limits);
+    return parseSafetensorsHeader(await readExactly(handle, 8, headerLength, path), size, path, limits);
+  });
+}
+
+/**
+ * Reads a safetensors file: the header first (bounded and validated against the file size),
+ * then each tensor straight into its own buffer, so memory is the tensors' size, never a claim.
+ */
+export async function readSafetensors(path: string, limits: SafetensorsLimits = {}): Promise<SafetensorsFile> {
+  return withFile(path, async (handle, size) => {
+    const first8 = await readExactly(handle, 0, Math.min(8, size), path);
+    const headerLength = readSafetensorsHeaderLength(first8, size, path, limits);
+    const header = parseSafetensorsHeader(await readExactly(handle, 8, headerLength, path), size, path, limits);
+    const tensors = new Map<string, NamedArray>();
+    for (const [name, { dtype, shape, begin, end }] of header.entries) {
+      tensors.set(name, { dtype, shape, data: await readExactly(handle, header.dataStart + begin, end - begin, path) });
+    }
+    return { tensors, metadata: header.metadata };
+  });
 }
 
 export async function writeSafetensors(path: string, tensors: Map<string, NamedArray>, metadata: Record<string, string> = {}): Promise<void> {
   await writeFileAtomic(path, serializeSafetensors(tensors, metadata));
+}
+
+type FileHandle = Awaited<ReturnType<typeof open>>;
+
+async function withFile<T>(path: string, body: (handle: FileHandle, size: number) => Promise<T>): Promise<T> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (cause) {
+    const missing = (cause as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new SteerableError(missing ? 'file-not-found' : 'unreadable-file', missing ? 'the safetensors file does not exist' : 'cannot read the safetensors file', { file: path, cause, hint: 'check the path' });
+  }
+  try {
+    return await body(handle, (await handle.stat()).size);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readExactly(handle: FileHandle, position: number, length: number, file?: string): Promise<Uint8Array> {
+  const out = new Uint8Array(length);
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await handle.read(out, done, length - done, position + done);
+    if (bytesRead === 0) {
+      throw new SteerableError('bad-safetensors', `file ended at byte ${position + done}, before the ${length} bytes expected at ${position}`, { ...(file !== undefined ? { file } : {}), field: 'data', hint: 'the file changed while being read, or is truncated; re-export it' });
+    }
+    done += bytesRead;
+  }
+  return out;
 }
 
 function halfToFloat(h: number): number {

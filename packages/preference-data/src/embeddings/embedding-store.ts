@@ -114,7 +114,7 @@ export async function readEmbeddingStore(directory: string): Promise<EmbeddedPai
       const entry = (await readSafetensors(safetensorsFile)).tensors.get(TENSOR_NAME);
       if (!entry) throw new SteerableError('invalid-data', `no tensor '${TENSOR_NAME}'`, { file: safetensorsFile, field: TENSOR_NAME, hint: `store the option embeddings as tensor '${TENSOR_NAME}' of shape [numPairs, 2, dim]` });
       shape = entry.shape;
-      options = entryToFloat32(entry, TENSOR_NAME);
+      options = entryToFloat32(entry, TENSOR_NAME, safetensorsFile);
       const bad = options.findIndex((v) => !Number.isFinite(v));
       if (bad !== -1) throw new SteerableError('invalid-data', `pair ${Math.floor(bad / (2 * (shape[2] ?? 1)))} holds ${options[bad]}`, { file: safetensorsFile, field: `${TENSOR_NAME}[${Math.floor(bad / (2 * (shape[2] ?? 1)))}]`, hint: 'embeddings must be finite; recompute that pair' });
     }

@@ -1,6 +1,6 @@
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { SteerableError } from '@steerable/core';
+import { SteerableError, syncDirectory } from '@steerable/core';
 
 /** The parsed header of a .npy file (format versions 1.0-3.0). */
 export interface NpyHeader {
@@ -28,9 +28,18 @@ export function encodeNpyHeader(shape: readonly number[]): Uint8Array {
   return header;
 }
 
-/** Parses a header; `bytes` must hold at least the whole header. */
+/** numpy itself refuses headers over 10,000 bytes unless told otherwise; ours allows some slack. */
+export const NPY_MAX_HEADER_BYTES = 65_536;
+const NPY_MAX_RANK = 8;
+const NPY_KEYS = ['descr', 'fortran_order', 'shape'];
+
+/**
+ * Parses a header; `bytes` must hold at least the whole header. The header is a Python dict
+ * literal, read here by pattern (never evaluated): exactly the keys descr, fortran_order and
+ * shape, the shape a tuple of at most 8 non-negative integers.
+ */
 export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
-  const bad = (problem: string, hint = 'the file is not a NumPy .npy array; save it with numpy.save'): SteerableError => new SteerableError('bad-npy', problem, { file, field: 'header', hint });
+  const bad = (problem: string, hint = 'the file is not a NumPy .npy array; save it with numpy.save', field = 'header'): SteerableError => new SteerableError('bad-npy', problem, { file, field, hint });
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw bad('missing the .npy magic bytes');
   const major = bytes[6]!;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -38,20 +47,32 @@ export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
   if (major < 1 || major > 3) throw bad(`unsupported .npy format version ${major}`);
   if (bytes.length < 8 + lengthBytes) throw bad('header is truncated');
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  if (headerLength > NPY_MAX_HEADER_BYTES) throw bad(`header length ${headerLength} is over the ${NPY_MAX_HEADER_BYTES}-byte limit`, 'the file is corrupt or not a plain array; save it again with numpy.save', 'header length');
   const dataOffset = 8 + lengthBytes + headerLength;
-  if (bytes.length < dataOffset) throw bad(`header claims ${headerLength} bytes but the file is shorter`, 'the file is truncated; save it again');
-  const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(8 + lengthBytes, dataOffset));
-  const descr = /'descr'\s*:\s*'([^']+)'/.exec(text)?.[1];
-  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1];
-  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) throw bad(`header ${JSON.stringify(text.trim())} lacks descr, fortran_order or shape`);
-  const shape = shapeText
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0)
-    .map(Number);
-  if (shape.some((n) => !Number.isInteger(n) || n < 0)) throw bad(`shape (${shapeText}) is not a tuple of non-negative integers`);
-  return { dtype: descr, fortranOrder: fortran === 'True', shape, dataOffset };
+  if (bytes.length < dataOffset) throw bad(`header claims ${headerLength} bytes but the file is shorter`, 'the file is truncated; save it again', 'header length');
+  let text: string;
+  try {
+    text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1', { fatal: true }).decode(bytes.subarray(8 + lengthBytes, dataOffset));
+  } catch {
+    throw bad('header is not valid UTF-8');
+  }
+  const body = /^\s*\{(.*)\}\s*$/s.exec(text)?.[1];
+  if (body === undefined) throw bad(`header ${JSON.stringify(text.trim().slice(0, 80))} is not a dict literal`);
+  const keys = [...body.matchAll(/'([^']*)'\s*:/g)].map((m) => m[1]!);
+  const unknown = keys.find((key) => !NPY_KEYS.includes(key));
+  if (unknown !== undefined) throw bad(`header has key '${unknown}'; a plain array header has only descr, fortran_order and shape`, 'save a plain numeric array with numpy.save', unknown);
+  const descr = /'descr'\s*:\s*'([^']+)'/.exec(body)?.[1];
+  const fortran = /'fortran_order'\s*:\s*(True|False)\b/.exec(body)?.[1];
+  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(body)?.[1];
+  if (descr === undefined) throw bad("header lacks a string 'descr'", undefined, 'descr');
+  if (fortran === undefined) throw bad("header lacks 'fortran_order': True or False", undefined, 'fortran_order');
+  if (shapeText === undefined) throw bad("header lacks a tuple 'shape'", undefined, 'shape');
+  const items = shapeText.split(',').map((s) => s.trim());
+  if (items.at(-1) === '') items.pop();
+  if (items.length > NPY_MAX_RANK || items.some((s) => !/^\d{1,15}$/.test(s))) {
+    throw bad(`shape (${shapeText}) is not a tuple of at most ${NPY_MAX_RANK} non-negative integers below 10^15`, 'save the array again with numpy.save', 'shape');
+  }
+  return { dtype: descr, fortranOrder: fortran === 'True', shape: items.map(Number), dataOffset };
 }
 
 export interface ReadNpyOptions {
@@ -84,8 +105,9 @@ export async function readNpy(file: string, options: ReadNpyOptions = {}): Promi
     if (header.fortranOrder) throw new SteerableError('bad-npy', 'array is in Fortran order', { file, field: 'fortran_order', hint: 'save a C-ordered array: numpy.save(path, numpy.ascontiguousarray(array))' });
     const rows = header.shape[0] ?? 1;
     const rowSize = header.shape.slice(1).reduce((a, b) => a * b, 1);
-    const expected = header.dataOffset + rows * rowSize * 4;
-    if (size !== expected) {
+    // Exact even when a lying shape claims terabytes: nothing is allocated until this matches the file.
+    const expected = BigInt(header.dataOffset) + header.shape.reduce((a, b) => a * BigInt(b), 1n) * 4n;
+    if (BigInt(size) !== expected) {
       throw new SteerableError('bad-npy', `file is ${size} bytes but shape (${header.shape.join(', ')}) of float32 needs ${expected}`, { file, field: 'shape', hint: 'the file is truncated or has trailing data; save it again' });
     }
     const rowStart = options.rowStart ?? 0;
@@ -126,4 +148,5 @@ export async function writeNpy(file: string, data: Float32Array, shape: readonly
   }
   await handle.close();
   await rename(temporary, file);
+  await syncDirectory(dirname(file));
 }

@@ -16,6 +16,8 @@ export async function* parquetRecords(file: string): AsyncGenerator<RecordEvent>
   } catch (cause) {
     throw new SteerableError('corrupt-file', `not a readable parquet file: ${(cause as Error).message}`, {
       file,
+      // The footer's metadata is what failed: parquet has no lines to point at.
+      field: 'metadata',
       hint: 'the file is truncated or not parquet; export it again (e.g. dataset.to_parquet) or pass --format for a JSONL/CSV file',
       cause,
     });
