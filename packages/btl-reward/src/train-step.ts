@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { type Adam, disposeGradients, valueAndGradients } from '@steerable/core';
+import { type Adam, DivergenceGuard, type DivergenceEvent, disposeGradients, valueAndGradients } from '@steerable/core';
 import { pairwiseAccuracy } from './losses.js';
 import type { ForwardOptions, PairTensors, RewardModel } from './models/reward-model.js';
 
@@ -10,19 +10,30 @@ export interface TrainStepResult {
   accuracy: number;
   /** The regularizer (beta-weighted KL) for latent models, else null. */
   regularizer: number | null;
+  /** Set when the guard's 'skip' policy dropped this step's update (a non-finite loss or gradient). */
+  skipped: DivergenceEvent | null;
 }
 
+export interface TrainStepOptions extends ForwardOptions {
+  /** Checks loss and gradients before the update (default: a 'stop' guard, which throws). */
+  guard?: DivergenceGuard;
+}
+
+const STOP_GUARD = new DivergenceGuard();
+
 /**
- * One optimizer step on one batch: objective, gradients for `params`, Adam update, then the
- * scalars read back. trainRewardModel runs exactly this, and the benchmark times it, so the
- * number quoted for "an NP-BTL training step" is the product's step.
+ * One optimizer step on one batch: objective, gradients for `params`, the divergence check, the
+ * Adam update, with every scalar read back in one transfer. trainRewardModel runs exactly this,
+ * and the benchmark times it, so the number quoted for "an NP-BTL training step" is the product's.
+ * A non-finite loss or gradient is caught before the update: the weights and Adam's state are left
+ * as they were, and the guard throws (policy 'stop') or the step is reported as skipped.
  */
 export async function trainStep(
   model: RewardModel,
   adam: Adam,
   params: ReadonlyArray<readonly [string, tf.Variable]>,
   tensors: PairTensors,
-  options: ForwardOptions = {},
+  options: TrainStepOptions = {},
 ): Promise<TrainStepResult> {
   let accuracy: tf.Scalar | null = null;
   let regularizer: tf.Scalar | null = null;
@@ -32,13 +43,13 @@ export async function trainStep(
     if (objective.regularizer) regularizer = tf.keep(objective.regularizer);
     return objective.loss;
   }, params);
-  adam.apply(grads);
-  disposeGradients(grads);
-  const scalars: tf.Scalar[] = [value, accuracy!, ...(regularizer ? [regularizer as tf.Scalar] : [])];
-  // One read for all scalars: each data() call waits for the backend separately.
-  const stacked = tf.stack(scalars);
-  tf.dispose(scalars);
-  const values = await stacked.data();
-  stacked.dispose();
-  return { loss: values[0]!, accuracy: values[1]!, regularizer: regularizer ? values[2]! : null };
+  const extra: tf.Scalar[] = [accuracy!, ...(regularizer ? [regularizer as tf.Scalar] : [])];
+  try {
+    const check = await (options.guard ?? STOP_GUARD).check((options.step ?? 0) + 1, value, grads, extra);
+    if (check.action === 'apply') adam.apply(grads);
+    return { loss: check.loss, accuracy: check.scalars[0]!, regularizer: regularizer ? check.scalars[1]! : null, skipped: check.event };
+  } finally {
+    disposeGradients(grads);
+    tf.dispose([value, ...extra]);
+  }
 }

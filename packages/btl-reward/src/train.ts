@@ -1,4 +1,4 @@
-import { Adam, CheckpointDirectory, disposeCheckpoint, loadCheckpoint, Rng, type RngState, SteerableError } from '@steerable/core';
+import { Adam, CheckpointDirectory, DivergenceGuard, type DivergencePolicy, crashPoint, disposeCheckpoint, loadCheckpoint, Rng, type RngState, SteerableError } from '@steerable/core';
 import { type EmbeddedPairSet, type SplitName, TaskSampler, type TaskSamplerState } from '@steerable/preference-data';
 import { disposePairTensors, taskBatchTensors } from './batch-tensors.js';
 import { type BestModelOptions, type BestModelRecord, BestModelTracker } from './best-model.js';
@@ -76,6 +76,12 @@ export interface TrainRewardModelOptions {
    * beside the weights, e.g. `{ featurizer }` so a run can score text (see loadRewardRun).
    */
   checkpointExtra?: Record<string, unknown>;
+  /**
+   * A non-finite loss or gradient is caught before the update: 'stop' (default) throws a
+   * DivergenceError naming the step and tensor, leaving the last checkpoint from before it; 'skip'
+   * drops that step's update and goes on (the step is logged with `train/skipped`).
+   */
+  onNonFinite?: DivergencePolicy;
   signal?: AbortSignal;
   onEvent?: (event: TrainEvent) => void | Promise<void>;
   /** Emit 'step' events every N steps (default 1). */
@@ -148,6 +154,7 @@ export async function trainRewardModel(options: TrainRewardModelOptions): Promis
   const params = model.trainableParameters();
   const adam = new Adam(params, toAdamConfig(optimizerConfig));
   const rng = new Rng(`${seed}/train`);
+  const guard = new DivergenceGuard({ policy: options.onNonFinite ?? 'stop' });
   const logEvery = options.logEvery ?? 1;
   const emit = async (event: TrainEvent): Promise<void> => {
     if (options.onEvent) await options.onEvent(event);
@@ -218,7 +225,7 @@ export async function trainRewardModel(options: TrainRewardModelOptions): Promis
       const tensors = taskBatchTensors(batch);
       let result: TrainStepResult;
       try {
-        result = await trainStep(model, adam, params, tensors, { rng, step });
+        result = await trainStep(model, adam, params, tensors, { rng, step, guard });
       } finally {
         disposePairTensors(tensors);
       }
@@ -226,13 +233,16 @@ export async function trainRewardModel(options: TrainRewardModelOptions): Promis
       const { loss } = result;
       const metrics: Record<string, number> = { 'train/loss': loss, 'train/learning_rate': optimizerConfig.lr, 'train/accuracy': result.accuracy };
       if (result.regularizer !== null) metrics['train/kl'] = result.regularizer;
-      if (!Number.isFinite(loss)) {
-        throw new SteerableError('non-finite-loss', `the loss became ${loss} at step ${step}`, { hint: 'lower training.optimizer.lr or set training.optimizer.maxGradNorm (e.g. 1); check the input embeddings for NaN' });
+      if (result.skipped) {
+        metrics['train/skipped'] = 1;
+      } else {
+        lastLoss = loss;
+        epochLossSum += loss;
+        epochSteps += 1;
       }
-      lastLoss = loss;
-      epochLossSum += loss;
-      epochSteps += 1;
       if (step % logEvery === 0 || step === totalSteps) await emit({ type: 'step', step, epoch, totalSteps, loss, metrics });
+      // Crash tests kill the process here: the step's update applied and logged, its checkpoint not yet written.
+      crashPoint('train-step');
       if (options.checkpointEvery && step % options.checkpointEvery === 0) await saveCheckpoint(epoch);
       if (options.evaluateEvery && step % options.evaluateEvery === 0) {
         await runValidation(epoch);

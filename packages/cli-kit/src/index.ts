@@ -9,7 +9,7 @@ export { exitWhenFlushed } from './terminal/exit-when-flushed.js';
 export { addBackendOptions, setupBackend, parsePositiveInt, type BackendFlags } from './backend/backend-options.js';
 export { registerInfoCommand } from './commands/info.js';
 export { steerableVersions } from './commands/versions.js';
-export { RunDirectory, RUN_FILES, type RunSummary, type RunSession, type MetricsRecord } from './run/run-directory.js';
+export { RunDirectory, RUN_FILES, type RunSummary, type RunSession, type MetricsRecord, type RunDirectoryOptions } from './run/run-directory.js';
 export { readJsonFile, MAX_CONFIG_BYTES } from './config/read-json-file.js';
 export { recordSession } from './run/record-session.js';
 export { onInterrupt } from './terminal/interrupt.js';

@@ -8,6 +8,7 @@ export { removeDirectory, writeDirectoryAtomic, type WriteDirectoryAtomicOptions
 export { assertFiniteValues, firstNonFinite } from './io/finite-values.js';
 export { DEFAULT_MAX_JSON_BYTES, parseJsonBytes, readJsonFile, readJsonFileWithSchema, type ReadJsonFileOptions } from './io/read-json-file.js';
 export { resolveInside, type SafePathLocation } from './io/safe-path.js';
+export { crashPoint } from './io/crash-point.js';
 export {
   float32Entry,
   int32Entry,

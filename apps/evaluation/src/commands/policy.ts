@@ -27,7 +27,7 @@ export function registerPolicyEvalCommand(program: Command, context: CliContext)
       .option('--json', 'print eval.json to stdout instead of the summary'),
   ).action(async (flags: PolicyEvalFlags) => {
     await setupBackend(flags, flags.json ? context.quietLogger : context.logger);
-    const run = await RunDirectory.open(flags.run);
+    const run = await RunDirectory.open(flags.run, { onWarning: (warning) => context.logger.warn(warning.message) });
     const config = parsePolicyRunConfig(await run.readConfig(), run.configPath);
     if (config.kind !== 'np-dpo') throw new SteerableError('invalid-argument', `${run.path} is a ${config.kind} run, not np-dpo`, { field: 'kind', hint: 'evaluate an NP-DPO run; its DPO baselines are loaded alongside it' });
     const checkpoint = await run.checkpoints.latest();

@@ -63,7 +63,7 @@ export function registerRewardEvalCommand(program: Command, context: CliContext)
 }
 
 async function evaluateRun(runPath: string, flags: EvalRewardFlags, context: CliContext): Promise<RewardEval> {
-  const run = await RunDirectory.open(runPath);
+  const run = await RunDirectory.open(runPath, { onWarning: (warning) => context.logger.warn(warning.message) });
   const config = parseRewardRunConfig(await run.readConfig(), run.configPath);
   const checkpoint = (flags.checkpoint !== 'latest' ? await run.checkpoints.best() : null) ?? (await run.checkpoints.latest());
   if (!checkpoint) {

@@ -92,7 +92,7 @@ async function trainPolicyRun(flags: PolicyFlags, backend: BackendInfo, context:
     if (!flags.out) throw new SteerableError('invalid-argument', '--resume needs --out DIR (the run to continue)', { hint: 'pass the run directory you trained into' });
     const existing = await RunDirectory.open(flags.out);
     config = parsePolicyRunConfig(await existing.readConfig(), existing.configPath);
-    run = await RunDirectory.create(flags.out, { resume: true, keepCheckpoints: config.keepCheckpoints });
+    run = await RunDirectory.create(flags.out, { resume: true, keepCheckpoints: config.keepCheckpoints, onWarning: (warning) => logger.warn(warning.message) });
   } else {
     config = await resolveConfig(flags, flags);
     run = await RunDirectory.create(flags.out ?? resolve('runs', config.name), { overwrite: Boolean(flags.overwrite), keepCheckpoints: config.keepCheckpoints });

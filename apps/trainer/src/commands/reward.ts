@@ -107,7 +107,7 @@ async function trainReward(flags: RewardFlags, context: CliContext): Promise<voi
     if (!flags.out) throw new SteerableError('invalid-argument', '--resume needs --out DIR (the run to continue)', { hint: 'pass the run directory you trained into' });
     const existing = await RunDirectory.open(flags.out);
     config = parseRewardRunConfig(await existing.readConfig(), existing.configPath);
-    run = await RunDirectory.create(flags.out, { resume: true, keepCheckpoints: config.training.keepCheckpoints });
+    run = await RunDirectory.create(flags.out, { resume: true, keepCheckpoints: config.training.keepCheckpoints, onWarning: (warning) => logger.warn(warning.message) });
   } else {
     config = await resolveRunConfig(flags);
     run = await RunDirectory.create(flags.out ?? resolve('runs', config.name), { overwrite: Boolean(flags.overwrite), keepCheckpoints: config.training.keepCheckpoints });

@@ -33,6 +33,8 @@ export const rewardTrainingConfigSchema = z.strictObject({
   loadBestModelAtEnd: z.boolean().default(false),
   /** What "best" means: 'eval/accuracy' (mean held-out accuracy over the ks) or 'eval/accuracy@k=K'. */
   metricForBestModel: z.string().default('eval/accuracy'),
+  /** A non-finite loss or gradient, caught before the update: 'stop' the run (default) or 'skip' that step's update. */
+  onNonFinite: z.enum(['stop', 'skip']).default('stop'),
 });
 export type RewardTrainingConfig = z.output<typeof rewardTrainingConfigSchema>;
 export type RewardTrainingConfigInput = z.input<typeof rewardTrainingConfigSchema>;

@@ -18,6 +18,7 @@ export interface TrainingOptionsFromConfig {
   evaluateEvery?: number;
   validation?: EvaluateOptions;
   bestModel?: BestModelOptions;
+  onNonFinite: 'stop' | 'skip';
 }
 
 /**
@@ -40,6 +41,7 @@ export function trainingOptionsFromConfig(training: RewardTrainingConfig, evalua
     optimizer: resolveOptimizerConfig(training.optimizer, 'training.optimizer'),
     logEvery: training.logEvery,
     keepCheckpoints: training.keepCheckpoints,
+    onNonFinite: training.onNonFinite,
     ...(training.checkpointEvery ? { checkpointEvery: training.checkpointEvery } : {}),
     ...(training.evaluateEvery
       ? {

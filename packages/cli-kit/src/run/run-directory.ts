@@ -1,6 +1,6 @@
 import { appendFile, mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { CheckpointDirectory, SteerableError, writeFileAtomic, writeJsonAtomic } from '@steerable/core';
+import { CheckpointDirectory, type CheckpointWarning, SteerableError, writeFileAtomic, writeJsonAtomic } from '@steerable/core';
 
 /** The files of a run directory, the same for reward and policy runs. */
 export const RUN_FILES = {
@@ -39,6 +39,13 @@ export interface RunSummary {
   best?: { step: number; metric: string; value: number } | null;
 }
 
+export interface RunDirectoryOptions {
+  /** How many step-N checkpoints training keeps (default 3). */
+  keepCheckpoints?: number;
+  /** Receives checkpoint warnings: a damaged newest checkpoint skipped for the one before it, leftovers removed. */
+  onWarning?: (warning: CheckpointWarning) => void;
+}
+
 export interface MetricsRecord {
   step: number;
   [key: string]: unknown;
@@ -62,9 +69,12 @@ export class RunDirectory {
   // Appends are chained so records land in call order even when callers do not await them.
   private pendingMetrics: Promise<void> = Promise.resolve();
 
-  private constructor(path: string, keepCheckpoints?: number) {
+  private constructor(path: string, options: RunDirectoryOptions = {}) {
     this.path = resolve(path);
-    this.checkpoints = new CheckpointDirectory(join(this.path, RUN_FILES.checkpoints), keepCheckpoints);
+    this.checkpoints = new CheckpointDirectory(join(this.path, RUN_FILES.checkpoints), {
+      ...(options.keepCheckpoints !== undefined ? { keepLast: options.keepCheckpoints } : {}),
+      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+    });
   }
 
   get configPath(): string {
@@ -90,8 +100,8 @@ export class RunDirectory {
    * Opens a run directory to train into. An existing run is never replaced silently: the user
    * passes resume (continue it) or overwrite (start again: its files are removed first).
    */
-  static async create(path: string, options: { resume?: boolean; overwrite?: boolean; keepCheckpoints?: number } = {}): Promise<RunDirectory> {
-    const run = new RunDirectory(path, options.keepCheckpoints);
+  static async create(path: string, options: RunDirectoryOptions & { resume?: boolean; overwrite?: boolean } = {}): Promise<RunDirectory> {
+    const run = new RunDirectory(path, options);
     const existing = await run.exists();
     if (existing && !options.resume && !options.overwrite) {
       throw new SteerableError('run-exists', `run directory ${run.path} already holds a run (config.json)`, {
@@ -108,8 +118,8 @@ export class RunDirectory {
   }
 
   /** Opens an existing run for reading (evaluation, scoring). */
-  static async open(path: string): Promise<RunDirectory> {
-    const run = new RunDirectory(path);
+  static async open(path: string, options: RunDirectoryOptions = {}): Promise<RunDirectory> {
+    const run = new RunDirectory(path, options);
     if (!(await run.exists())) {
       throw new SteerableError('run-missing', `${run.path} is not a run directory (no config.json)`, {
         file: run.path,

@@ -119,6 +119,8 @@ export const policyRunConfigSchema = z
     eval: policyEvaluationConfigSchema.default(policyEvaluationConfigSchema.parse({})),
     checkpointEvery: z.number().int().positive().default(100),
     keepCheckpoints: z.number().int().positive().default(3),
+    /** A non-finite loss or gradient, caught before the update: 'stop' the run (default) or 'skip' that step's update. */
+    onNonFinite: z.enum(['stop', 'skip']).default('stop'),
   })
   .superRefine((run, context) => {
     if (run.kind !== 'sft' && !run.reference) context.addIssue({ code: 'custom', path: ['reference'], message: `a ${run.kind} run needs the SFT run it starts from` });

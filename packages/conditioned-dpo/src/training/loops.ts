@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Adam, Rng, SteerableError, disposeGradients, valueAndGradients } from '@steerable/core';
+import { Adam, DivergenceGuard, Rng, SteerableError, crashPoint, disposeGradients, valueAndGradients } from '@steerable/core';
 import type { TaskBatch, TaskSampler, TaskSamplerState, Task } from '@steerable/preference-data';
 import type { Gpt2LMHeadModel } from '../model/gpt2-model.js';
 import { buildSequenceBatch, type TokenizedExample } from '../logprobs/sequence-batch.js';
@@ -34,6 +34,8 @@ export interface CheckpointHook {
 }
 
 async function maybeCheckpoint(hook: CheckpointHook | undefined, step: number, total: number, optimizer: Adam, state: LoopState): Promise<void> {
+  // Crash tests kill the process here: the step's update applied, its checkpoint not yet written.
+  crashPoint('train-step');
   if (hook && (step === total || (hook.every > 0 && step % hook.every === 0))) await hook.save(step, optimizer, state);
 }
 
@@ -47,7 +49,13 @@ function adamFor(params: Array<[string, tf.Variable]>, optim: OptimConfig, resum
   return adam;
 }
 
+/** The guard of a loop: 'stop' (default) throws before a non-finite update, 'skip' drops it. */
+function guardFor(config: { onNonFinite?: 'stop' | 'skip' }): DivergenceGuard {
+  return new DivergenceGuard({ policy: config.onNonFinite ?? 'stop' });
+}
+
 export interface SftLoopConfig {
+  onNonFinite?: 'stop' | 'skip';
   epochs: number;
   batchSize: number;
   optim: OptimConfig;
@@ -67,6 +75,7 @@ export async function trainSft(model: Gpt2LMHeadModel, examples: readonly Tokeni
   const total = stepsPerEpoch * config.epochs;
   let step = config.resume?.step ?? 0;
   let last = Number.NaN;
+  const guard = guardFor(config);
   try {
     for (let epoch = Math.floor(step / stepsPerEpoch); epoch < config.epochs; epoch++) {
       const order = new Rng(`${config.seed}/sft/${epoch}`).shuffle(examples.map((_, i) => i));
@@ -74,12 +83,18 @@ export async function trainSft(model: Gpt2LMHeadModel, examples: readonly Tokeni
         checkAbort(hooks.signal);
         const batch = buildSequenceBatch(order.slice(s * config.batchSize, (s + 1) * config.batchSize).map((i) => examples[i]!), config.padId, model.config.n_positions);
         const { value, grads } = valueAndGradients(() => tf.tidy(() => sftLoss(model.forward(batch.ids).logits, batch.ids, batch.labelMask)), params);
-        adam.apply(grads);
-        last = (await value.data())[0]!;
-        tf.dispose([value, batch.ids, batch.labelMask]);
-        disposeGradients(grads);
+        let skipped = false;
+        try {
+          const check = await guard.check(step + 1, value, grads);
+          if (check.action === 'apply') adam.apply(grads);
+          skipped = check.action === 'skip';
+          last = check.loss;
+        } finally {
+          tf.dispose([value, batch.ids, batch.labelMask]);
+          disposeGradients(grads);
+        }
         step++;
-        hooks.onEvent?.({ type: 'step', phase: 'sft', step, totalSteps: total, metrics: { loss: last, epoch } });
+        hooks.onEvent?.({ type: 'step', phase: 'sft', step, totalSteps: total, metrics: { loss: last, epoch, ...(skipped ? { skipped: 1 } : {}) } });
         await maybeCheckpoint(config.checkpoint, step, total, adam, {});
       }
     }
@@ -140,6 +155,7 @@ function* endlessBatches(sampler: TaskSampler, resume: TaskSamplerState | undefi
 }
 
 export interface PreferenceLoopConfig {
+  onNonFinite?: 'stop' | 'skip';
   steps: number;
   loss: DpoLossConfig;
   optim: OptimConfig;
@@ -162,6 +178,7 @@ export async function trainDpo(policy: Policy, examples: PreferenceExamples, sam
   const params = policy.adapters.namedParameters('adapters.').filter(([n]) => n.includes('.lora.'));
   const adam = adamFor(params, config.optim, config.resume);
   let metrics: Record<string, number> = {};
+  const guard = guardFor(config);
   policy.train(true);
   const batches = endlessTasks(sampler, config.resume?.sampler);
   try {
@@ -181,10 +198,18 @@ export async function trainDpo(policy: Policy, examples: PreferenceExamples, sam
         if (!config.loss.rpoAlpha) return mean;
         return tf.add(mean, rpoTerm(pc, tf.sum(tf.slice(b.targets.labelMask, [0, 0], [labels.length, -1])) as tf.Scalar, config.loss.rpoAlpha)) as tf.Scalar;
       }, params);
-      adam.apply(grads);
       const lp = logps!;
+      let check: Awaited<ReturnType<DivergenceGuard['check']>>;
+      try {
+        check = await guard.check(step, value, grads);
+      } catch (error) {
+        tf.dispose([value, b.targets.ids, b.targets.labelMask, b.referenceChosen, b.referenceRejected, lp.policyChosen, lp.policyRejected, losses!]);
+        disposeGradients(grads);
+        throw error;
+      }
+      if (check.action === 'apply') adam.apply(grads);
       const base = await dpoMetrics({ ...lp, referenceChosen: b.referenceChosen, referenceRejected: b.referenceRejected }, losses!, config.loss.beta);
-      metrics = withRpoMetrics(base, chosenTokenCount(labels, examples), labels.length, config.loss.rpoAlpha ?? 0);
+      metrics = { ...withRpoMetrics(base, chosenTokenCount(labels, examples), labels.length, config.loss.rpoAlpha ?? 0), ...(check.action === 'skip' ? { skipped: 1 } : {}) };
       tf.dispose([value, b.targets.ids, b.targets.labelMask, b.referenceChosen, b.referenceRejected, lp.policyChosen, lp.policyRejected, losses!]);
       disposeGradients(grads);
       hooks.onEvent?.({ type: 'step', phase: 'dpo', step, totalSteps: config.steps, metrics });
@@ -203,6 +228,7 @@ export async function trainNpDpo(policy: Policy, examples: PreferenceExamples, s
   const params = policy.trainableParameters();
   const adam = adamFor(params, config.optim, config.resume);
   let metrics: Record<string, number> = {};
+  const guard = guardFor(config);
   policy.train(true);
   const batches = endlessBatches(sampler, config.resume?.sampler);
   try {
@@ -219,10 +245,19 @@ export async function trainNpDpo(policy: Policy, examples: PreferenceExamples, s
         kept = { loss: out.loss, losses: tf.keep(out.losses), logps: { policyChosen: tf.keep(out.logps.policyChosen), policyRejected: tf.keep(out.logps.policyRejected), referenceChosen: tf.keep(out.logps.referenceChosen), referenceRejected: tf.keep(out.logps.referenceRejected) } };
         return out.loss;
       }, params);
-      adam.apply(grads);
       const out = kept!;
-      metrics = { ...withRpoMetrics(await dpoMetrics(out.logps, out.losses, config.loss.beta), chosenTokenCount(labels, examples), labels.length, config.loss.rpoAlpha ?? 0), k };
-      tf.dispose([value, out.losses, ...Object.values(out.logps), context.chosen, context.rejected, batch.targets.ids, batch.targets.labelMask, batch.referenceChosen, batch.referenceRejected]);
+      const batchTensors = [value, out.losses, ...Object.values(out.logps), context.chosen, context.rejected, batch.targets.ids, batch.targets.labelMask, batch.referenceChosen, batch.referenceRejected];
+      let check: Awaited<ReturnType<DivergenceGuard['check']>>;
+      try {
+        check = await guard.check(step, value, grads);
+      } catch (error) {
+        tf.dispose(batchTensors);
+        disposeGradients(grads);
+        throw error;
+      }
+      if (check.action === 'apply') adam.apply(grads);
+      metrics = { ...withRpoMetrics(await dpoMetrics(out.logps, out.losses, config.loss.beta), chosenTokenCount(labels, examples), labels.length, config.loss.rpoAlpha ?? 0), k, ...(check.action === 'skip' ? { skipped: 1 } : {}) };
+      tf.dispose(batchTensors);
       disposeGradients(grads);
       hooks.onEvent?.({ type: 'step', phase: 'np-dpo', step, totalSteps: config.steps, metrics });
       await maybeCheckpoint(config.checkpoint, step, config.steps, adam, { sampler: sampler.state() });

@@ -98,7 +98,7 @@ async function trainSftRun(config: PolicyRunConfig, text: TextPairSet, options: 
     };
     const optim = { lr: config.sft.lr, eps: POLICY_ADAM_EPS, maxGradNorm: config.sft.maxGradNorm };
     try {
-      const { loss, steps } = await trainSft(model, examples, { epochs: config.sft.epochs, batchSize: config.sft.batchSize, optim, padId: template.pad, seed: config.seed, checkpoint: { every: config.checkpointEvery, save }, ...(resume ? { resume } : {}) }, options);
+      const { loss, steps } = await trainSft(model, examples, { onNonFinite: config.onNonFinite, epochs: config.sft.epochs, batchSize: config.sft.batchSize, optim, padId: template.pad, seed: config.seed, checkpoint: { every: config.checkpointEvery, save }, ...(resume ? { resume } : {}) }, options);
       await saveGpt2Pretrained(model, options.run.modelPath, { tokenizerJson: tokenizer.json });
       return { steps, metrics: { 'sft/loss': loss } };
     } finally {
@@ -147,6 +147,7 @@ async function trainPreferenceRun(config: PolicyRunConfig, text: TextPairSet, op
       await saveCheckpoint(options, config, step, optimizer, new Map(policy.trainableParameters()), rng, { ...extra, ...(state.sampler ? { sampler: state.sampler } : {}) });
     };
     const loop = {
+      onNonFinite: config.onNonFinite,
       loss: { beta: config.dpo.beta, lossType: config.dpo.lossType, labelSmoothing: config.dpo.labelSmoothing, rpoAlpha: config.dpo.rpoAlpha },
       optim: { lr: config.dpo.lr, eps: POLICY_ADAM_EPS, maxGradNorm: config.dpo.maxGradNorm },
       padId: template.pad,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { formatLocation, SteerableError } from '../errors.js';
 import type { RngState } from '../rng.js';
 import { writeDirectoryAtomic } from './atomic-directory.js';
+import { crashPoint } from './crash-point.js';
 import { writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
 import {
   CHECKPOINT_FORMAT,
@@ -113,6 +114,8 @@ export async function saveCheckpoint(dir: string, input: SaveCheckpointInput, op
     dir,
     async (tmp) => {
       await writeFileAtomic(join(tmp, CHECKPOINT_WEIGHTS_FILE), weights);
+      // Crash tests kill the process here: half a checkpoint written, not yet renamed into place.
+      crashPoint('checkpoint-write');
       if (optimizer) await writeFileAtomic(join(tmp, CHECKPOINT_OPTIMIZER_FILE), optimizer);
       await writeJsonAtomic(join(tmp, CHECKPOINT_MANIFEST_FILE), manifest);
     },
