@@ -6,10 +6,10 @@ export interface ReliabilityBin {
   upper: number;
   /** Predictions in the bin. */
   count: number;
-  /** Their mean confidence (NaN for an empty bin). */
-  confidence: number;
-  /** Their mean correctness (NaN for an empty bin). */
-  accuracy: number;
+  /** Their mean confidence (null for an empty bin, as JSON would write NaN). */
+  confidence: number | null;
+  /** Their mean correctness (null for an empty bin). */
+  accuracy: number | null;
 }
 
 /** How well predicted probabilities match outcomes, for one set of predictions. */
@@ -88,8 +88,8 @@ export function reliabilityBins(confidences: ArrayLike<number>, correct: ArrayLi
     lower: low + b * width,
     upper: b === numBins - 1 ? 1 : low + (b + 1) * width,
     count: s.count,
-    confidence: s.count ? s.confidence / s.count : Number.NaN,
-    accuracy: s.count ? s.correct / s.count : Number.NaN,
+    confidence: s.count ? s.confidence / s.count : null,
+    accuracy: s.count ? s.correct / s.count : null,
   }));
 }
 
@@ -97,7 +97,7 @@ export function reliabilityBins(confidences: ArrayLike<number>, correct: ArrayLi
 export function expectedCalibrationError(bins: readonly ReliabilityBin[]): number {
   const n = bins.reduce((s, b) => s + b.count, 0);
   if (n === 0) return Number.NaN;
-  return bins.reduce((s, b) => (b.count ? s + (b.count / n) * Math.abs(b.accuracy - b.confidence) : s), 0);
+  return bins.reduce((s, b) => (b.count ? s + (b.count / n) * Math.abs(b.accuracy! - b.confidence!) : s), 0);
 }
 
 /**

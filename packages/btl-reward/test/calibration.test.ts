@@ -19,7 +19,7 @@ describe('calibration metrics (values worked out by hand)', () => {
     expect(report.bins[4]!.upper).toBe(1);
     expect(report.bins[0]!.accuracy).toBe(0.5);
     expect(report.bins[2]).toMatchObject({ confidence: expect.closeTo(0.7, 12), accuracy: 0 });
-    expect(report.bins[3]!.confidence).toBeNaN();
+    expect(report.bins[3]).toMatchObject({ count: 0, confidence: null, accuracy: null });
   });
 
   it('reliability bins average confidence and correctness within a bin; ECE weights the gaps by count', () => {

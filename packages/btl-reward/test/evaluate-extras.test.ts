@@ -75,7 +75,7 @@ describe('evaluateRewardModel extras', () => {
         const n = calibration.bins.reduce((s, b) => s + b.count, 0);
         expect(n).toBe(calibration.n);
         expect(n).toBe(report.heldout[user]![k]!.n * 5);
-        const accuracy = calibration.bins.reduce((s, b) => s + (b.count ? b.count * b.accuracy : 0), 0) / n;
+        const accuracy = calibration.bins.reduce((s, b) => s + (b.count ? b.count * b.accuracy! : 0), 0) / n;
         expect(accuracy).toBeCloseTo(report.heldout[user]![k]!.mean, 10);
         expect(calibration.nll).toBeGreaterThan(0);
         expect(calibration.brier).toBeGreaterThan(0);
