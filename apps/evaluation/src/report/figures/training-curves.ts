@@ -30,6 +30,11 @@ function metricPoints(metrics: readonly MetricsRecord[]): { points: Array<{ step
   return { points: train, validation: false };
 }
 
+/** eval/accuracy before eval/accuracy@k=0 before eval/accuracy@k=10: names compared with their numbers as numbers. */
+function byMetricName(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
 /** The step training kept as best on validation (the last eval/best_step logged). */
 export function bestStepOf(metrics: readonly MetricsRecord[]): number | null {
   for (let i = metrics.length - 1; i >= 0; i--) if (finite(metrics[i]!['eval/best_step'])) return metrics[i]!['eval/best_step'] as number;
@@ -42,25 +47,30 @@ export function trainingCurvesFigure(runName: string, metrics: readonly MetricsR
   if (loss.length === 0) return null;
   const { points, validation } = metricPoints(metrics);
   const best = bestStep === null ? [] : [{ step: bestStep, label: `best step ${bestStep}` }];
+  const steps = loss.map((p) => p.step);
+  // The label sits on the side of the rule with more room.
+  const labelLeft = bestStep !== null && bestStep > (Math.min(...steps) + Math.max(...steps)) / 2;
   const bestLayers = best.length
     ? [
         { data: { values: best }, mark: { type: 'rule', color: '#d62728', strokeDash: [4, 3] }, encoding: { x: { field: 'step', type: 'quantitative' } } },
-        { data: { values: best }, mark: { type: 'text', color: '#d62728', align: 'left', dx: 3, dy: -4, baseline: 'top' }, encoding: { x: { field: 'step', type: 'quantitative' }, y: { value: 0 }, text: { field: 'label' } } },
+        { data: { values: best }, mark: { type: 'text', color: '#d62728', align: labelLeft ? 'right' : 'left', dx: labelLeft ? -4 : 4, dy: 4, baseline: 'top' }, encoding: { x: { field: 'step', type: 'quantitative' }, y: { value: 0 }, text: { field: 'label' } } },
       ]
     : [];
+  const metricKeys = [...new Set(points.map((p) => p.metric))].sort(byMetricName);
+  const legend = { orient: 'bottom', direction: 'horizontal', columns: 3 } as const;
   const step = { field: 'step', type: 'quantitative', title: 'step' } as const;
   const lossChart = {
     width: 300,
     height: 180,
     title: 'loss',
-    layer: [{ data: { values: loss }, mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x: step, y: { field: 'loss', type: 'quantitative', title: 'loss', scale: { zero: false } }, color: { field: 'series', type: 'nominal', title: null, scale: { scheme: 'tableau10' } } } }, ...bestLayers],
+    layer: [{ data: { values: loss }, mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x: step, y: { field: 'loss', type: 'quantitative', title: 'loss', scale: { zero: false } }, color: { field: 'series', type: 'nominal', title: null, scale: { scheme: 'tableau10' }, legend } } }, ...bestLayers],
   };
   const metricChart = {
     width: 300,
     height: 180,
     title: validation ? 'validation' : 'training accuracy',
     layer: [
-      { data: { values: points }, mark: { type: 'line', point: validation, strokeWidth: 1.5 }, encoding: { x: step, y: { field: 'value', type: 'quantitative', title: validation ? 'validation metric' : 'accuracy on the batch', scale: { zero: false }, axis: { format: '~g' } }, color: { field: 'metric', type: 'nominal', title: null, scale: { scheme: 'dark2' } } } },
+      { data: { values: points }, mark: { type: 'line', point: validation, strokeWidth: 1.5 }, encoding: { x: step, y: { field: 'value', type: 'quantitative', title: validation ? 'validation metric' : 'accuracy on the batch', scale: { zero: false }, axis: { format: '~g' } }, color: { field: 'metric', type: 'nominal', title: null, scale: { scheme: 'dark2', domain: metricKeys }, legend } } },
       ...bestLayers,
     ],
   };
@@ -70,9 +80,8 @@ export function trainingCurvesFigure(runName: string, metrics: readonly MetricsR
     hconcat: points.length ? [lossChart, metricChart] : [lossChart],
     resolve: { scale: { color: 'independent' } },
   } as TopLevelSpec;
-  const metricKeys = [...new Set(points.map((p) => p.metric))];
-  const steps = [...new Set([...loss.map((p) => p.step), ...points.map((p) => p.step)])].sort((a, b) => a - b);
-  const rows: TableCell[][] = steps.map((s) => [s, loss.find((p) => p.step === s)?.loss ?? null, ...metricKeys.map((m) => points.find((p) => p.step === s && p.metric === m)?.value ?? null)]);
+  const allSteps = [...new Set([...loss.map((p) => p.step), ...points.map((p) => p.step)])].sort((a, b) => a - b);
+  const rows: TableCell[][] = allSteps.map((s) => [s, loss.find((p) => p.step === s)?.loss ?? null, ...metricKeys.map((m) => points.find((p) => p.step === s && p.metric === m)?.value ?? null)]);
   const id = `training-${slug(runName)}`;
   return {
     id,
