@@ -23,8 +23,26 @@ const SCREENSHOT = join(tmpdir(), 'steerable-report-screenshot.png');
 const hasBrowser = existsSync(CHROMIUM) || Boolean(process.env.CI);
 
 interface ReportJson {
-  runs: Array<{ header: { name: string; kind: string; configDigest: string | null; backend: string | null; seed: number | null; steps: number | null; bestStep: number | null; wallTimeSeconds: number | null; wallTimeSource: string | null } }>;
-  figures: Array<{ id: string; files: { svg: string; png: string }; svg_size: { width: number; height: number }; png_size: { width: number; height: number }; tables: Array<{ id: string; rows: unknown[][] }> }>;
+  runs: Array<{
+    header: {
+      name: string;
+      kind: string;
+      configDigest: string | null;
+      backend: string | null;
+      seed: number | null;
+      steps: number | null;
+      bestStep: number | null;
+      wallTimeSeconds: number | null;
+      wallTimeSource: string | null;
+    };
+  }>;
+  figures: Array<{
+    id: string;
+    files: { svg: string; png: string };
+    svg_size: { width: number; height: number };
+    png_size: { width: number; height: number };
+    tables: Array<{ id: string; rows: unknown[][] }>;
+  }>;
 }
 
 let dir: string;
@@ -46,7 +64,15 @@ describe('steerable-eval report', () => {
   it('--json prints report.json: a header per run and the tables behind every figure', async () => {
     expect(JSON.parse(await readFile(join(out, 'report.json'), 'utf8'))).toEqual(report);
     const [reward, policy] = report.runs.map((r) => r.header);
-    expect(reward).toMatchObject({ name: 'tiny-np-btl', kind: 'reward', backend: 'cpu', seed: 0, steps: 60, bestStep: 60, wallTimeSource: 'checkpoint timestamps' });
+    expect(reward).toMatchObject({
+      name: 'tiny-np-btl',
+      kind: 'reward',
+      backend: 'cpu',
+      seed: 0,
+      steps: 60,
+      bestStep: 60,
+      wallTimeSource: 'checkpoint timestamps',
+    });
     expect(reward!.configDigest).toMatch(/^[0-9a-f]{12}$/);
     expect(reward!.wallTimeSeconds).toBeGreaterThan(0);
     expect(policy).toMatchObject({ name: 'tiny-np-dpo', kind: 'policy', seed: 3, steps: 2 });
@@ -78,7 +104,10 @@ describe('steerable-eval report', () => {
   });
 
   it('renders text with the bundled font, without system fonts', () => {
-    const text = svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="30"><text x="4" y="22" font-family="sans-serif" font-size="18">accuracy</text></svg>', { scale: 1 });
+    const text = svgToPng(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="30"><text x="4" y="22" font-family="sans-serif" font-size="18">accuracy</text></svg>',
+      { scale: 1 },
+    );
     const png = PNG.sync.read(text.png);
     expect([png.width, png.height]).toEqual([120, 30]);
     expect(inkShare(png)).toBeGreaterThan(0.03);
@@ -128,14 +157,21 @@ function distinctColours(png: PNG): number {
 }
 
 describe.skipIf(!hasBrowser)('report.html in headless Chromium', () => {
-
   it('shows every figure with drawn marks, every table and both run headers, and makes no network request', async () => {
     const profile = join(dir, 'profile');
     // The flags keep Chromium's own background traffic (updates, sync, field trials) off a closed network.
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
       viewport: { width: 1280, height: 900 },
     });
     try {
@@ -163,13 +199,30 @@ describe.skipIf(!hasBrowser)('report.html in headless Chromium', () => {
             const r = m.getBoundingClientRect();
             return r.width > 0 || r.height > 0;
           });
-          return { id: node.getAttribute('data-figure'), width: box?.width ?? 0, height: box?.height ?? 0, marks: drawn.length, texts: svg?.querySelectorAll('text').length ?? 0 };
+          return {
+            id: node.getAttribute('data-figure'),
+            width: box?.width ?? 0,
+            height: box?.height ?? 0,
+            marks: drawn.length,
+            texts: svg?.querySelectorAll('text').length ?? 0,
+          };
         }),
       );
       const expected = report.figures.map((f) => f.id);
       expect(figures.map((f) => f.id)).toEqual(expected);
       // One reward and one policy run: the comparison and per-run figures the issue asks for.
-      for (const id of ['accuracy-vs-k', 'calibration-vs-k', 'reliability', 'reward-curve-tiny-np-btl', 'latents-tiny-np-btl', 'training-tiny-np-btl', 'policy-implicit-accuracy-tiny-np-dpo', 'policy-win-rate-tiny-np-dpo', 'policy-oracle-reward-tiny-np-dpo', 'training-tiny-np-dpo']) {
+      for (const id of [
+        'accuracy-vs-k',
+        'calibration-vs-k',
+        'reliability',
+        'reward-curve-tiny-np-btl',
+        'latents-tiny-np-btl',
+        'training-tiny-np-btl',
+        'policy-implicit-accuracy-tiny-np-dpo',
+        'policy-win-rate-tiny-np-dpo',
+        'policy-oracle-reward-tiny-np-dpo',
+        'training-tiny-np-dpo',
+      ]) {
         expect(expected).toContain(id);
       }
       for (const figure of figures) {

@@ -53,7 +53,9 @@ describe('steerable-eval reward', () => {
     expect(new Set(evaluation.latents!.points.map((p) => p.k))).toEqual(new Set([1, 10]));
     expect(evaluation.reward_curves!.curves).toHaveLength(6);
     const figures = await readdir(join(runs[1]!, 'eval', 'figures'));
-    for (const id of ['accuracy-vs-k', 'calibration-vs-k', 'reliability', 'latents-tiny-np-btl', 'reward-curve-tiny-np-btl', 'training-tiny-np-btl']) expect(figures).toContain(`${id}.png`);
+    for (const id of ['accuracy-vs-k', 'calibration-vs-k', 'reliability', 'latents-tiny-np-btl', 'reward-curve-tiny-np-btl', 'training-tiny-np-btl']) {
+      expect(figures).toContain(`${id}.png`);
+    }
     expect(io.text()).toMatch(/held-out accuracy/);
     expect(io.text()).toMatch(/tiny-np-btl\s+overall/);
   });

@@ -30,7 +30,10 @@ export const NLL_PROBABILITY_FLOOR = 1e-7;
 
 function checkProbabilities(probabilities: ArrayLike<number>, outcomes: ArrayLike<number>): void {
   if (probabilities.length !== outcomes.length) {
-    throw new SteerableError('invalid-argument', `${probabilities.length} probabilities but ${outcomes.length} outcomes`, { field: 'outcomes', hint: 'pass one outcome per probability' });
+    throw new SteerableError('invalid-argument', `${probabilities.length} probabilities but ${outcomes.length} outcomes`, {
+      field: 'outcomes',
+      hint: 'pass one outcome per probability',
+    });
   }
   for (let i = 0; i < probabilities.length; i++) {
     const p = probabilities[i]!;
@@ -68,11 +71,16 @@ export function brierScore(probabilities: ArrayLike<number>, outcomes: ArrayLike
  * mean confidence and mean correctness: the data of a reliability diagram. `correct` may be
  * fractional (a tie counts 1/2).
  */
-export function reliabilityBins(confidences: ArrayLike<number>, correct: ArrayLike<number>, options: { numBins?: number; low?: number } = {}): ReliabilityBin[] {
+export function reliabilityBins(
+  confidences: ArrayLike<number>,
+  correct: ArrayLike<number>,
+  options: { numBins?: number; low?: number } = {},
+): ReliabilityBin[] {
   checkProbabilities(confidences, correct);
   const numBins = options.numBins ?? 10;
   const low = options.low ?? 0;
-  if (!Number.isInteger(numBins) || numBins < 1) throw new SteerableError('invalid-argument', `numBins must be a positive integer, got ${numBins}`, { field: 'numBins' });
+  if (!Number.isInteger(numBins) || numBins < 1)
+    throw new SteerableError('invalid-argument', `numBins must be a positive integer, got ${numBins}`, { field: 'numBins' });
   const width = (1 - low) / numBins;
   const sums = Array.from({ length: numBins }, () => ({ count: 0, confidence: 0, correct: 0 }));
   for (let i = 0; i < confidences.length; i++) {

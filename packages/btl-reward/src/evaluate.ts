@@ -157,19 +157,25 @@ export async function evaluateRewardModel(model: RewardModel, set: EmbeddedPairS
  * users' contexts grow with k), projected on principal axes fitted to all of them. Null for
  * models without a z; ks for which no user has k + T labels are left out.
  */
-async function userLatents(model: RewardModel, set: EmbeddedPairSet, options: { ks: number[]; perUser: number; split: SplitName; numTargets: number; seed: number }): Promise<UserLatentsReport | null> {
+async function userLatents(
+  model: RewardModel,
+  set: EmbeddedPairSet,
+  options: { ks: number[]; perUser: number; split: SplitName; numTargets: number; seed: number },
+): Promise<UserLatentsReport | null> {
   if (!model.usesContext) return null;
   const raw: Array<Omit<UserLatentPoint, 'xy'>> = [];
   for (const k of options.ks) {
     let tasks: Task[];
     try {
-      tasks = evaluationTasks(set, { split: options.split, contextSize: k, numTargets: options.numTargets, tasksPerUser: options.perUser, seed: options.seed, tooFewLabels: 'skip' });
+      const { split, numTargets, seed } = options;
+      tasks = evaluationTasks(set, { split, contextSize: k, numTargets, tasksPerUser: options.perUser, seed, tooFewLabels: 'skip' });
     } catch (error) {
       if (error instanceof SteerableError && error.code === 'not-enough-labels') continue;
       throw error;
     }
     const batch = buildTaskBatch(set, tasks);
-    const context = { chosen: tf.tensor(batch.contextChosen, [tasks.length, k, set.dim]), rejected: tf.tensor(batch.contextRejected, [tasks.length, k, set.dim]) };
+    const shape = [tasks.length, k, set.dim];
+    const context = { chosen: tf.tensor(batch.contextChosen, shape), rejected: tf.tensor(batch.contextRejected, shape) };
     const z = inferUserLatents(model, context);
     tf.dispose([context.chosen, context.rejected]);
     if (!z) return null;

@@ -64,14 +64,24 @@ export function standardise(values: readonly number[]): number[] {
  */
 export async function rewardCurves(model: RewardModel, set: EmbeddedPairSet, options: RewardCurveOptions): Promise<RewardCurves> {
   if (set.dim !== 1 || model.config.inputDim !== 1) {
-    throw new SteerableError('invalid-argument', `reward curves need scalar options (embedding size 1), the data has ${set.dim}`, { field: 'data', hint: "reward curves are for 1-D data such as the paper's synthetic set" });
+    throw new SteerableError('invalid-argument', `reward curves need scalar options (embedding size 1), the data has ${set.dim}`, {
+      field: 'data',
+      hint: "reward curves are for 1-D data such as the paper's synthetic set",
+    });
   }
   const grid = [...(options.grid ?? DEFAULT_REWARD_CURVE_GRID)];
   const contextsPerUser = options.contextsPerUser ?? 20;
   const curves: RewardCurve[] = [];
   const truth = options.trueRewards ? Object.fromEntries(Object.entries(options.trueRewards).map(([user, r]) => [user, standardise(grid.map(r))])) : undefined;
   for (const k of options.ks) {
-    const { tasks } = evaluationTaskSet(set, { split: options.split ?? 'test', contextSize: k, numTargets: options.numTargets ?? 1, tasksPerUser: contextsPerUser, seed: options.seed ?? 0, tooFewLabels: 'skip' });
+    const { tasks } = evaluationTaskSet(set, {
+      split: options.split ?? 'test',
+      contextSize: k,
+      numTargets: options.numTargets ?? 1,
+      tasksPerUser: contextsPerUser,
+      seed: options.seed ?? 0,
+      tooFewLabels: 'skip',
+    });
     const batch = buildTaskBatch(set, tasks);
     const b = tasks.length;
     const rewards = model.inEvalMode(() =>

@@ -3,7 +3,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@steerable/gpu-kernels';
 import type { ContextSet } from '@steerable/np-encoder';
 import { PAPER_SYNTHETIC_REWARDS, generatePaperSynthetic } from '@steerable/preference-data';
-import { type PairTensors, RewardModel, type RewardModelOutput, createRewardModel, evaluateRewardModel, inferUserLatents, resolveRewardModelConfig, rewardCurves, standardise } from '../src/index.js';
+import {
+  type PairTensors,
+  RewardModel,
+  type RewardModelOutput,
+  createRewardModel,
+  evaluateRewardModel,
+  inferUserLatents,
+  resolveRewardModelConfig,
+  rewardCurves,
+  standardise,
+} from '../src/index.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
@@ -36,7 +46,12 @@ class ScaledTruthProbe extends RewardModel {
 
 describe('rewardCurves', () => {
   it('standardises each context curve, so scale and offset drop out; the gap to the truth is 0 for the right type only', async () => {
-    const curves = await rewardCurves(new ScaledTruthProbe(), data, { ks: [0, 3], contextsPerUser: 5, trueRewards: PAPER_SYNTHETIC_REWARDS, grid: [0, 0.25, 0.5, 0.75, 1] });
+    const curves = await rewardCurves(new ScaledTruthProbe(), data, {
+      ks: [0, 3],
+      contextsPerUser: 5,
+      trueRewards: PAPER_SYNTHETIC_REWARDS,
+      grid: [0, 0.25, 0.5, 0.75, 1],
+    });
     expect(curves.grid).toEqual([0, 0.25, 0.5, 0.75, 1]);
     // more-is-better on the grid: 0, 0.25, 1, 1.5, 2 -> mean 0.95, squared deviations 0.9025 + 0.49 + 0.0025 + 0.3025 + 1.1025 = 2.8, population std sqrt(0.56)
     expect(curves.truth!['more-is-better']![0]).toBeCloseTo(-0.95 / Math.sqrt(0.56), 6);
@@ -67,7 +82,14 @@ describe('evaluateRewardModel extras', () => {
   it('calibration bins hold every held-out prediction and their count-weighted accuracy is the held-out accuracy', async () => {
     const model = createRewardModel({ kind: 'np-btl', inputDim: 1, hiddenDim: 8, numHeads: 2, pairEncoder: 'mlp', initSeed: 4 });
     const before = tf.memory().numTensors;
-    const report = await evaluateRewardModel(model, data, { ks: [0, 3], numTargets: 5, tasksPerUser: 6, calibration: true, latents: { ks: [1, 10], perUser: 4 }, rewardCurves: { contextsPerUser: 3, gridSize: 11 } });
+    const report = await evaluateRewardModel(model, data, {
+      ks: [0, 3],
+      numTargets: 5,
+      tasksPerUser: 6,
+      calibration: true,
+      latents: { ks: [1, 10], perUser: 4 },
+      rewardCurves: { contextsPerUser: 3, gridSize: 11 },
+    });
     expect(tf.memory().numTensors).toBe(before);
     for (const k of ['0', '3']) {
       for (const user of ['overall', 'moderation', 'more-is-better']) {

@@ -23,13 +23,17 @@ export interface LatentProjection {
 export function fitLatentProjection(rows: readonly (readonly number[])[]): LatentProjection {
   if (rows.length === 0) throw new SteerableError('invalid-argument', 'cannot fit a projection to zero vectors', { field: 'rows' });
   const dim = rows[0]!.length;
-  if (dim === 0 || rows.some((r) => r.length !== dim)) throw new SteerableError('invalid-argument', `every z must have the same positive length (the first has ${dim})`, { field: 'rows' });
+  if (dim === 0 || rows.some((r) => r.length !== dim))
+    throw new SteerableError('invalid-argument', `every z must have the same positive length (the first has ${dim})`, { field: 'rows' });
   const mean = Array.from({ length: dim }, (_, j) => rows.reduce((s, r) => s + r[j]!, 0) / rows.length);
   const totalVariance = rows.reduce((s, r) => s + r.reduce((t, v, j) => t + (v - mean[j]!) ** 2, 0), 0);
   const axes: [number[], number[]] = [new Array<number>(dim).fill(0), new Array<number>(dim).fill(0)];
   const ratio: [number, number] = [0, 0];
   if (rows.length > 1 && totalVariance > 0) {
-    const pca = new PCA(rows.map((r) => [...r]), { center: true, scale: false });
+    const pca = new PCA(
+      rows.map((r) => [...r]),
+      { center: true, scale: false },
+    );
     const vectors = pca.getEigenvectors();
     const explained = pca.getExplainedVariance();
     for (let a = 0; a < Math.min(2, vectors.columns); a++) {
@@ -44,7 +48,8 @@ export function fitLatentProjection(rows: readonly (readonly number[])[]): Laten
   }
   const project = (points: readonly (readonly number[])[]): Array<[number, number]> =>
     points.map((r) => {
-      if (r.length !== dim) throw new SteerableError('invalid-argument', `z has length ${r.length}, the projection was fitted to length ${dim}`, { field: 'rows' });
+      if (r.length !== dim)
+        throw new SteerableError('invalid-argument', `z has length ${r.length}, the projection was fitted to length ${dim}`, { field: 'rows' });
       const centred = r.map((v, j) => v - mean[j]!);
       return [centred.reduce((s, v, j) => s + v * axes[0][j]!, 0), centred.reduce((s, v, j) => s + v * axes[1][j]!, 0)];
     });

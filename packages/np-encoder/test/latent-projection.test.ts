@@ -20,7 +20,12 @@ describe('fitLatentProjection', () => {
     projection.axes[0].forEach((v, j) => expect(v).toBeCloseTo([0.6, 0.8, 0][j]!, 10));
     projection.axes[1].forEach((v, j) => expect(v).toBeCloseTo([0.8, -0.6, 0][j]!, 10));
     const xy = projection.project(rows);
-    [[10, 0], [-10, 0], [0, 5], [0, -5]].forEach(([x, y], i) => {
+    [
+      [10, 0],
+      [-10, 0],
+      [0, 5],
+      [0, -5],
+    ].forEach(([x, y], i) => {
       expect(xy[i]![0]).toBeCloseTo(x!, 8);
       expect(xy[i]![1]).toBeCloseTo(y!, 8);
     });
@@ -45,7 +50,10 @@ describe('fitLatentProjection', () => {
     expect(line.axes).toEqual([[1], [0]]);
     expect(line.explainedVarianceRatio).toEqual([1, 0]);
     expect(line.project([[5]])).toEqual([[2, 0]]);
-    const point = fitLatentProjection([[2, 2], [2, 2]]);
+    const point = fitLatentProjection([
+      [2, 2],
+      [2, 2],
+    ]);
     expect(point.project([[2, 2]])).toEqual([[0, 0]]);
     expect(point.explainedVarianceRatio).toEqual([0, 0]);
   });

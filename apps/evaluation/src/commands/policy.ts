@@ -29,7 +29,8 @@ export function registerPolicyEvalCommand(program: Command, context: CliContext)
     const result = await evaluatePolicyRun(runDir, { outDir, ...(flags.runsRoot ? { runsRoot: resolve(flags.runsRoot) } : {}), onEvent: (e) => e.type === 'phase' && context.logger.info(`${e.phase}: ${e.detail ?? ''}`) });
     // Through JSON, as a reader of eval.json sees it (an empty estimate's NaN becomes null).
     const evaluation = policyEvalSchema.parse(JSON.parse(JSON.stringify(result)));
-    const report = await writeReport(outDir, await buildReport([withEvaluation(await readReportRun(runDir), { kind: 'policy', data: evaluation, path: join(outDir, 'eval.json') })], { title: 'steerable: policy evaluation' }));
+    const reportRun = withEvaluation(await readReportRun(runDir), { kind: 'policy', data: evaluation, path: join(outDir, 'eval.json') });
+    const report = await writeReport(outDir, await buildReport([reportRun], { title: 'steerable: policy evaluation' }));
     const lines = [`eval.json and report.html -> ${outDir} (figures: ${report.document.figures.length})`, `k: ${result.k.join(' ')}`];
     for (const type of Object.keys(result.implicit_accuracy)) {
       lines.push(`${type.padEnd(8)} implicit acc ${result.k.map((k) => result.implicit_accuracy[type]![String(k)]!.mean.toFixed(3)).join(' ')} | win rate vs dpo-mixed ${result.k.map((k) => result.win_rate[type]![String(k)]!.mean.toFixed(3)).join(' ')}`);

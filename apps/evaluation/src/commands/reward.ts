@@ -70,7 +70,8 @@ export function registerRewardEvalCommand(program: Command, context: CliContext)
       return;
     }
     context.io.stdout(`${accuracyTable(evals, 'heldout')}\n\n${accuracyTable(evals, 'all_targets')}\n`);
-    context.logger.info(`wrote ${flags.run.length === 1 ? join(outRoot, 'eval.json') : `${outRoot}/<model>/eval.json`}, ${join(outRoot, 'report.html')} and its figures (SVG, PNG) in ${join(outRoot, 'figures')}`);
+    const evalFiles = flags.run.length === 1 ? join(outRoot, 'eval.json') : `${outRoot}/<model>/eval.json`;
+    context.logger.info(`wrote ${evalFiles}, ${join(outRoot, 'report.html')} and its figures (SVG, PNG) in ${join(outRoot, 'figures')}`);
   });
 }
 

@@ -90,7 +90,10 @@ export async function buildReport(runs: readonly ReportRun[], options: BuildRepo
   const models = rewardEvals.map((e) => e.model);
   const comparison: Array<{ draft: FigureDraft; run: string | null }> = [];
   if (rewardEvals.length) {
-    comparison.push({ draft: accuracyFigure(rewardEvals, 'heldout', models), run: null }, { draft: accuracyFigure(rewardEvals, 'all_targets', models), run: null });
+    comparison.push(
+      { draft: accuracyFigure(rewardEvals, 'heldout', models), run: null },
+      { draft: accuracyFigure(rewardEvals, 'all_targets', models), run: null },
+    );
     for (const draft of [calibrationFigure(rewardEvals, models), reliabilityFigure(rewardEvals, models)]) if (draft) comparison.push({ draft, run: null });
   }
   const perRun = runs.map((run) => ({ run, drafts: runDrafts(run).map((draft) => ({ draft, run: run.name })) }));
@@ -116,7 +119,9 @@ export async function buildReport(runs: readonly ReportRun[], options: BuildRepo
     });
   }
   const kinds = new Set(runs.map((r) => r.evaluation?.kind));
-  const title = options.title ?? `steerable: ${kinds.has('reward') && kinds.has('policy') ? 'reward model and policy' : kinds.has('policy') ? 'policy' : 'reward model'} report`;
+  const title =
+    options.title ??
+    `steerable: ${kinds.has('reward') && kinds.has('policy') ? 'reward model and policy' : kinds.has('policy') ? 'policy' : 'reward model'} report`;
   return {
     title,
     comparison: comparison.map((c) => c.draft.id),
@@ -140,6 +145,15 @@ export function reportJson(document: ReportDocument): unknown {
     title: document.title,
     comparison: document.comparison,
     runs: document.runs,
-    figures: document.figures.map((f) => ({ id: f.id, title: f.title, caption: f.caption, run: f.run, files: f.files, svg_size: f.svgSize, png_size: f.pngSize, tables: f.tables })),
+    figures: document.figures.map((f) => ({
+      id: f.id,
+      title: f.title,
+      caption: f.caption,
+      run: f.run,
+      files: f.files,
+      svg_size: f.svgSize,
+      png_size: f.pngSize,
+      tables: f.tables,
+    })),
   };
 }

@@ -39,7 +39,16 @@ export const rewardCurvesSchema = z.object({
   grid: z.array(z.number()),
   normalisation: z.string(),
   truth: z.record(z.string(), z.array(z.number())).optional(),
-  curves: z.array(z.object({ user: z.string(), k: z.number().int().nonnegative(), mean: z.array(z.number()), sem: z.array(z.number()), n: z.number().int().nonnegative(), rmse: z.number().optional() })),
+  curves: z.array(
+    z.object({
+      user: z.string(),
+      k: z.number().int().nonnegative(),
+      mean: z.array(z.number()),
+      sem: z.array(z.number()),
+      n: z.number().int().nonnegative(),
+      rmse: z.number().optional(),
+    }),
+  ),
 });
 export type RewardCurves = z.infer<typeof rewardCurvesSchema>;
 
@@ -78,7 +87,16 @@ export const policyEvalSchema = z.looseObject({
   oracle_reward: z.record(z.string(), z.record(z.string(), meanSemByKSchema)),
   /** Unconditional baselines (k-independent), per type. */
   baselines: z
-    .record(z.string(), z.object({ implicit_accuracy: z.record(z.string(), meanSemSchema), oracle_reward: z.record(z.string(), meanSemSchema), win_rate: z.record(z.string(), meanSemSchema) }).partial())
+    .record(
+      z.string(),
+      z
+        .object({
+          implicit_accuracy: z.record(z.string(), meanSemSchema),
+          oracle_reward: z.record(z.string(), meanSemSchema),
+          win_rate: z.record(z.string(), meanSemSchema),
+        })
+        .partial(),
+    )
     .optional(),
 });
 export type PolicyEval = z.infer<typeof policyEvalSchema>;

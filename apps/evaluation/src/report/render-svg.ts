@@ -34,7 +34,11 @@ function collectingLogger(warnings: string[]) {
 export async function vegaLiteToSvg(spec: TopLevelSpec): Promise<RenderedSvg> {
   const withConfig = { ...spec, config: { ...DEFAULT_CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec;
   const warnings: string[] = [];
-  const view = new vega.View(vega.parse(compile(withConfig, { logger: collectingLogger(warnings) }).spec), { renderer: 'none', logLevel: vega.Warn, logger: collectingLogger(warnings) });
+  const view = new vega.View(vega.parse(compile(withConfig, { logger: collectingLogger(warnings) }).spec), {
+    renderer: 'none',
+    logLevel: vega.Warn,
+    logger: collectingLogger(warnings),
+  });
   try {
     return { svg: await view.toSVG(), warnings };
   } finally {

@@ -2,7 +2,8 @@ import type { RenderedFigure, ReportDocument } from './build-report.js';
 import { formatCell, isStatCell, type ReportTable } from './report-table.js';
 import { formatDuration, type RunHeader } from './run-header.js';
 
-export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 // Inline and small: the page must render with no request at all (no web fonts, no scripts).
 const STYLE = `
@@ -16,7 +17,8 @@ table{border-collapse:collapse;font-size:.85rem;margin:.4rem 0 1rem;font-variant
 caption{text-align:left;color:var(--muted);padding-bottom:.3rem;caption-side:top}
 th,td{border:1px solid var(--line);padding:.2rem .55rem}th{background:var(--soft);font-weight:600}td.num{text-align:right;white-space:nowrap}
 details{margin:.3rem 0 1rem}summary{cursor:pointer;color:var(--muted);font-size:.9rem}
-dl.run{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;background:var(--soft);border:1px solid var(--line);border-radius:6px;padding:.8rem 1rem;font-size:.9rem}
+dl.run{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;background:var(--soft);border:1px solid var(--line);border-radius:6px;
+  padding:.8rem 1rem;font-size:.9rem}
 dl.run dt{color:var(--muted)}dl.run dd{margin:0;word-break:break-all}
 .warning{color:#9a6700}
 `;
@@ -25,31 +27,47 @@ function tableHtml(table: ReportTable): string {
   const numeric = table.columns.map((c) => c.format !== 'text');
   const head = table.columns.map((c) => `<th scope="col">${escapeHtml(c.header)}</th>`).join('');
   const body = table.rows
-    .map((row) => `<tr>${row.map((cell, i) => {
-      const column = table.columns[i] ?? { header: '' };
-      const isNumber = numeric[i] && (typeof cell === 'number' || isStatCell(cell) || cell === null);
-      return `<td${isNumber ? ' class="num"' : ''}>${escapeHtml(formatCell(cell, column))}</td>`;
-    }).join('')}</tr>`)
+    .map(
+      (row) =>
+        `<tr>${row
+          .map((cell, i) => {
+            const column = table.columns[i] ?? { header: '' };
+            const isNumber = numeric[i] && (typeof cell === 'number' || isStatCell(cell) || cell === null);
+            return `<td${isNumber ? ' class="num"' : ''}>${escapeHtml(formatCell(cell, column))}</td>`;
+          })
+          .join('')}</tr>`,
+    )
     .join('\n');
-  const html = `<table id="table-${escapeHtml(table.id)}"><caption>${escapeHtml(table.caption)}</caption><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+  const html =
+    `<table ` +
+    `id="table-${escapeHtml(table.id)}"><caption>${escapeHtml(table.caption)}</caption><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
   return table.folded ? `<details><summary>${escapeHtml(table.caption)} (${table.rows.length} rows)</summary>${html}</details>` : html;
 }
 
 function figureHtml(figure: RenderedFigure): string {
   return `<figure class="figure" id="fig-${escapeHtml(figure.id)}" data-figure="${escapeHtml(figure.id)}">
 <div class="plot">${figure.svg}</div>
-<figcaption><strong>${escapeHtml(figure.title)}.</strong> ${escapeHtml(figure.caption)} <a href="${escapeHtml(figure.files.svg)}">SVG</a> · <a href="${escapeHtml(figure.files.png)}">PNG</a> (${figure.pngSize.width}×${figure.pngSize.height})</figcaption>
+<figcaption><strong>${escapeHtml(figure.title)}.</strong> ${escapeHtml(figure.caption)}
+<a href="${escapeHtml(figure.files.svg)}">SVG</a> · <a href="${escapeHtml(figure.files.png)}">PNG</a>
+(${figure.pngSize.width}×${figure.pngSize.height})</figcaption>
 ${figure.tables.map(tableHtml).join('\n')}
 </figure>`;
 }
 
 function headerHtml(header: RunHeader): string {
   const value = (v: string | number | null) => (v === null || v === '' ? '-' : escapeHtml(String(v)));
-  const wall = header.wallTimeSeconds === null ? '-' : `${escapeHtml(formatDuration(header.wallTimeSeconds))}${header.wallTimeSource === 'recorded' ? '' : ` <span title="not recorded by the run">(from ${escapeHtml(header.wallTimeSource ?? '')})</span>`}`;
+  const wall =
+    header.wallTimeSeconds === null
+      ? '-'
+      : escapeHtml(formatDuration(header.wallTimeSeconds)) +
+        (header.wallTimeSource === 'recorded' ? '' : ` <span title="not recorded by the run">(from ${escapeHtml(header.wallTimeSource ?? '')})</span>`);
   const rows: Array<[string, string]> = [
     ['model', value(header.model)],
     ['data', value(header.data)],
-    ['config digest', header.configDigest ? `<code title="SHA-256 of config.json, keys sorted, created_at and backend left out">${header.configDigest}</code>` : '-'],
+    [
+      'config digest',
+      header.configDigest ? `<code title="SHA-256 of config.json, keys sorted, created_at and backend left out">${header.configDigest}</code>` : '-',
+    ],
     ['backend', value(header.backend)],
     ['threads', value(header.threads)],
     ['seed', value(header.seed)],
@@ -75,11 +93,13 @@ export function reportHtml(document: ReportDocument): string {
     ...document.runs.map((r, i) => `<li><a href="#run-${i}">${escapeHtml(r.header.name)}</a> (${r.header.kind})</li>`),
   ].join('');
   const sections = document.runs
-    .map((r, i) => `<section id="run-${i}" class="run-section">
+    .map(
+      (r, i) => `<section id="run-${i}" class="run-section">
 <h2>${escapeHtml(r.header.name)} <small>(${r.header.kind})</small></h2>
 ${headerHtml(r.header)}
 ${r.figures.length ? figures(r.figures) : '<p>No figure: this run has no metrics or evaluation yet.</p>'}
-</section>`)
+</section>`,
+    )
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -87,7 +107,8 @@ ${r.figures.length ? figures(r.figures) : '<p>No figure: this run has no metrics
 <style>${STYLE}</style></head>
 <body>
 <h1>${escapeHtml(document.title)}</h1>
-<p>${document.runs.length} run${document.runs.length === 1 ? '' : 's'}, ${document.figures.length} figures. Every figure is also saved as SVG and PNG next to this page; the numbers behind each are in the tables under it and in report.json.</p>
+<p>${document.runs.length} run${document.runs.length === 1 ? '' : 's'}, ${document.figures.length} figures. Every figure is also saved as SVG and PNG
+next to this page; the numbers behind each are in the tables under it and in report.json.</p>
 <nav><ul>${nav}</ul></nav>
 ${document.comparison.length ? `<section id="comparison"><h2>Comparison</h2>\n${figures(document.comparison)}\n</section>` : ''}
 ${sections}

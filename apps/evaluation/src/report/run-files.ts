@@ -109,12 +109,19 @@ async function readCheckpoints(dir: string): Promise<Pick<ReportRun, 'lastCheckp
     // Policy runs keep one checkpoint/ folder.
     entries = [];
   }
-  const steps = entries.map((e) => /^step-(\d+)$/.exec(e)).filter((m): m is RegExpExecArray => m !== null).sort((a, b) => Number(b[1]) - Number(a[1]));
+  const steps = entries
+    .map((e) => /^step-(\d+)$/.exec(e))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .sort((a, b) => Number(b[1]) - Number(a[1]));
   const newest = steps[0] ? join(root, steps[0][0]) : (await exists(join(dir, 'checkpoint', 'manifest.json'))) ? join(dir, 'checkpoint') : undefined;
   if (newest) {
     try {
       const manifest = await readJson(join(newest, 'manifest.json'));
-      if (isRecord(manifest)) out.lastCheckpoint = { ...(typeof manifest.created_at === 'string' ? { createdAt: manifest.created_at } : {}), ...(typeof manifest.step === 'number' ? { step: manifest.step } : {}) };
+      if (isRecord(manifest))
+        out.lastCheckpoint = {
+          ...(typeof manifest.created_at === 'string' ? { createdAt: manifest.created_at } : {}),
+          ...(typeof manifest.step === 'number' ? { step: manifest.step } : {}),
+        };
     } catch {
       // A checkpoint without a readable manifest tells nothing the header needs.
     }
@@ -187,9 +194,15 @@ export async function readReportRuns(dirs: readonly string[]): Promise<ReportRun
     }
     let children: string[] = [];
     try {
-      children = (await readdir(run.dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+      children = (await readdir(run.dir, { withFileTypes: true }))
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+        .sort();
     } catch {
-      throw new SteerableError('run-missing', `${run.dir} does not exist or is not a directory`, { file: run.dir, hint: 'pass run directories written by steerable-train, or folders holding eval.json' });
+      throw new SteerableError('run-missing', `${run.dir} does not exist or is not a directory`, {
+        file: run.dir,
+        hint: 'pass run directories written by steerable-train, or folders holding eval.json',
+      });
     }
     const found = (await Promise.all(children.map((c) => readReportRun(join(run.dir, c))))).filter((r) => r.config || r.evaluation);
     if (found.length === 0) {

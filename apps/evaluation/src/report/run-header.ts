@@ -28,7 +28,11 @@ const finite = (value: unknown): number | null => (typeof value === 'number' && 
 /** JSON with keys sorted at every level, so the digest does not depend on key order. */
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (isRecord(value)) return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
+  if (isRecord(value))
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`)
+      .join(',')}}`;
   return JSON.stringify(value) ?? 'null';
 }
 
@@ -60,7 +64,12 @@ function describeData(config: Record<string, unknown> | undefined): string | nul
   const parts: string[] = [source];
   if (typeof data.path === 'string' && data.path) parts.push(data.path);
   if (typeof data.numPairs === 'number') parts.push(`${data.numPairs.toLocaleString('en-US')} pairs`);
-  if (isRecord(data.pairsPerType)) parts.push(`pairs per type ${Object.entries(data.pairsPerType).map(([s, n]) => `${s} ${String(n)}`).join(' / ')}`);
+  if (isRecord(data.pairsPerType))
+    parts.push(
+      `pairs per type ${Object.entries(data.pairsPerType)
+        .map(([s, n]) => `${s} ${String(n)}`)
+        .join(' / ')}`,
+    );
   if (typeof data.featurizer === 'string') parts.push(`featurizer ${data.featurizer}`);
   if (Array.isArray(data.splitFractions)) parts.push(`split ${data.splitFractions.join('/')}`);
   if (typeof data.seed === 'number') parts.push(`data seed ${data.seed}`);

@@ -34,7 +34,15 @@ function rowsOf(evals: readonly RewardEval[], metric: AccuracyMetric): AccuracyR
     for (const [user, byK] of Object.entries(block)) {
       if (!shownIn(e, user)) continue;
       for (const [k, stat] of Object.entries(byK)) {
-        rows.push({ model: e.model, user, k: Number(k), accuracy: stat.mean, low: stat.mean - stat.sem, high: stat.mean + stat.sem, role: e.oracle_for?.length ? 'oracle' : 'model' });
+        rows.push({
+          model: e.model,
+          user,
+          k: Number(k),
+          accuracy: stat.mean,
+          low: stat.mean - stat.sem,
+          high: stat.mean + stat.sem,
+          role: e.oracle_for?.length ? 'oracle' : 'model',
+        });
       }
     }
   }
@@ -55,7 +63,12 @@ export function accuracyTable(evals: readonly RewardEval[], metric: AccuracyMetr
   return {
     id,
     caption: `${metric === 'heldout' ? 'Held-out' : 'All-target'} accuracy (%), mean ± standard error over tasks; n = tasks per k.`,
-    columns: [{ header: 'model', format: 'text' }, { header: 'user type', format: 'text' }, { header: 'n', format: 'integer' }, ...ks.map((k) => ({ header: `k = ${k}`, format: 'percent' as const }))],
+    columns: [
+      { header: 'model', format: 'text' },
+      { header: 'user type', format: 'text' },
+      { header: 'n', format: 'integer' },
+      ...ks.map((k) => ({ header: `k = ${k}`, format: 'percent' as const })),
+    ],
     rows,
   };
 }
@@ -85,9 +98,17 @@ export function accuracyFigure(evals: readonly RewardEval[], metric: AccuracyMet
           mark: { type: 'line', point: true, strokeWidth: 2 },
           encoding: {
             x,
-            y: { field: 'accuracy', type: 'quantitative', title: metric === 'heldout' ? 'held-out accuracy' : 'all-target accuracy', scale: { zero: false }, axis: { format: '.0%' } },
+            y: {
+              field: 'accuracy',
+              type: 'quantitative',
+              title: metric === 'heldout' ? 'held-out accuracy' : 'all-target accuracy',
+              scale: { zero: false },
+              axis: { format: '.0%' },
+            },
             color: color,
-            ...(hasOracles ? { strokeDash: { field: 'role', type: 'nominal', title: null, scale: { domain: ['model', 'oracle'], range: [DASH.solid, DASH.dashed] } } } : {}),
+            ...(hasOracles
+              ? { strokeDash: { field: 'role', type: 'nominal', title: null, scale: { domain: ['model', 'oracle'], range: [DASH.solid, DASH.dashed] } } }
+              : {}),
           },
         },
         { mark: { type: 'rule', color: '#999', strokeDash: [2, 3] }, encoding: { y: { datum: 0.5 } } },
@@ -100,7 +121,8 @@ export function accuracyFigure(evals: readonly RewardEval[], metric: AccuracyMet
     title,
     caption:
       metric === 'heldout'
-        ? 'Pairwise accuracy on targets never in the context, per user type, versus the number of context pairs k. Bands: ± one standard error over tasks. Dashed: oracles (trained on that type only). Dotted: chance.'
+        ? 'Pairwise accuracy on targets never in the context, per user type, versus the number of context pairs k. ' +
+          'Bands: ± one standard error over tasks. Dashed: oracles (trained on that type only). Dotted: chance.'
         : 'Accuracy over the targets and the k context pairs themselves: higher by construction, shown only for comparison with work that reported it.',
     spec,
     tables: [accuracyTable(evals, metric, `${id}-table`)],

@@ -74,7 +74,9 @@ export function calibrationFigure(evals: readonly RewardEval[], models: readonly
     id: 'calibration-vs-k',
     title: 'Calibration versus context size k',
     caption:
-      "The model's probability that the chosen option wins, scored on held-out targets: negative log-likelihood, Brier score and expected calibration error (lower is better for all three). A model can gain accuracy with k and still be over-confident.",
+      "The model's probability that the chosen option wins, scored on held-out targets: negative log-likelihood, " +
+      'Brier score and expected calibration error (lower is better for all three). A model can gain accuracy with k ' +
+      'and still be over-confident.',
     spec,
     tables: perUser.length ? [table, perUserTable] : [table],
   };
@@ -109,7 +111,15 @@ export function reliabilityFigure(evals: readonly RewardEval[], models: readonly
       width: 150,
       height: 150,
       layer: [
-        { mark: { type: 'rule', color: '#888', strokeDash: [6, 4] }, encoding: { x: { datum: 0.5, type: 'quantitative', scale: { domain: [0.5, 1] } }, y: { datum: 0.5, type: 'quantitative', scale: { domain: [0, 1] } }, x2: { datum: 1 }, y2: { datum: 1 } } },
+        {
+          mark: { type: 'rule', color: '#888', strokeDash: [6, 4] },
+          encoding: {
+            x: { datum: 0.5, type: 'quantitative', scale: { domain: [0.5, 1] } },
+            y: { datum: 0.5, type: 'quantitative', scale: { domain: [0, 1] } },
+            x2: { datum: 1 },
+            y2: { datum: 1 },
+          },
+        },
         {
           mark: { type: 'line', point: true },
           encoding: {
@@ -120,7 +130,12 @@ export function reliabilityFigure(evals: readonly RewardEval[], models: readonly
         },
         {
           mark: { type: 'circle', opacity: 0.5 },
-          encoding: { x, y: { field: 'accuracy', type: 'quantitative' }, size: { field: 'count', type: 'quantitative', title: 'predictions', scale: { range: [10, 300] } }, color: { field: 'model', type: 'nominal', scale: { domain: [...models] } } },
+          encoding: {
+            x,
+            y: { field: 'accuracy', type: 'quantitative' },
+            size: { field: 'count', type: 'quantitative', title: 'predictions', scale: { range: [10, 300] } },
+            color: { field: 'model', type: 'nominal', scale: { domain: [...models] } },
+          },
         },
       ],
     },
@@ -129,7 +144,9 @@ export function reliabilityFigure(evals: readonly RewardEval[], models: readonly
     id: 'reliability',
     title: 'Reliability diagram',
     caption:
-      'Top-label confidence max(p, 1 - p) in ten bins over [0.5, 1] against the share of those predictions that were right, per k; circle area is the number of predictions in the bin. On the dashed diagonal a model is calibrated; below it, over-confident.',
+      'Top-label confidence max(p, 1 - p) in ten bins over [0.5, 1] against the share of those predictions that were ' +
+      'right, per k; circle area is the number of predictions in the bin. On the dashed diagonal a model is ' +
+      'calibrated; below it, over-confident.',
     spec,
     tables: [
       {

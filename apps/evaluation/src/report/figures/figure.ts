@@ -13,12 +13,20 @@ export interface FigureDraft {
 
 /** A lowercase slug for ids and file names. */
 export function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'run';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'run'
+  );
 }
 
 /** Numeric-string keys of a by-k record in increasing k. */
 export function sortedKs(byK: Record<string, unknown>): number[] {
-  return Object.keys(byK).map(Number).filter(Number.isFinite).sort((a, b) => a - b);
+  return Object.keys(byK)
+    .map(Number)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
 }
 
 /** Dashes for lines: solid for models, dashed for oracles and baselines. */

@@ -46,7 +46,10 @@ export function latentProjectionFigure(evaluation: RewardEval): FigureDraft | nu
   return {
     id,
     title: `${evaluation.model}: inferred user representation z`,
-    caption: `z inferred from k context pairs for test users, on the first two principal axes of all the points shown (${v1} and ${v2} of their variance; axis signs fixed so the picture is reproducible). Colour and shape: the user's true type. A model that identifies the type separates the colours once k is large enough.`,
+    caption:
+      `z inferred from k context pairs for test users, on the first two principal axes of all the points shown ` +
+      `(${v1} and ${v2} of their variance; axis signs fixed so the picture is reproducible). Colour and shape: the ` +
+      `user's true type. A model that identifies the type separates the colours once k is large enough.`,
     spec,
     tables: [
       {
@@ -65,7 +68,12 @@ export function latentProjectionFigure(evaluation: RewardEval): FigureDraft | nu
       {
         id: `${id}-points`,
         caption: 'Every point (the full z vectors are in eval.json).',
-        columns: [{ header: 'k', format: 'integer' }, { header: 'true type', format: 'text' }, { header: 'PC 1', format: 'fixed', digits: 4 }, { header: 'PC 2', format: 'fixed', digits: 4 }],
+        columns: [
+          { header: 'k', format: 'integer' },
+          { header: 'true type', format: 'text' },
+          { header: 'PC 1', format: 'fixed', digits: 4 },
+          { header: 'PC 2', format: 'fixed', digits: 4 },
+        ],
         rows: latents.points.map((p) => [p.k, p.user, p.xy[0], p.xy[1]]),
         folded: true,
       },

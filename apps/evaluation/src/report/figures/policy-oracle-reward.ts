@@ -17,12 +17,16 @@ export function policyOracleRewardFigure(evaluation: PolicyEval): FigureDraft {
     judges.flatMap((judge) =>
       sortedKs(evaluation.oracle_reward[c]![judge] ?? {}).flatMap((k) => {
         const s = evaluation.oracle_reward[c]![judge]![String(k)];
-        return valid(s) ? [{ conditioned: `conditioned on ${c}`, judge, k, mean: s.mean, low: s.mean - (s.sem ?? 0), high: s.mean + (s.sem ?? 0), layer: 'model' }] : [];
+        return valid(s)
+          ? [{ conditioned: `conditioned on ${c}`, judge, k, mean: s.mean, low: s.mean - (s.sem ?? 0), high: s.mean + (s.sem ?? 0), layer: 'model' }]
+          : [];
       }),
     ),
   );
   const mixed = evaluation.baselines?.['dpo-mixed']?.oracle_reward ?? {};
-  const levels = conditioned.flatMap((c) => judges.flatMap((judge) => (valid(mixed[judge]) ? [{ conditioned: `conditioned on ${c}`, judge, value: mixed[judge].mean, layer: 'baseline' }] : [])));
+  const levels = conditioned.flatMap((c) =>
+    judges.flatMap((judge) => (valid(mixed[judge]) ? [{ conditioned: `conditioned on ${c}`, judge, value: mixed[judge].mean, layer: 'baseline' }] : [])),
+  );
   const color = strokeLegend({ field: 'judge', type: 'nominal', title: 'scored by oracle', scale: { domain: judges } } as const);
   const x = { field: 'k', type: 'quantitative', title: 'context pairs k', axis: { tickMinStep: 1, format: 'd' } } as const;
   const spec = {
@@ -34,9 +38,21 @@ export function policyOracleRewardFigure(evaluation: PolicyEval): FigureDraft {
       width: 240,
       height: 180,
       layer: [
-        { transform: [{ filter: "datum.layer === 'model'" }], mark: { type: 'area', opacity: 0.15 }, encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' }, color: color } },
-        { transform: [{ filter: "datum.layer === 'model'" }], mark: { type: 'line', point: true, strokeWidth: 2 }, encoding: { x, y: { field: 'mean', type: 'quantitative', title: 'oracle reward' }, color: color } },
-        { transform: [{ filter: "datum.layer === 'baseline'" }], mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y: { field: 'value', type: 'quantitative' }, color: color } },
+        {
+          transform: [{ filter: "datum.layer === 'model'" }],
+          mark: { type: 'area', opacity: 0.15 },
+          encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' }, color: color },
+        },
+        {
+          transform: [{ filter: "datum.layer === 'model'" }],
+          mark: { type: 'line', point: true, strokeWidth: 2 },
+          encoding: { x, y: { field: 'mean', type: 'quantitative', title: 'oracle reward' }, color: color },
+        },
+        {
+          transform: [{ filter: "datum.layer === 'baseline'" }],
+          mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 1.5 },
+          encoding: { y: { field: 'value', type: 'quantitative' }, color: color },
+        },
       ],
     },
   } as TopLevelSpec;
@@ -49,13 +65,20 @@ export function policyOracleRewardFigure(evaluation: PolicyEval): FigureDraft {
     id,
     title: `${evaluation.model}: oracle rewards by steering direction`,
     caption:
-      "Each panel holds generations conditioned on k context pairs of one user type; each line is the mean reward one type's oracle gives them (band ± one standard error). Steering works both ways when, in every panel, the conditioning type's reward rises with k and the other's falls. Dashed: DPO-mixed's generations under each oracle.",
+      'Each panel holds generations conditioned on k context pairs of one user type; each line is the mean reward ' +
+      "one type's oracle gives them (band ± one standard error). Steering works both ways when, in every panel, the " +
+      "conditioning type's reward rises with k and the other's falls. Dashed: DPO-mixed's generations under each " +
+      'oracle.',
     spec,
     tables: [
       {
         id: `${id}-table`,
         caption: 'Mean oracle reward of generations, ± standard error over prompts.',
-        columns: [{ header: 'conditioned on', format: 'text' }, { header: 'scored by', format: 'text' }, ...ks.map((k) => ({ header: `k = ${k}`, format: 'fixed' as const, digits: 3 }))],
+        columns: [
+          { header: 'conditioned on', format: 'text' },
+          { header: 'scored by', format: 'text' },
+          ...ks.map((k) => ({ header: `k = ${k}`, format: 'fixed' as const, digits: 3 })),
+        ],
         rows: tableRows,
       },
     ],

@@ -32,9 +32,21 @@ export function policyWinRateFigure(evaluation: PolicyEval): FigureDraft {
     height: 200,
     layer: [
       { mark: { type: 'rule', color: '#999', strokeDash: [2, 3] }, encoding: { y: { datum: 0.5 } } },
-      { transform: [{ filter: "datum.layer === 'model'" }], mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' }, color: color } },
-      { transform: [{ filter: "datum.layer === 'model'" }], mark: { type: 'line', point: true, strokeWidth: 2 }, encoding: { x, y: { field: 'mean', type: 'quantitative', title: 'win rate', scale: { domain: [0, 1] }, axis: { format: '.0%' } }, color: color } },
-      { transform: [{ filter: "datum.layer === 'oracle'" }], mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y: { field: 'value', type: 'quantitative' }, color: color } },
+      {
+        transform: [{ filter: "datum.layer === 'model'" }],
+        mark: { type: 'area', opacity: 0.18 },
+        encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' }, color: color },
+      },
+      {
+        transform: [{ filter: "datum.layer === 'model'" }],
+        mark: { type: 'line', point: true, strokeWidth: 2 },
+        encoding: { x, y: { field: 'mean', type: 'quantitative', title: 'win rate', scale: { domain: [0, 1] }, axis: { format: '.0%' } }, color: color },
+      },
+      {
+        transform: [{ filter: "datum.layer === 'oracle'" }],
+        mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 1.5 },
+        encoding: { y: { field: 'value', type: 'quantitative' }, color: color },
+      },
     ],
   } as TopLevelSpec;
   const tableRows: TableCell[][] = [
@@ -49,13 +61,19 @@ export function policyWinRateFigure(evaluation: PolicyEval): FigureDraft {
     id,
     title: `${evaluation.model}: win rate against DPO-mixed`,
     caption:
-      "Per user type: how often the generation conditioned on k context pairs of that type scores higher under that type's oracle than DPO-mixed's generation for the same prompt (ties count 1/2). Dotted: 50%. Dashed: the type's own DPO oracle policy, where it was trained.",
+      'Per user type: how often the generation conditioned on k context pairs of that type scores higher under that ' +
+      "type's oracle than DPO-mixed's generation for the same prompt (ties count 1/2). Dotted: 50%. Dashed: the " +
+      "type's own DPO oracle policy, where it was trained.",
     spec,
     tables: [
       {
         id: `${id}-table`,
         caption: 'Win rate against DPO-mixed (%), mean ± standard error over prompts.',
-        columns: [{ header: 'policy', format: 'text' }, { header: 'type', format: 'text' }, ...ks.map((k) => ({ header: `k = ${k}`, format: 'percent' as const }))],
+        columns: [
+          { header: 'policy', format: 'text' },
+          { header: 'type', format: 'text' },
+          ...ks.map((k) => ({ header: `k = ${k}`, format: 'percent' as const })),
+        ],
         rows: tableRows,
       },
     ],

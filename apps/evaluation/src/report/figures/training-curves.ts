@@ -24,9 +24,19 @@ function lossPoints(metrics: readonly MetricsRecord[]): LossPoint[] {
 }
 
 function metricPoints(metrics: readonly MetricsRecord[]): { points: Array<{ step: number; value: number; metric: string }>; validation: boolean } {
-  const validation = metrics.flatMap((r) => (finite(r.step) ? Object.entries(r).filter(([k, v]) => isValidationKey(k) && finite(v)).map(([metric, value]) => ({ step: r.step!, value: value as number, metric })) : []));
+  const validation = metrics.flatMap((r) =>
+    finite(r.step)
+      ? Object.entries(r)
+          .filter(([k, v]) => isValidationKey(k) && finite(v))
+          .map(([metric, value]) => ({ step: r.step!, value: value as number, metric }))
+      : [],
+  );
   if (validation.length) return { points: validation, validation: true };
-  const train = metrics.flatMap((r) => (finite(r.step) && (r.event === undefined || r.event === 'step') ? TRAIN_ACCURACY_KEYS.filter((k) => finite(r[k])).map((metric) => ({ step: r.step!, value: r[metric] as number, metric })) : []));
+  const train = metrics.flatMap((r) =>
+    finite(r.step) && (r.event === undefined || r.event === 'step')
+      ? TRAIN_ACCURACY_KEYS.filter((k) => finite(r[k])).map((metric) => ({ step: r.step!, value: r[metric] as number, metric }))
+      : [],
+  );
   return { points: train, validation: false };
 }
 
@@ -53,7 +63,11 @@ export function trainingCurvesFigure(runName: string, metrics: readonly MetricsR
   const bestLayers = best.length
     ? [
         { data: { values: best }, mark: { type: 'rule', color: '#d62728', strokeDash: [4, 3] }, encoding: { x: { field: 'step', type: 'quantitative' } } },
-        { data: { values: best }, mark: { type: 'text', color: '#d62728', align: labelLeft ? 'right' : 'left', dx: labelLeft ? -4 : 4, dy: 4, baseline: 'top' }, encoding: { x: { field: 'step', type: 'quantitative' }, y: { value: 0 }, text: { field: 'label' } } },
+        {
+          data: { values: best },
+          mark: { type: 'text', color: '#d62728', align: labelLeft ? 'right' : 'left', dx: labelLeft ? -4 : 4, dy: 4, baseline: 'top' },
+          encoding: { x: { field: 'step', type: 'quantitative' }, y: { value: 0 }, text: { field: 'label' } },
+        },
       ]
     : [];
   const metricKeys = [...new Set(points.map((p) => p.metric))].sort(byMetricName);
@@ -63,14 +77,39 @@ export function trainingCurvesFigure(runName: string, metrics: readonly MetricsR
     width: 300,
     height: 180,
     title: 'loss',
-    layer: [{ data: { values: loss }, mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x: step, y: { field: 'loss', type: 'quantitative', title: 'loss', scale: { zero: false } }, color: { field: 'series', type: 'nominal', title: null, scale: { scheme: 'tableau10' }, legend } } }, ...bestLayers],
+    layer: [
+      {
+        data: { values: loss },
+        mark: { type: 'line', strokeWidth: 1.5 },
+        encoding: {
+          x: step,
+          y: { field: 'loss', type: 'quantitative', title: 'loss', scale: { zero: false } },
+          color: { field: 'series', type: 'nominal', title: null, scale: { scheme: 'tableau10' }, legend },
+        },
+      },
+      ...bestLayers,
+    ],
   };
   const metricChart = {
     width: 300,
     height: 180,
     title: validation ? 'validation' : 'training accuracy',
     layer: [
-      { data: { values: points }, mark: { type: 'line', point: validation, strokeWidth: 1.5 }, encoding: { x: step, y: { field: 'value', type: 'quantitative', title: validation ? 'validation metric' : 'accuracy on the batch', scale: { zero: false }, axis: { format: '~g' } }, color: { field: 'metric', type: 'nominal', title: null, scale: { scheme: 'dark2', domain: metricKeys }, legend } } },
+      {
+        data: { values: points },
+        mark: { type: 'line', point: validation, strokeWidth: 1.5 },
+        encoding: {
+          x: step,
+          y: {
+            field: 'value',
+            type: 'quantitative',
+            title: validation ? 'validation metric' : 'accuracy on the batch',
+            scale: { zero: false },
+            axis: { format: '~g' },
+          },
+          color: { field: 'metric', type: 'nominal', title: null, scale: { scheme: 'dark2', domain: metricKeys }, legend },
+        },
+      },
       ...bestLayers,
     ],
   };
@@ -81,18 +120,28 @@ export function trainingCurvesFigure(runName: string, metrics: readonly MetricsR
     resolve: { scale: { color: 'independent' } },
   } as TopLevelSpec;
   const allSteps = [...new Set([...loss.map((p) => p.step), ...points.map((p) => p.step)])].sort((a, b) => a - b);
-  const rows: TableCell[][] = allSteps.map((s) => [s, loss.find((p) => p.step === s)?.loss ?? null, ...metricKeys.map((m) => points.find((p) => p.step === s && p.metric === m)?.value ?? null)]);
+  const rows: TableCell[][] = allSteps.map((s) => [
+    s,
+    loss.find((p) => p.step === s)?.loss ?? null,
+    ...metricKeys.map((m) => points.find((p) => p.step === s && p.metric === m)?.value ?? null),
+  ]);
   const id = `training-${slug(runName)}`;
   return {
     id,
     title: `${runName}: training curves`,
-    caption: `Training loss per optimiser step and ${validation ? 'the validation metrics logged during training' : 'the accuracy on each training batch (no validation was logged)'}, from metrics.jsonl${best.length ? `; dashed red: the step kept as best on validation (${bestStep})` : ''}.`,
+    caption:
+      `Training loss per optimiser step and ${validation ? 'the validation metrics logged in training' : 'the accuracy on each training batch'}, ` +
+      `from metrics.jsonl${best.length ? `; dashed red: the step kept as best on validation (${bestStep})` : ''}.`,
     spec,
     tables: [
       {
         id: `${id}-table`,
         caption: `Every logged step${best.length ? `; best step ${bestStep}` : ''}.`,
-        columns: [{ header: 'step', format: 'integer' }, { header: 'loss', format: 'fixed', digits: 4 }, ...metricKeys.map((m) => ({ header: m, format: 'fixed' as const, digits: 4 }))],
+        columns: [
+          { header: 'step', format: 'integer' },
+          { header: 'loss', format: 'fixed', digits: 4 },
+          ...metricKeys.map((m) => ({ header: m, format: 'fixed' as const, digits: 4 })),
+        ],
         rows,
         folded: true,
       },
