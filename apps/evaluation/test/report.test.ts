@@ -10,6 +10,7 @@ import { bufferIo } from '@steerable/trainer';
 import { runEvaluation } from '../src/index.js';
 import { configDigest } from '../src/report/run-header.js';
 import { svgToPng } from '../src/report/rasterise-png.js';
+import { vegaLiteToSvg } from '../src/report/render-svg.js';
 import { readReportRuns } from '../src/report/run-files.js';
 import { PNG_SCALE } from '../src/report/build-report.js';
 
@@ -41,6 +42,7 @@ interface ReportJson {
     files: { svg: string; png: string };
     svg_size: { width: number; height: number };
     png_size: { width: number; height: number };
+    warnings: string[];
     tables: Array<{ id: string; rows: unknown[][] }>;
   }>;
 }
@@ -77,6 +79,8 @@ describe('steerable-eval report', () => {
     expect(reward!.wallTimeSeconds).toBeGreaterThan(0);
     expect(policy).toMatchObject({ name: 'tiny-np-dpo', kind: 'policy', seed: 3, steps: 2 });
     for (const figure of report.figures) {
+      // Vega-Lite compiles every spec without a complaint (it drops legends or scales it cannot reconcile).
+      expect(figure.warnings, figure.id).toEqual([]);
       expect(figure.tables.length, figure.id).toBeGreaterThan(0);
       for (const table of figure.tables) expect(table.rows.length, table.id).toBeGreaterThan(0);
     }
@@ -133,6 +137,20 @@ describe('steerable-eval report', () => {
     const failed = bufferIo();
     expect(await runEvaluation(['report', '--runs', empty, '--out', join(dir, 'nothing')], failed)).not.toBe(0);
     expect(failed.errors()).toMatch(/holds no run/);
+  });
+
+  it('collects what Vega-Lite warns about instead of printing it', async () => {
+    const x = { field: 'a', type: 'quantitative' } as const;
+    const y = { field: 'b', type: 'quantitative' } as const;
+    const rendered = await vegaLiteToSvg({
+      data: { values: [{ a: 1, b: 2, c: 'x' }] },
+      layer: [
+        { mark: 'area', encoding: { x, y, color: { field: 'c', legend: null } } },
+        { mark: 'line', encoding: { x, y, color: { field: 'c', legend: { symbolType: 'stroke' } } } },
+      ],
+    });
+    expect(rendered.warnings).toEqual(['Conflicting legend property "disable" (true and false). Using true.']);
+    expect(rendered.svg).toMatch(/^<svg/);
   });
 
   it('the config digest ignores key order, creation time and backend, and changes with any setting', () => {

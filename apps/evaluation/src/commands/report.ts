@@ -31,6 +31,7 @@ export function registerReportCommand(program: Command, context: CliContext): vo
       const runs = await readReportRuns(flags.runs);
       for (const run of runs) for (const warning of run.warnings) logger.warn(`${run.dir}: ${warning}`);
       const document = await buildReport(runs, flags.title ? { title: flags.title } : {});
+      for (const figure of document.figures) for (const warning of figure.warnings) logger.warn(`${figure.id}: ${warning}`);
       const outDir = resolve(flags.out);
       const written = await writeReport(outDir, document);
       if (flags.json) {

@@ -153,6 +153,7 @@ export function reportJson(document: ReportDocument): unknown {
       files: f.files,
       svg_size: f.svgSize,
       png_size: f.pngSize,
+      warnings: f.warnings,
       tables: f.tables,
     })),
   };

@@ -23,7 +23,7 @@ export interface RenderedSvg {
 /** Vega's logger at warning level, keeping what it would print. */
 function collectingLogger(warnings: string[]) {
   return vega.logger(vega.Warn, undefined, (_method, _level, input) => {
-    warnings.push(input.map(String).join(' '));
+    warnings.push(Array.from(input, String).join(' '));
   });
 }
 
