@@ -35,6 +35,9 @@ interface ReportJson {
       bestStep: number | null;
       wallTimeSeconds: number | null;
       wallTimeSource: string | null;
+      model: string | null;
+      data: string | null;
+      threads: number | null;
     };
   }>;
   figures: Array<{
@@ -69,7 +72,10 @@ describe('steerable-eval report', () => {
     expect(reward).toMatchObject({
       name: 'tiny-np-btl',
       kind: 'reward',
+      model: 'np-btl (hiddenDim 16, numHeads 2)',
+      data: 'paper-synthetic, 1,000 pairs, split 0.8/0.1/0.1, data seed 0',
       backend: 'cpu',
+      threads: 1,
       seed: 0,
       steps: 60,
       bestStep: 60,
@@ -77,7 +83,7 @@ describe('steerable-eval report', () => {
     });
     expect(reward!.configDigest).toMatch(/^[0-9a-f]{12}$/);
     expect(reward!.wallTimeSeconds).toBeGreaterThan(0);
-    expect(policy).toMatchObject({ name: 'tiny-np-dpo', kind: 'policy', seed: 3, steps: 2 });
+    expect(policy).toMatchObject({ name: 'tiny-np-dpo', kind: 'policy', model: 'np-dpo (n_embd 16, n_layer 1, n_head 2)', seed: 3, steps: 2, backend: null });
     for (const figure of report.figures) {
       // Vega-Lite compiles every spec without a complaint (it drops legends or scales it cannot reconcile).
       expect(figure.warnings, figure.id).toEqual([]);

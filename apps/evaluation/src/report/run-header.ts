@@ -50,7 +50,9 @@ function describeModel(config: Record<string, unknown> | undefined): string | nu
   const model = config.model;
   const kind = typeof config.kind === 'string' ? config.kind : isRecord(model) && typeof model.kind === 'string' ? model.kind : null;
   if (!isRecord(model)) return kind;
-  const sizes = ['hiddenDim', 'n_embd', 'n_layer', 'n_head', 'numHeads', 'latentDim']
+  // latentDim is resolved for every reward model but used only by latent encoders and VPL.
+  const usesLatent = model.kind === 'vpl' || model.variant === 'latent';
+  const sizes = ['hiddenDim', 'n_embd', 'n_layer', 'n_head', 'numHeads', ...(usesLatent ? ['latentDim'] : [])]
     .filter((k) => typeof model[k] === 'number')
     .map((k) => `${k} ${model[k] as number}`);
   const variant = typeof model.variant === 'string' && model.variant !== 'deterministic' ? [model.variant] : [];
