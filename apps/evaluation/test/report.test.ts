@@ -11,6 +11,8 @@ import { runEvaluation } from '../src/index.js';
 import { configDigest } from '../src/report/run-header.js';
 import { svgToPng } from '../src/report/rasterise-png.js';
 import { vegaLiteToSvg } from '../src/report/render-svg.js';
+import { accuracyFigure } from '../src/report/figures/accuracy-vs-k.js';
+import type { RewardEval } from '../src/report/eval-contract.js';
 import { readReportRuns } from '../src/report/run-files.js';
 import { PNG_SCALE } from '../src/report/build-report.js';
 
@@ -143,6 +145,21 @@ describe('steerable-eval report', () => {
     const failed = bufferIo();
     expect(await runEvaluation(['report', '--runs', empty, '--out', join(dir, 'nothing')], failed)).not.toBe(0);
     expect(failed.errors()).toMatch(/holds no run/);
+  });
+
+  it('draws an oracle dashed, and only in the panels of the types it is an oracle for', () => {
+    const stat = (mean: number) => ({ mean, sem: 0.01, n: 10 });
+    const byK = (mean: number) => ({ '0': stat(mean), '3': stat(mean + 0.1) });
+    const block = (mean: number) => ({ helpful: byK(mean), harmless: byK(mean - 0.2), overall: byK(mean - 0.1) });
+    const model: RewardEval = { model: 'np-btl', k: [0, 3], heldout: block(0.6), all_targets: block(0.6) };
+    const oracle: RewardEval = { model: 'btl-helpful', k: [0, 3], heldout: block(0.7), all_targets: block(0.7), oracle_for: ['helpful'] };
+    const figure = accuracyFigure([model, oracle], 'heldout', ['np-btl', 'btl-helpful']);
+    const rows = (figure.spec as { data: { values: Array<{ model: string; user: string; role: string }> } }).data.values;
+    expect(rows.filter((r) => r.model === 'btl-helpful').map((r) => `${r.user}/${r.role}`)).toEqual(['helpful/oracle', 'helpful/oracle']);
+    expect(rows.filter((r) => r.model === 'np-btl')).toHaveLength(6);
+    expect(JSON.stringify(figure.spec)).toContain('"strokeDash":{"field":"role"');
+    // The table keeps every number, the oracle's off-type rows included, and says what it is.
+    expect(figure.tables[0]!.rows.map((r) => `${r[0]}/${r[1]}`)).toContain('btl-helpful (oracle: helpful)/harmless');
   });
 
   it('collects what Vega-Lite warns about instead of printing it', async () => {

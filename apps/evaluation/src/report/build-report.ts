@@ -87,7 +87,7 @@ function runDrafts(run: ReportRun): FigureDraft[] {
  */
 export async function buildReport(runs: readonly ReportRun[], options: BuildReportOptions = {}): Promise<ReportDocument> {
   const rewardEvals: RewardEval[] = runs.flatMap((r) => (r.evaluation?.kind === 'reward' ? [oracleMarked(r)] : []));
-  const models = rewardEvals.map((e) => e.model);
+  const models = [...new Set(rewardEvals.map((e) => e.model))];
   const comparison: Array<{ draft: FigureDraft; run: string | null }> = [];
   if (rewardEvals.length) {
     comparison.push(

@@ -50,7 +50,7 @@ function rowsOf(evals: readonly RewardEval[], metric: AccuracyMetric): AccuracyR
 }
 
 /** Accuracy (mean ± s.e. over tasks) per model and user type, one column per k. */
-export function accuracyTable(evals: readonly RewardEval[], metric: AccuracyMetric, id: string): ReportTable {
+export function accuracyReportTable(evals: readonly RewardEval[], metric: AccuracyMetric, id: string): ReportTable {
   const ks = [...new Set(evals.flatMap((e) => e.k))].sort((a, b) => a - b);
   const rows: TableCell[][] = [];
   for (const e of evals) {
@@ -125,6 +125,6 @@ export function accuracyFigure(evals: readonly RewardEval[], metric: AccuracyMet
           'Bands: ± one standard error over tasks. Dashed: oracles (trained on that type only). Dotted: chance.'
         : 'Accuracy over the targets and the k context pairs themselves: higher by construction, shown only for comparison with work that reported it.',
     spec,
-    tables: [accuracyTable(evals, metric, `${id}-table`)],
+    tables: [accuracyReportTable(evals, metric, `${id}-table`)],
   };
 }
