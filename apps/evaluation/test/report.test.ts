@@ -137,6 +137,12 @@ describe('steerable-eval report', () => {
       ['tiny-np-btl', 'reward', 0],
     ]);
     expect(runs[0]!.warnings).toEqual(['metrics.jsonl line 3 is not JSON and was skipped']);
+    // A run whose evaluation went elsewhere (reward --run A B --out DIR) is joined with it by name.
+    const trained = join(dir, 'trained', 'tiny-np-btl');
+    await mkdir(trained, { recursive: true });
+    for (const file of ['config.json', 'metrics.jsonl']) await cp(join(rewardRun, file), join(trained, file));
+    const joined = await readReportRuns([trained, comparison]);
+    expect(joined.map((r) => [r.name, r.evaluation?.kind, r.metrics.length > 0, r.config !== undefined])).toEqual([['tiny-np-btl', 'reward', true, true]]);
     const io = bufferIo();
     expect(await runEvaluation(['report', '--runs', partial, '--out', join(dir, 'partial-report'), '--json'], io), io.errors()).toBe(0);
     expect((JSON.parse(io.text()) as ReportJson).figures.map((f) => f.id)).toEqual(['training-partial']);

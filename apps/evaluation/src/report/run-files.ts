@@ -213,7 +213,26 @@ export async function readReportRuns(dirs: readonly string[]): Promise<ReportRun
     }
     runs.push(...found);
   }
-  return runs;
+  return mergeEvaluationsIntoRuns(runs);
+}
+
+/**
+ * `steerable-eval reward --run A B --out DIR` writes DIR/<model>/eval.json, away from the runs: an
+ * evaluation found without a run (no config.json) joins the run of the same name that has none, so
+ * `--runs A B DIR` gives one section per model with its header, training curves and evaluation.
+ */
+function mergeEvaluationsIntoRuns(runs: ReportRun[]): ReportRun[] {
+  const merged = runs.map((r) => ({ ...r }));
+  const absorbed = new Set<ReportRun>();
+  for (const orphan of merged) {
+    if (!orphan.evaluation || orphan.config) continue;
+    const home = merged.find((r) => r !== orphan && r.config && !r.evaluation && r.name === orphan.evaluation!.data.model);
+    if (!home) continue;
+    home.evaluation = orphan.evaluation;
+    home.warnings = [...home.warnings, ...orphan.warnings];
+    absorbed.add(orphan);
+  }
+  return merged.filter((r) => !absorbed.has(r));
 }
 
 /** The run with an evaluation made in this process (the reward/policy commands write eval.json where --out says, not always inside the run). */
