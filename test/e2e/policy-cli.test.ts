@@ -40,6 +40,10 @@ describe('steerable-train policy / steerable-eval policy', () => {
 
     const io = bufferIo();
     expect(await runEvaluation(['policy', '--run', join(dir, 'np'), '--out', join(dir, 'eval'), '--backend', 'wasm'], io), io.errors()).toBe(0);
+    const html = await readFile(join(dir, 'eval', 'report.html'), 'utf8');
+    for (const id of ['policy-implicit-accuracy-np', 'policy-win-rate-np', 'policy-oracle-reward-np', 'training-np']) {
+      expect(html).toContain(`data-figure="${id}"`);
+    }
     const result = policyEvalSchema.parse(JSON.parse(await readFile(join(dir, 'eval', 'eval.json'), 'utf8'))) as {
       model: string;
       k: number[];

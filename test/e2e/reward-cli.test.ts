@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,14 @@ describe('steerable-eval reward', () => {
     expect(evaluation.all_targets.overall!['0']).toEqual(evaluation.heldout.overall!['0']);
     const report = await readFile(join(runs[1]!, 'eval', 'report.html'), 'utf8');
     expect(report).toContain('<svg');
+    // The optional additions: calibration per k, z at k = 1 and 10 (the test split has 60 labels per type), reward curves of 1-D data.
+    expect(Object.keys(evaluation.calibration!.overall!)).toEqual(['0', '1', '3']);
+    expect(new Set(evaluation.latents!.points.map((p) => p.k))).toEqual(new Set([1, 10]));
+    expect(evaluation.reward_curves!.curves).toHaveLength(6);
+    const figures = await readdir(join(runs[1]!, 'eval', 'figures'));
+    for (const id of ['accuracy-vs-k', 'calibration-vs-k', 'reliability', 'latents-tiny-np-btl', 'reward-curve-tiny-np-btl', 'training-tiny-np-btl']) {
+      expect(figures).toContain(`${id}.png`);
+    }
     expect(io.text()).toMatch(/held-out accuracy/);
     expect(io.text()).toMatch(/tiny-np-btl\s+overall/);
   });

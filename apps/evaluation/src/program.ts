@@ -1,8 +1,9 @@
 import { type CliIo, type CommandRegistrar, ownVersion, registerInfoCommand, runCli } from '@steerable/cli-kit';
 import { registerPolicyEvalCommand } from './commands/policy.js';
+import { registerReportCommand } from './commands/report.js';
 import { registerRewardEvalCommand } from './commands/reward.js';
 
-export const EVALUATION_COMMANDS: readonly CommandRegistrar[] = [registerInfoCommand, registerRewardEvalCommand, registerPolicyEvalCommand];
+export const EVALUATION_COMMANDS: readonly CommandRegistrar[] = [registerInfoCommand, registerRewardEvalCommand, registerPolicyEvalCommand, registerReportCommand];
 
 export function runEvaluation(argv: readonly string[], io?: CliIo): Promise<number> {
   const program = {

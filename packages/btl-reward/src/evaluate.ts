@@ -1,8 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { SteerableError } from '@steerable/core';
-import { type EmbeddedPairSet, type SplitName, type Task, buildTaskBatch, evaluationTasks } from '@steerable/preference-data';
+import { fitLatentProjection } from '@steerable/np-encoder';
+import { type EmbeddedPairSet, PAPER_SYNTHETIC_REWARDS, type SplitName, type Task, buildTaskBatch, evaluationTasks } from '@steerable/preference-data';
 import { disposePairTensors, taskBatchTensors } from './batch-tensors.js';
+import { type CalibrationReport, pairwiseCalibration } from './calibration.js';
 import type { RewardModel } from './models/reward-model.js';
+import { type RewardCurves, rewardCurves } from './reward-curves.js';
+import { inferUserLatents } from './user-latents.js';
 
 export interface AccuracyStat {
   /** Mean over tasks of the per-task accuracy, in [0, 1]. */
@@ -24,6 +28,30 @@ export interface EvalReport {
   heldout: Record<string, AccuracyByK>;
   /** Accuracy over targets and the context pairs themselves (labelled as such). */
   all_targets: Record<string, AccuracyByK>;
+  /** With options.calibration: calibration of the held-out predictions per user type and `overall`, by k. */
+  calibration?: Record<string, Record<string, CalibrationReport>>;
+  /** With options.latents, for models that infer a z: z of test users by true type, and its 2-D projection. */
+  latents?: UserLatentsReport;
+  /** With options.rewardCurves, for 1-D data: the learned r(y) per user type from k context pairs. */
+  reward_curves?: RewardCurves;
+}
+
+/** One test task's inferred z. */
+export interface UserLatentPoint {
+  k: number;
+  /** The task's user (its true type). */
+  user: string;
+  /** z, rounded to 5 significant digits to keep eval.json small. */
+  z: number[];
+  /** Its coordinates on the two principal axes fitted to every point of every k. */
+  xy: [number, number];
+}
+
+export interface UserLatentsReport {
+  method: 'pca';
+  /** Share of the variance of z along each principal axis. */
+  explained_variance_ratio: [number, number];
+  points: UserLatentPoint[];
 }
 
 export interface EvaluateOptions {
@@ -38,6 +66,16 @@ export interface EvaluateOptions {
   modelName?: string;
   /** Users with fewer than k + T labels: 'error' (default) or 'skip'. */
   tooFewLabels?: 'error' | 'skip';
+  /** Also report calibration (NLL, Brier, ECE, reliability bins) of the held-out predictions per k. */
+  calibration?: boolean | { numBins?: number };
+  /** Also report z for the first `perUser` test tasks per user at these ks (default 1 and 10; 50 per user), models with a z only. */
+  latents?: boolean | { ks?: number[]; perUser?: number };
+  /**
+   * Also report learned reward curves (1-D data only; skipped otherwise): the evaluation's ks
+   * unless given, `contextsPerUser` contexts each (default 20). The paper's synthetic data get
+   * their true curves alongside.
+   */
+  rewardCurves?: boolean | { ks?: number[]; contextsPerUser?: number; gridSize?: number };
 }
 
 export const DEFAULT_EVALUATION = { split: 'test' as SplitName, ks: [0, 1, 3, 5, 10], numTargets: 20, tasksPerUser: 500, seed: 0, batchSize: 64 };
@@ -62,9 +100,21 @@ export async function evaluateRewardModel(model: RewardModel, set: EmbeddedPairS
   }
   const heldout: Record<string, AccuracyByK> = {};
   const allTargets: Record<string, AccuracyByK> = {};
+  const calibration: Record<string, Record<string, CalibrationReport>> = {};
+  const numBins = typeof options.calibration === 'object' ? options.calibration.numBins : undefined;
   for (const k of ks) {
     const tasks = evaluationTasks(set, { split, contextSize: k, numTargets, tasksPerUser, seed, ...(options.tooFewLabels ? { tooFewLabels: options.tooFewLabels } : {}) });
     const perTask = await scoreTasks(model, set, tasks, batchSize);
+    if (options.calibration) {
+      const byUser = new Map<string, number[]>();
+      perTask.forEach((r, i) => {
+        const user = tasks[i]!.user;
+        if (!byUser.has(user)) byUser.set(user, []);
+        byUser.get(user)!.push(...r.heldoutChosenWins);
+      });
+      for (const [user, values] of byUser) (calibration[user] ??= {})[String(k)] = pairwiseCalibration(values, numBins ? { numBins } : {});
+      (calibration.overall ??= {})[String(k)] = pairwiseCalibration(perTask.flatMap((r) => r.heldoutChosenWins), numBins ? { numBins } : {});
+    }
     for (const [report, pick] of [
       [heldout, (r: TaskScore) => r.heldout],
       [allTargets, (r: TaskScore) => r.all],
@@ -79,12 +129,71 @@ export async function evaluateRewardModel(model: RewardModel, set: EmbeddedPairS
       (report.overall ??= {})[String(k)] = summarise(perTask.map(pick));
     }
   }
-  return { model: options.modelName ?? model.config.kind, k: [...ks], heldout, all_targets: allTargets };
+  const report: EvalReport = { model: options.modelName ?? model.config.kind, k: [...ks], heldout, all_targets: allTargets };
+  if (options.calibration) report.calibration = calibration;
+  if (options.latents) {
+    const latentOptions = typeof options.latents === 'object' ? options.latents : {};
+    const latents = await userLatents(model, set, { ks: latentOptions.ks ?? [1, 10], perUser: latentOptions.perUser ?? 50, split, numTargets, seed });
+    if (latents) report.latents = latents;
+  }
+  if (options.rewardCurves && set.dim === 1) {
+    const curveOptions = typeof options.rewardCurves === 'object' ? options.rewardCurves : {};
+    const gridSize = curveOptions.gridSize ?? 51;
+    report.reward_curves = await rewardCurves(model, set, {
+      ks: curveOptions.ks ?? ks,
+      grid: Array.from({ length: gridSize }, (_, i) => i / (gridSize - 1)),
+      contextsPerUser: curveOptions.contextsPerUser ?? 20,
+      split,
+      seed,
+      numTargets,
+      ...(set.embedding?.kind === 'paper-synthetic' ? { trueRewards: PAPER_SYNTHETIC_REWARDS } : {}),
+    });
+  }
+  return report;
+}
+
+/**
+ * z for the first `perUser` evaluation tasks of each user at each k (the same tasks, so the same
+ * users' contexts grow with k), projected on principal axes fitted to all of them. Null for
+ * models without a z; ks for which no user has k + T labels are left out.
+ */
+async function userLatents(
+  model: RewardModel,
+  set: EmbeddedPairSet,
+  options: { ks: number[]; perUser: number; split: SplitName; numTargets: number; seed: number },
+): Promise<UserLatentsReport | null> {
+  if (!model.usesContext) return null;
+  const raw: Array<Omit<UserLatentPoint, 'xy'>> = [];
+  for (const k of options.ks) {
+    let tasks: Task[];
+    try {
+      const { split, numTargets, seed } = options;
+      tasks = evaluationTasks(set, { split, contextSize: k, numTargets, tasksPerUser: options.perUser, seed, tooFewLabels: 'skip' });
+    } catch (error) {
+      if (error instanceof SteerableError && error.code === 'not-enough-labels') continue;
+      throw error;
+    }
+    const batch = buildTaskBatch(set, tasks);
+    const shape = [tasks.length, k, set.dim];
+    const context = { chosen: tf.tensor(batch.contextChosen, shape), rejected: tf.tensor(batch.contextRejected, shape) };
+    const z = inferUserLatents(model, context);
+    tf.dispose([context.chosen, context.rejected]);
+    if (!z) return null;
+    const rows = (await z.array()) as number[][];
+    z.dispose();
+    rows.forEach((row, i) => raw.push({ k, user: tasks[i]!.user, z: row.map((v) => Number(v.toPrecision(5))) }));
+  }
+  if (raw.length === 0) return null;
+  const projection = fitLatentProjection(raw.map((p) => p.z));
+  const xy = projection.project(raw.map((p) => p.z));
+  return { method: 'pca', explained_variance_ratio: projection.explainedVarianceRatio, points: raw.map((p, i) => ({ ...p, xy: xy[i]! })) };
 }
 
 interface TaskScore {
   heldout: number;
   all: number;
+  /** sigmoid(logit) of each held-out target: the model's probability that the chosen option wins. */
+  heldoutChosenWins: number[];
 }
 
 /** Scores targets and context pairs in one pass: the first T logits are held out, all T + k count for all_targets. */
@@ -95,27 +204,32 @@ async function scoreTasks(model: RewardModel, set: EmbeddedPairSet, tasks: Task[
     const asTargets = chunk.map((task) => ({ user: task.user, context: task.context, targets: [...task.targets, ...task.context] }));
     const batch = buildTaskBatch(set, asTargets);
     const tensors = taskBatchTensors(batch);
-    const correct = model.inEvalMode(() =>
+    const logits = model.inEvalMode(() =>
       tf.tidy(() => {
         const output = model.forward(tensors);
         output.regularizer?.dispose();
-        return tf.cast(tf.greater(output.logits, 0), 'float32');
+        return output.logits;
       }),
     );
     disposePairTensors(tensors);
-    const values = await correct.data();
-    correct.dispose();
+    const values = await logits.data();
+    logits.dispose();
     const width = batch.numTargets;
     chunk.forEach((task, i) => {
       const t = task.targets.length;
       let held = 0;
       let all = 0;
+      const heldoutChosenWins: number[] = [];
       for (let j = 0; j < width; j++) {
-        const v = values[i * width + j]!;
+        const logit = values[i * width + j]!;
+        const v = logit > 0 ? 1 : 0;
         all += v;
-        if (j < t) held += v;
+        if (j < t) {
+          held += v;
+          heldoutChosenWins.push(1 / (1 + Math.exp(-logit)));
+        }
       }
-      out.push({ heldout: held / t, all: all / width });
+      out.push({ heldout: held / t, all: all / width, heldoutChosenWins });
     });
   }
   return out;

@@ -21,7 +21,29 @@ export { NpBtlRewardModel } from './models/np-btl.js';
 export { VplRewardModel } from './models/vpl.js';
 export { createRewardModel } from './factory.js';
 export { taskBatchTensors, disposePairTensors } from './batch-tensors.js';
-export { evaluateRewardModel, summarise, DEFAULT_EVALUATION, type EvalReport, type EvaluateOptions, type AccuracyStat, type AccuracyByK } from './evaluate.js';
+export {
+  evaluateRewardModel,
+  summarise,
+  DEFAULT_EVALUATION,
+  type EvalReport,
+  type EvaluateOptions,
+  type AccuracyStat,
+  type AccuracyByK,
+  type UserLatentsReport,
+  type UserLatentPoint,
+} from './evaluate.js';
+export {
+  pairwiseCalibration,
+  binaryNll,
+  brierScore,
+  reliabilityBins,
+  expectedCalibrationError,
+  NLL_PROBABILITY_FLOOR,
+  type CalibrationReport,
+  type ReliabilityBin,
+} from './calibration.js';
+export { rewardCurves, standardise, DEFAULT_REWARD_CURVE_GRID, type RewardCurveOptions, type RewardCurve, type RewardCurves } from './reward-curves.js';
+export { inferUserLatents } from './user-latents.js';
 export { PAPER_OPTIMIZER, optimizerConfigSchema, resolveOptimizerConfig, toAdamConfig, type OptimizerConfig, type ResolvedOptimizerConfig } from './config/optimizer-config.js';
 export {
   trainRewardModel,

@@ -6,3 +6,4 @@ export { ContextEncoder, type EncodeOptions } from './context-encoder.js';
 export { resolveContextEncoderConfig, type ContextEncoderConfig, type ResolvedContextEncoderConfig, type KlDirection } from './context-encoder-config.js';
 export { VplEncoder, type VplEncoderConfig, type ResolvedVplEncoderConfig } from './vpl-encoder.js';
 export { sampleGaussian, gaussianKl, standardNormalKl, disposeGaussian, type DiagonalGaussian } from './gaussian.js';
+export { fitLatentProjection, type LatentProjection } from './latent-projection.js';

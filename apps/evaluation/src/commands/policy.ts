@@ -3,6 +3,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { SteerableError, writeJsonAtomic } from '@steerable/core';
 import { POLICY_PRESETS, type PolicyEvalJson, evaluatePolicyCheckpoints, loadPolicyPairs, parsePolicyRunConfig } from '@steerable/conditioned-dpo';
 import { type BackendFlags, type CliContext, RunDirectory, addBackendOptions, resolveRunReference, setupBackend } from '@steerable/cli-kit';
+import { buildReport } from '../report/build-report.js';
+import { readReportRun, withEvaluation } from '../report/run-files.js';
+import { writeReport } from '../report/write-report.js';
 
 interface PolicyEvalFlags extends BackendFlags {
   run: string;
@@ -61,7 +64,9 @@ export function registerPolicyEvalCommand(program: Command, context: CliContext)
     });
     const out = resolve(flags.out ?? run.evalPath);
     await writeJsonAtomic(join(out, 'eval.json'), result);
-    context.io.stdout(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${policySummary(result)}\neval.json -> ${out}\n`);
+    const reportRun = withEvaluation(await readReportRun(run.path), { kind: 'policy', data: result, path: join(out, 'eval.json') });
+    const report = await writeReport(out, await buildReport([reportRun], { title: 'steerable: policy evaluation' }));
+    context.io.stdout(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${policySummary(result)}\neval.json and report.html -> ${out} (figures: ${report.document.figures.length})\n`);
   });
 }
 

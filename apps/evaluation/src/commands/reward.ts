@@ -1,12 +1,14 @@
 import { Option, type Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { evaluateRewardModel, loadRewardModel, parseRewardRunConfig } from '@steerable/btl-reward';
-import { SteerableError, writeFileAtomic, writeJsonAtomic } from '@steerable/core';
+import { SteerableError, writeJsonAtomic } from '@steerable/core';
 import { type PreferenceDataConfig, loadPreferenceData } from '@steerable/preference-data';
 import { type BackendFlags, type CliContext, RunDirectory, addBackendOptions, dataEventLogger, parsePositiveInt, setupBackend } from '@steerable/cli-kit';
 import { type RewardEval, rewardEvalSchema } from '../report/eval-contract.js';
 import { accuracyTable } from '../report/format-table.js';
-import { rewardReportHtml } from '../report/report-html.js';
+import { buildReport } from '../report/build-report.js';
+import { readReportRun, type ReportRun, withEvaluation } from '../report/run-files.js';
+import { writeReport } from '../report/write-report.js';
 
 interface EvalRewardFlags extends BackendFlags {
   run: string[];
@@ -45,20 +47,23 @@ export function registerRewardEvalCommand(program: Command, context: CliContext)
   ).action(async (flags: EvalRewardFlags) => {
     await setupBackend(flags, flags.json ? context.quietLogger : context.logger);
     const evals: RewardEval[] = [];
+    const reportRuns: ReportRun[] = [];
     const outRoot = resolve(flags.out ?? (flags.run.length === 1 ? join(flags.run[0]!, 'eval') : 'eval-comparison'));
     for (const runPath of flags.run) {
       const evaluation = await evaluateRun(runPath, flags, context);
       evals.push(evaluation);
       const dir = flags.run.length === 1 ? outRoot : join(outRoot, evaluation.model);
       await writeJsonAtomic(join(dir, 'eval.json'), evaluation);
+      reportRuns.push(withEvaluation(await readReportRun(runPath), { kind: 'reward', data: evaluation, path: join(dir, 'eval.json') }));
     }
-    await writeFileAtomic(join(outRoot, 'report.html'), await rewardReportHtml(evals));
+    await writeReport(outRoot, await buildReport(reportRuns, { title: 'steerable: reward model evaluation' }));
     if (flags.json) {
       context.io.stdout(`${JSON.stringify(evals.length === 1 ? evals[0] : evals, null, 2)}\n`);
       return;
     }
     context.io.stdout(`${accuracyTable(evals, 'heldout')}\n\n${accuracyTable(evals, 'all_targets')}\n`);
-    context.logger.info(`wrote ${flags.run.length === 1 ? join(outRoot, 'eval.json') : `${outRoot}/<model>/eval.json`} and ${join(outRoot, 'report.html')}`);
+    const evalFiles = flags.run.length === 1 ? join(outRoot, 'eval.json') : `${outRoot}/<model>/eval.json`;
+    context.logger.info(`wrote ${evalFiles}, ${join(outRoot, 'report.html')} and its figures (SVG, PNG) in ${join(outRoot, 'figures')}`);
   });
 }
 
@@ -87,9 +92,14 @@ async function evaluateRun(runPath: string, flags: EvalRewardFlags, context: Cli
       seed: flags.seed ?? config.evaluation.seed,
       modelName: config.name,
       tooFewLabels: 'skip',
+      calibration: true,
+      latents: true,
+      rewardCurves: true,
     });
+    // A model trained on some user types only is their oracle: reports draw it dashed in their panels.
+    const oracleFor = config.training.users?.length ? { oracle_for: [...config.training.users] } : {};
     // Validate before writing: other tools read eval.json, so a contract break is a bug here.
-    return rewardEvalSchema.parse(report);
+    return rewardEvalSchema.parse({ ...report, ...oracleFor });
   } finally {
     model.dispose();
   }
