@@ -96,3 +96,27 @@ describe('every malformed input through the CLIs', () => {
     expect(failures).toEqual([]);
   }, 600_000);
 });
+
+describe('every malformed run config through the CLIs', () => {
+  it('refuses each with exit code 2, naming the file and the field (or the line of broken JSON), and writes nothing', async () => {
+    const { CONFIG_CASES, configFile } = await import('../corpus/config-cases.js');
+    expect(CONFIG_CASES.length).toBeGreaterThanOrEqual(30);
+    const failures: string[] = [];
+    for (const [i, testCase] of CONFIG_CASES.entries()) {
+      const file = configFile(root, testCase);
+      await testCase.write(file);
+      const out = join(root, `config-out-${i}`);
+      const io = bufferIo();
+      const code = await runTrainer([testCase.command, '--config', file, '--out', out, '--backend', 'cpu'], io);
+      const stderr = io.errors();
+      const problems: string[] = [];
+      if (code !== 2) problems.push(`exit ${code}`);
+      if (!stderr.includes(file)) problems.push('stderr does not name the file');
+      if (!testCase.expect.test(stderr)) problems.push(`stderr does not match ${testCase.expect}`);
+      if (/\n\s+at /.test(stderr)) problems.push('prints a stack trace');
+      if (await exists(out)) problems.push(`left ${out} behind`);
+      if (problems.length) failures.push(`${testCase.id}: ${problems.join('; ')}\n    ${stderr.split('\n').slice(0, 3).join('\n    ')}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});
