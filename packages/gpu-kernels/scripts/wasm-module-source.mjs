@@ -15,6 +15,7 @@ export const WASM_MODULES = [
   { source: 'set-attention-pool.wat', target: 'set-attention-pool-simd-bytes.ts', constant: 'SET_ATTENTION_POOL_WASM' },
   { source: 'adam.wat', target: 'adam-simd-bytes.ts', constant: 'ADAM_WASM' },
   { source: 'column-sums.wat', target: 'column-sums-simd-bytes.ts', constant: 'COLUMN_SUMS_WASM' },
+  { source: 'sparse-rows.wat', target: 'sparse-rows-simd-bytes.ts', constant: 'SPARSE_ROWS_WASM' },
 ];
 
 /** { unshared, shared } binaries of one WAT source, differing only in the memory import. */
