@@ -234,11 +234,12 @@ for (const row of table) console.log(row.map((cell, i) => cell.padEnd(widths[i])
 console.log('\nratios (same run):');
 const ratio = (a, b) => (a?.median_ms && b?.median_ms ? a.median_ms / b.median_ms : null);
 const say = (label, value, target) => console.log(`  ${label}: ${value == null ? 'n/a' : `${value.toFixed(2)}x`}${target ? ` (target >= ${target})` : ''}`);
-for (const w of ['np-btl-step-synthetic', 'np-btl-step-paper']) {
+for (const w of ['np-btl-step-synthetic', 'np-btl-step-paper'].filter((name) => !only || only.has(name))) {
   say(`${w}: speed vs torch-cpu (torch ms / wasm steerable ms)`, ratio(find(w, 'torch-cpu', 'reference'), find(w, 'wasm', 'steerable')), w.endsWith('paper') ? '0.5' : '1.0');
   say(`${w}: wasm steerable vs stock wasm`, ratio(find(w, 'wasm', 'stock'), find(w, 'wasm', 'steerable')), w.endsWith('paper') ? '5' : null);
 }
 for (const backend of ['wasm', 'cpu', ...(rows.some((r) => r.backend === 'webgpu') ? ['webgpu'] : [])]) {
+  if (only && !only.has('seq-logprob-fwd-bwd')) break;
   const fused = find('seq-logprob-fwd-bwd', backend, 'steerable');
   const composite = find('seq-logprob-fwd-bwd-composite', backend, 'steerable');
   const gather = find('seq-logprob-fwd-bwd-gather', backend, 'steerable');

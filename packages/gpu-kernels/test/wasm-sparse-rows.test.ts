@@ -24,8 +24,8 @@ function reference(a: Float32Array, b: Float32Array, m: number, k: number, n: nu
       const x = a[i * k + p]!;
       if (x === 0) continue;
       for (let j = 0; j < n; j++) {
-        value[i * n + j] += x * b[p * n + j]!;
-        scale[i * n + j] += Math.abs(x * b[p * n + j]!);
+        value[i * n + j] = value[i * n + j]! + x * b[p * n + j]!;
+        scale[i * n + j] = scale[i * n + j]! + Math.abs(x * b[p * n + j]!);
       }
     }
   }

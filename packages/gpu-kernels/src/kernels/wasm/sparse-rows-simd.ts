@@ -1,4 +1,4 @@
-import { SPARSE_ROWS_WASM, SPARSE_ROWS_WASM_SHARED } from './sparse-rows-simd-bytes.js';
+import { SPARSE_ROWS_WASM, SPARSE_ROWS_WASM_FMA, SPARSE_ROWS_WASM_FMA_SHARED, SPARSE_ROWS_WASM_SHARED } from './sparse-rows-simd-bytes.js';
 import { simdModule, type WasmMemory } from './simd-module.js';
 
 /** The exports of wasm-src/sparse-rows.wat; pointers and strides are bytes in the imported heap. */
@@ -16,7 +16,9 @@ export interface SparseRowsKernels {
   ): void;
 }
 
-const sparseRowsModule = simdModule<SparseRowsKernels>({ unshared: SPARSE_ROWS_WASM, shared: SPARSE_ROWS_WASM_SHARED });
+const sparseRowsModule = simdModule<SparseRowsKernels>({
+  unshared: SPARSE_ROWS_WASM, shared: SPARSE_ROWS_WASM_SHARED, fmaUnshared: SPARSE_ROWS_WASM_FMA, fmaShared: SPARSE_ROWS_WASM_FMA_SHARED,
+});
 
 /** The module compiled for a shared or unshared memory (what the worker threads instantiate). */
 export const sparseRowsCompiled = sparseRowsModule.compiled;
