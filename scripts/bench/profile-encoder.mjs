@@ -85,5 +85,5 @@ for (const variant of ['stock', 'steerable']) {
   for (const k of summary[variant].calls_over_min_ms) console.log(`  ${k.ms.toFixed(1).padStart(7)} ${k.kernel.padEnd(14)} ${JSON.stringify(k.inputs)} -> ${JSON.stringify(k.outputs)}`);
 }
 if (args.json) writeFileSync(args.json, `${JSON.stringify({ threads: info.threads, rounds: Number(args.rounds), ...summary }, null, 2)}\n`);
-// The wasm threads shim's pthread workers would keep the process alive.
+// Exit at once: nothing else is waited for (the threads shim's pthread Workers are unref'd).
 process.exit(0);

@@ -180,5 +180,5 @@ for (const name of args.workloads.split(',').filter(Boolean)) {
   await fn();
 }
 
-// The wasm threads shim's pthread workers would keep the process alive.
+// Exit at once: nothing else is waited for (the threads shim's pthread Workers are unref'd).
 process.exit(0);
