@@ -5,7 +5,11 @@
 // batches, so that both see the same machine; the table gives each kernel's median over rounds.
 // Needs the built packages (`pnpm build`).
 //
-//   node scripts/bench/profile-encoder.mjs [--threads 1] [--rounds 3] [--min-ms 2] [--json FILE]
+//   node scripts/bench/profile-encoder.mjs [--threads 1] [--rounds 3] [--min-ms 2] [--json FILE] [--base DIR]
+//
+// --base DIR takes tfjs and this package's kernels from another checkout (built: `git archive REV`,
+// `pnpm install --offline && pnpm build`), to profile an older version of the kernels against the
+// same stock reference; the model and the texts still come from this checkout.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadStack } from './load.mjs';
@@ -13,11 +17,14 @@ import { USE_LITE_MAX_TOKENS, sparseBatch, loadUseLite } from './use-lite-model.
 import { syntheticTexts } from './synthetic-texts.mjs';
 
 const { values: args } = parseArgs({
-  options: { threads: { type: 'string', default: '1' }, rounds: { type: 'string', default: '3' }, 'min-ms': { type: 'string', default: '2' }, json: { type: 'string' } },
+  options: {
+    threads: { type: 'string', default: '1' }, rounds: { type: 'string', default: '3' }, 'min-ms': { type: 'string', default: '2' }, json: { type: 'string' }, base: { type: 'string' },
+  },
 });
-const { tf, kernels } = await loadStack();
+const { tf, kernels } = await loadStack(args.base ? `${args.base.replace(/\/$/, '')}/` : undefined);
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const info = await kernels.initBackend({ backend: 'wasm', wasmThreads: Number(args.threads) });
+if (args.base) console.log(`steerable kernels from ${args.base}`);
 const { model, tokenize } = await loadUseLite(tf);
 const tokenLists = syntheticTexts(32, tokenize).map((text) => tokenize(text).slice(0, USE_LITE_MAX_TOKENS));
 

@@ -19,6 +19,7 @@ export const WASM_MODULES = [
   { source: 'adam.wat', target: 'adam-simd-bytes.ts', constant: 'ADAM_WASM' },
   { source: 'column-sums.wat', target: 'column-sums-simd-bytes.ts', constant: 'COLUMN_SUMS_WASM' },
   { source: 'sparse-rows.wat', target: 'sparse-rows-simd-bytes.ts', constant: 'SPARSE_ROWS_WASM', fma: true },
+  { source: 'sin-cos.wat', target: 'sin-cos-simd-bytes.ts', constant: 'SIN_COS_WASM' },
 ];
 
 /**

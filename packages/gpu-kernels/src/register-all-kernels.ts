@@ -11,6 +11,7 @@ import { wasmTransposeConfig } from './kernels/wasm/transpose-last-two.js';
 import { wasmSliceConfigs } from './kernels/wasm/slice-heap-view.js';
 import { wasmPointwiseConv2dConfig } from './kernels/wasm/conv2d-pointwise.js';
 import { wasmGatherConfig } from './kernels/wasm/gather-rows.js';
+import { wasmSinCosConfigs } from './kernels/wasm/sin-cos.js';
 import { cpuFusedConfigs } from './kernels/cpu/fused.js';
 import { adamUpdateCpuConfig } from './kernels/cpu/adam-update.js';
 import { adamUpdateWasmConfig } from './kernels/wasm/adam-update.js';
@@ -32,7 +33,10 @@ export function steerableKernelConfigs(backend: BackendName): SteerableKernelCon
     case 'cpu':
       return [unsortedSegmentSumCpuConfig, ...cpuFusedConfigs, adamUpdateCpuConfig];
     case 'wasm':
-      return [...wasmTransposedMatMulConfigs(), ...present(wasmPointwiseConv2dConfig()), ...wasmOverheadConfigs(), unsortedSegmentSumWasmConfig, ...wasmFusedConfigs, adamUpdateWasmConfig];
+      return [
+        ...wasmTransposedMatMulConfigs(), ...present(wasmPointwiseConv2dConfig()), ...wasmOverheadConfigs(), ...wasmSinCosConfigs(),
+        unsortedSegmentSumWasmConfig, ...wasmFusedConfigs, adamUpdateWasmConfig,
+      ];
     case 'webgpu':
       return [...sequenceLogProbsWebGpuConfigs, ...setAttentionPoolWebGpuConfigs];
     case 'webgl':
