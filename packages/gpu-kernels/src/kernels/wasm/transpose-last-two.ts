@@ -3,7 +3,6 @@ import type { WasmBackend } from '../backend-types.js';
 import { defineKernel, input, type KernelArgs, type SteerableKernelConfig } from '../kernel-config.js';
 import { type MatrixOpsOf, matrixOpsOf, type HeapMatrixOps } from './matrix-simd.js';
 import type { HeapBackend } from './simd-module.js';
-import { keepsLastAxis, MIN_ROW, transposeRows } from './transpose-keep-last-axis.js';
 
 export type MatrixWasmBackend = WasmBackend & HeapBackend;
 
@@ -33,16 +32,12 @@ export function transposeLastTwo(x: tf.TensorInfo, backend: MatrixWasmBackend, o
   return out;
 }
 
-// Dtypes stored as one plain typed array on the heap (strings and complex numbers are not).
-const HEAP_DTYPES = new Set<tf.DataType>(['float32', 'int32', 'bool']);
-
 /**
  * Transpose of the last two axes of float32 tensors (tf.transpose of a matrix or of a batch of
  * matrices): stock tfjs-wasm's generic kernel took 2.8-3.0 ms at [2560, 256] and 18-20 ms at
  * [1280, 4096] (2 threads, this package's bench machine), the SIMD 4x4 block transpose of
- * wasm-src/matrix.wat 0.34-0.45 and 5.0-5.8 ms. Permutations that keep the last axis (attention's
- * head split and merge) copy whole rows (transpose-keep-last-axis.ts). Other permutations, short
- * rows and other dtypes go to the stock kernel.
+ * wasm-src/matrix.wat 0.34-0.45 and 5.0-5.8 ms. Other permutations and dtypes go to the stock
+ * kernel.
  */
 export function wasmTransposeConfig(opsOf: MatrixOpsOf = matrixOpsOf): SteerableKernelConfig | null {
   const stock = tf.getKernel(tf.Transpose, 'wasm');
@@ -54,16 +49,10 @@ export function wasmTransposeConfig(opsOf: MatrixOpsOf = matrixOpsOf): Steerable
     kernelFunc: ({ inputs, backend, attrs }: KernelArgs<MatrixWasmBackend>) => {
       const x = input(inputs, 'x');
       const perm = attrs?.['perm'] as number[] | undefined;
-      if (perm && perm.length === x.shape.length) {
-        if (x.dtype === 'float32' && swapsLastTwo(perm)) return transposeLastTwo(x, backend, opsOf(backend));
-        if (HEAP_DTYPES.has(x.dtype) && keepsLastAxis(perm) && x.shape.at(-1)! >= MIN_ROW) {
-          // Allocate before taking heap views: an allocation may grow the heap and detach older views.
-          const out = backend.makeOutput(perm.map((p) => x.shape[p]!), x.dtype);
-          if (tf.util.sizeFromShape(x.shape) > 0) transposeRows(backend.typedArrayFromHeap(x), x.shape, perm, backend.typedArrayFromHeap(out));
-          return out;
-        }
+      if (x.dtype !== 'float32' || !perm || !swapsLastTwo(perm) || perm.length !== x.shape.length) {
+        return stock.kernelFunc({ inputs, backend: backend as unknown as tf.KernelBackend, attrs: attrs ?? {} }) as tf.TensorInfo;
       }
-      return stock.kernelFunc({ inputs, backend: backend as unknown as tf.KernelBackend, attrs: attrs ?? {} }) as tf.TensorInfo;
+      return transposeLastTwo(x, backend, opsOf(backend));
     },
   });
 }
