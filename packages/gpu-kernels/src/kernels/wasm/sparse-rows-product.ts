@@ -11,8 +11,9 @@ type SparseBackend = WasmBackend & HeapBackend;
  * A B for a float32 A that is mostly zeros (a ReLU's output), through wasm-src/sparse-rows.wat,
  * which multiplies only A's nonzeros. USE-lite's feed-forward layers are ReLU(X W1 + b1) W2 with
  * 92% of the hidden units at zero on real text: the second product, [tokens, 1536] x [1536, 512],
- * took 250-340 ms per 4096 tokens on the blocked GEMM and 60-120 ms here (one thread, a busy
- * 2-core VM). Per nonzero the module reads 32 floats of B for 32 multiply-adds where the GEMM's
+ * takes 40-50 ms per 4096 tokens here where the blocked GEMM takes 170-200 ms for a product of its
+ * size (both with fused multiply-adds, one thread of a busy 2-core VM; 60-120 against 250-340 ms
+ * without). Per nonzero the module reads 32 floats of B for 32 multiply-adds where the GEMM's
  * tile reads 6 values per 32, so below about a fifth nonzero it wins; A is counted first (one
  * pass, stopped as soon as it is too dense: about 1/n of the product's work) and denser products
  * return null for the GEMM to run.
