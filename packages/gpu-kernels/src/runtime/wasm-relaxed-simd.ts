@@ -18,8 +18,12 @@ const validates = () => (globalThis as unknown as { WebAssembly?: { validate(byt
 export async function enableWasmRelaxedSimd(): Promise<boolean> {
   if (validates()) return true;
   if (typeof process === 'undefined' || !process.versions?.node) return false;
-  const v8 = await import('node:v8');
-  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  try {
+    const v8 = await import('node:v8');
+    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  } catch {
+    // A runtime that imitates Node without V8's flags: the plain SIMD builds run.
+  }
   return validates();
 }
 
