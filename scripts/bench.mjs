@@ -132,10 +132,12 @@ if (backends.includes('wasm') && (!only || only.has('use-lite-encode'))) {
   const rounds = Number(args['encoder-rounds']);
   for (let round = 0; round < rounds; round++) {
     for (const [variant, t] of round % 2 === 0 ? configs : [...configs].reverse()) {
-      const argv = ['scripts/bench/worker.mjs', '--backend', 'wasm', '--variant', variant, '--workloads', 'use-lite-encode', '--reps', '1', '--threads', String(t)];
+      const argv = ['scripts/bench/worker.mjs', '--backend', 'wasm', '--variant', variant, '--workloads', 'use-lite-encode', '--reps', '1'];
+      argv.push('--threads', String(t));
       // The profile (one batch under tf.profile) is taken in the first round only.
       if (args.profile && round === 0) argv.push('--profile');
-      for (const row of parseRows(run(`wasm/${variant} (${t} thread${t > 1 ? 's' : ''}): use-lite-encode, round ${round + 1}/${rounds}`, process.execPath, argv))) {
+      const label = `wasm/${variant} (${t} thread${t > 1 ? 's' : ''}): use-lite-encode, round ${round + 1}/${rounds}`;
+      for (const row of parseRows(run(label, process.execPath, argv))) {
         if (row.profile) profiles.push({ workload: row.workload, backend: 'wasm', variant, ...row.profile });
         delete row.profile;
         const key = `${row.workload}/${variant}`;

@@ -18,7 +18,11 @@ import { syntheticTexts } from './synthetic-texts.mjs';
 
 const { values: args } = parseArgs({
   options: {
-    threads: { type: 'string', default: '1' }, rounds: { type: 'string', default: '3' }, 'min-ms': { type: 'string', default: '2' }, json: { type: 'string' }, base: { type: 'string' },
+    threads: { type: 'string', default: '1' },
+    rounds: { type: 'string', default: '3' },
+    'min-ms': { type: 'string', default: '2' },
+    json: { type: 'string' },
+    base: { type: 'string' },
   },
 });
 const { tf, kernels } = await loadStack(args.base ? `${args.base.replace(/\/$/, '')}/` : undefined);
@@ -68,15 +72,22 @@ const summary = {};
 for (const [variant, rounds] of Object.entries(variants)) {
   const names = new Set(rounds.flatMap((calls) => calls.map((k) => k.name)));
   const perRound = rounds.map(byKernel);
-  const kernelsList = [...names].map((name) => ({ kernel: name, ms: median(perRound.map((t) => t.get(name)?.ms ?? 0)), calls: perRound[0].get(name)?.calls ?? 0 }));
+  const kernelsList = [...names].map((name) => ({
+    kernel: name,
+    ms: median(perRound.map((t) => t.get(name)?.ms ?? 0)),
+    calls: perRound[0].get(name)?.calls ?? 0,
+  }));
   kernelsList.sort((a, b) => b.ms - a.ms);
   const total = median(rounds.map((calls) => calls.reduce((s, k) => s + k.kernelTimeMs, 0)));
-  const big = rounds.at(-1).filter((k) => k.kernelTimeMs >= Number(args['min-ms'])).map((k) => ({ kernel: k.name, ms: k.kernelTimeMs, inputs: k.inputShapes, outputs: k.outputShapes }));
+  const big = rounds.at(-1)
+    .filter((k) => k.kernelTimeMs >= Number(args['min-ms']))
+    .map((k) => ({ kernel: k.name, ms: k.kernelTimeMs, inputs: k.inputShapes, outputs: k.outputShapes }));
   summary[variant] = { total_ms: total, kernels: kernelsList, calls_over_min_ms: big };
 }
 const round = (x) => Math.round(x * 10) / 10;
 console.log(`USE-lite, one batch of 32 x 128 tokens, wasm ${info.threads} thread(s), median of ${args.rounds} profiled batches per variant`);
-console.log(`kernel time: stock ${round(summary.stock.total_ms)} ms, steerable ${round(summary.steerable.total_ms)} ms (${(summary.stock.total_ms / summary.steerable.total_ms).toFixed(2)}x)\n`);
+const speedup = (summary.stock.total_ms / summary.steerable.total_ms).toFixed(2);
+console.log(`kernel time: stock ${round(summary.stock.total_ms)} ms, steerable ${round(summary.steerable.total_ms)} ms (${speedup}x)\n`);
 const names = [...new Set([...summary.stock.kernels, ...summary.steerable.kernels].map((k) => k.kernel))];
 const find = (variant, name) => summary[variant].kernels.find((k) => k.kernel === name);
 names.sort((a, b) => (find('stock', b)?.ms ?? 0) - (find('stock', a)?.ms ?? 0));
@@ -85,11 +96,14 @@ for (const name of names) {
   const s = find('stock', name);
   const o = find('steerable', name);
   if ((s?.ms ?? 0) < 0.5 && (o?.ms ?? 0) < 0.5) continue;
-  console.log(`${name.padEnd(16)} ${String(s?.calls ?? o?.calls).padStart(5)} ${(s ? round(s.ms).toFixed(1) : '-').padStart(10)} ${(o ? round(o.ms).toFixed(1) : '-').padStart(13)}`);
+  const cell = (k, width) => (k ? round(k.ms).toFixed(1) : '-').padStart(width);
+  console.log(`${name.padEnd(16)} ${String(s?.calls ?? o?.calls).padStart(5)} ${cell(s, 10)} ${cell(o, 13)}`);
 }
 for (const variant of ['stock', 'steerable']) {
   console.log(`\n${variant}: calls over ${args['min-ms']} ms (last round)`);
-  for (const k of summary[variant].calls_over_min_ms) console.log(`  ${k.ms.toFixed(1).padStart(7)} ${k.kernel.padEnd(14)} ${JSON.stringify(k.inputs)} -> ${JSON.stringify(k.outputs)}`);
+  for (const k of summary[variant].calls_over_min_ms) {
+    console.log(`  ${k.ms.toFixed(1).padStart(7)} ${k.kernel.padEnd(14)} ${JSON.stringify(k.inputs)} -> ${JSON.stringify(k.outputs)}`);
+  }
 }
 if (args.json) writeFileSync(args.json, `${JSON.stringify({ threads: info.threads, rounds: Number(args.rounds), ...summary }, null, 2)}\n`);
 // Exit at once: nothing else is waited for (the threads shim's pthread Workers are unref'd).

@@ -4,7 +4,8 @@
 // SentencePiece tokens, as a dialogue summary or a chat response would.
 
 const SUBJECTS = ['the committee', 'our team', 'the new manager', 'a local farmer', 'the patient', 'my neighbour', 'the author', 'the city council',
-  'the students', 'a small company', 'the doctor', 'the engineers', 'her brother', 'the museum', 'the reviewer', 'the customer', 'the old library', 'the driver'];
+  'the students', 'a small company', 'the doctor', 'the engineers', 'her brother', 'the museum', 'the reviewer', 'the customer', 'the old library',
+  'the driver'];
 const VERBS = ['discussed', 'rejected', 'approved', 'described', 'repaired', 'questioned', 'explained', 'postponed', 'announced', 'compared', 'ignored',
   'planned', 'measured', 'summarised', 'welcomed', 'criticised', 'organised', 'delivered'];
 const OBJECTS = ['the budget', 'a detailed proposal', 'the broken heater', 'the weekly schedule', 'an unusual request', 'the results of the survey',

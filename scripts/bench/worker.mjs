@@ -43,7 +43,9 @@ async function time(fn, n, warmup = 1) {
 }
 const round = (x) => Math.round(x * 1000) / 1000;
 const emit = (workload, stats, extra = {}) =>
-  process.stdout.write(`${JSON.stringify({ workload, backend: args.backend, variant: args.variant, ...stats, threads: info.threads, relaxed_simd: info.wasm_relaxed_simd, ...extra })}\n`);
+  process.stdout.write(`${JSON.stringify({
+    workload, backend: args.backend, variant: args.variant, ...stats, threads: info.threads, relaxed_simd: info.wasm_relaxed_simd, ...extra,
+  })}\n`);
 
 /** Per-kernel time of one call of fn, summed by kernel name, largest first. */
 async function kernelProfile(fn) {

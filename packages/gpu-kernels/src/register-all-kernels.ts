@@ -52,7 +52,10 @@ export function steerableKernelConfigs(backend: BackendName): SteerableKernelCon
  * Slice and SplitV copy only what they select; GatherV2 copies whole slices.
  */
 function wasmOverheadConfigs(): SteerableKernelConfig[] {
-  return [...present(wasmSharedIdentityConfig()), ...wasmOuterAxesReduceConfigs(), ...present(wasmTransposeConfig()), ...wasmSliceConfigs(), ...present(wasmGatherConfig())];
+  return [
+    ...present(wasmSharedIdentityConfig()), ...wasmOuterAxesReduceConfigs(), ...present(wasmTransposeConfig()), ...wasmSliceConfigs(),
+    ...present(wasmGatherConfig()),
+  ];
 }
 
 /** A config that exists only when its stock kernel does, as a list of zero or one. */

@@ -33,8 +33,10 @@ async function loadUseLite() {
     const bytes = readFileSync(join(modelDir, path));
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   });
-  const model = await tf.loadGraphModel(tf.io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs: manifest.weightsManifest.flatMap((g) => g.weights), weightData: shards }));
-  const { Tokenizer } = require('@tensorflow-models/universal-sentence-encoder/dist/tokenizer') as { Tokenizer: new (vocabulary: unknown) => { encode(text: string): number[] } };
+  const weightSpecs = manifest.weightsManifest.flatMap((group) => group.weights);
+  const model = await tf.loadGraphModel(tf.io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs, weightData: shards }));
+  type TokenizerClass = new (vocabulary: unknown) => { encode(text: string): number[] };
+  const { Tokenizer } = require('@tensorflow-models/universal-sentence-encoder/dist/tokenizer') as { Tokenizer: TokenizerClass };
   const tokenizer = new Tokenizer(JSON.parse(readFileSync(join(modelDir, 'vocab.json'), 'utf8')));
   return { model, tokens: TEXTS.map((text) => tokenizer.encode(text)) };
 }
@@ -60,7 +62,8 @@ describe('USE-lite end to end on wasm: this package\'s kernels against stock', (
 
   async function embed(backend: 'wasm' | 'cpu'): Promise<Float32Array> {
     await tf.setBackend(backend);
-    const indices = tf.tensor2d(loaded.tokens.flatMap((ids, text) => ids.flatMap((_, position) => [text, position])), [loaded.tokens.flat().length, 2], 'int32');
+    const pairs = loaded.tokens.flatMap((ids, text) => ids.flatMap((_, position) => [text, position]));
+    const indices = tf.tensor2d(pairs, [pairs.length / 2, 2], 'int32');
     const values = tf.tensor1d(loaded.tokens.flat(), 'int32');
     const out = (await loaded.model.executeAsync({ indices, values })) as tf.Tensor;
     const data = (await out.data()) as Float32Array;

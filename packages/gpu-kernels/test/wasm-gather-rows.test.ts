@@ -25,7 +25,9 @@ describe('wasm GatherV2 as slice copies', () => {
       const x = randomValues([outer * axis * inner], rng);
       const indices = Int32Array.from({ length: 11 }, () => rng.int(0, axis - 1));
       const expected = new Float32Array(outer * 11 * inner);
-      for (let o = 0; o < outer; o++) for (let i = 0; i < 11; i++) for (let j = 0; j < inner; j++) expected[(o * 11 + i) * inner + j] = x[(o * axis + indices[i]!) * inner + j]!;
+      for (let o = 0; o < outer; o++) {
+        for (let i = 0; i < 11; i++) for (let j = 0; j < inner; j++) expected[(o * 11 + i) * inner + j] = x[(o * axis + indices[i]!) * inner + j]!;
+      }
       const apart = new Float32Array(expected.length);
       gatherSlices(x, indices, outer, axis, inner, apart);
       expect(Array.from(apart)).toEqual(Array.from(expected));
@@ -51,7 +53,11 @@ describe('wasm GatherV2 as slice copies', () => {
     it(`gather ${JSON.stringify(c.x)} ${c.dtype} by ${JSON.stringify(c.indices)} on axis ${c.axis} equals cpu bit for bit`, async () => {
       const rng = new Rng(c.x.length * 10 + c.axis);
       const values = randomValues(c.x, rng);
-      const x = () => (c.dtype === 'float32' ? tf.tensor(values, c.x) : c.dtype === 'int32' ? tf.tensor(Int32Array.from(values, (v) => Math.round(v * 100)), c.x, 'int32') : tf.tensor(values.map((v) => (v > 0 ? 1 : 0)), c.x, 'bool'));
+      const x = () => {
+        if (c.dtype === 'float32') return tf.tensor(values, c.x);
+        if (c.dtype === 'int32') return tf.tensor(Int32Array.from(values, (v) => Math.round(v * 100)), c.x, 'int32');
+        return tf.tensor(values.map((v) => (v > 0 ? 1 : 0)), c.x, 'bool');
+      };
       const run = () => tf.gather(x(), tf.tensor(c.indices, undefined, 'int32'), c.axis);
       const [cpu] = await onBackend('cpu', run);
       const [wasm] = await onBackend('wasm', run);

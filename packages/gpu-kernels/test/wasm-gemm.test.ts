@@ -161,7 +161,8 @@ describe('wasm SIMD GEMM module', () => {
 
   it('a batch split by whole products: each chunk runs its products whole, every product once, on its thread\'s scratch', () => {
     for (const [batch, perChunk, threads, shared] of [[128, 16, 2, false], [7, 3, 2, true], [5, 1, 4, false]] as const) {
-      const args = gemmArguments({ a: 100, aRowStride: 256, aKStride: 4, b: 200, bKStride: 512, bColStride: 4, c: 300, m: 64, n: 128, k: 64 }, [0, 64, 0, 128], 1000);
+      const operands = { a: 100, aRowStride: 256, aKStride: 4, b: 200, bKStride: 512, bColStride: 4, c: 300, m: 64, n: 128, k: 64 };
+      const args = gemmArguments(operands, [0, 64, 0, 128], 1000);
       const params = new Float64Array(GEMM_PARAM_COUNT);
       const strides = { a: 64 * 64 * 4, b: shared ? 0 : 64 * 128 * 4, c: 64 * 128 * 4 };
       writeGemmBatchJob(params, args, batch, perChunk, strides);

@@ -28,7 +28,8 @@ describe('fusedMultiplyAdds (the relaxed-SIMD build of a WAT source)', () => {
 
   it('refuses a source with nothing to fuse, and an add of a multiply and something else', () => {
     expect(() => fusedMultiplyAdds('(local.set $t (f32x4.mul (local.get $a) (local.get $b)))')).toThrow(/no multiply-add/);
-    expect(() => fusedMultiplyAdds('(f32x4.add (local.get $c) (f32x4.mul (local.get $a) (local.get $b)) (local.get $d))')).toThrow(/not add\(acc, mul\(x, y\)\)/);
+    const threeOperands = '(f32x4.add (local.get $c) (f32x4.mul (local.get $a) (local.get $b)) (local.get $d))';
+    expect(() => fusedMultiplyAdds(threeOperands)).toThrow(/not add\(acc, mul\(x, y\)\)/);
   });
 });
 
@@ -44,7 +45,8 @@ describe('wasm kernels with fused multiply-adds', () => {
     expect(both.compiled(false)).not.toBeNull();
     expect(both.fused(false)).toBe(true);
     // Bytes the engine does not validate (a truncated module) leave the plain build.
-    const broken = simdModule<GemmSimdKernels>({ unshared: GEMM_WASM, shared: GEMM_WASM_SHARED, fmaUnshared: GEMM_WASM_FMA.slice(0, 40), fmaShared: GEMM_WASM_FMA_SHARED });
+    const truncated = GEMM_WASM_FMA.slice(0, 40);
+    const broken = simdModule<GemmSimdKernels>({ unshared: GEMM_WASM, shared: GEMM_WASM_SHARED, fmaUnshared: truncated, fmaShared: GEMM_WASM_FMA_SHARED });
     expect(broken.compiled(false)).not.toBeNull();
     expect(broken.fused(false)).toBe(false);
   });
@@ -61,7 +63,8 @@ describe('wasm kernels with fused multiply-adds', () => {
       heap.set(randomValues([m * k], rng), a / 4);
       heap.set(randomValues([k * n], rng), b / 4);
       expect(scratch + GEMM_SCRATCH_FLOATS * 4).toBeLessThan(heap.byteLength);
-      kernels.gemm(...(gemmArguments({ a, aRowStride: k * 4, aKStride: 4, b, bKStride: n * 4, bColStride: 4, c, m, n, k }, [0, m, 0, n], scratch) as Parameters<GemmSimdKernels['gemm']>));
+      const args = gemmArguments({ a, aRowStride: k * 4, aKStride: 4, b, bKStride: n * 4, bColStride: 4, c, m, n, k }, [0, m, 0, n], scratch);
+      kernels.gemm(...(args as Parameters<GemmSimdKernels['gemm']>));
       let worst = 0;
       for (let i = 0; i < m; i++) {
         for (let j = 0; j < n; j++) {

@@ -249,21 +249,24 @@
           (loop $wide
             (br_if $wideDone (i32.gt_u (i32.add (local.get $j) (i32.const 32)) (local.get $n)))
             (call $block32 (local.get $values) (local.get $ks) (local.get $ends) (local.get $rows)
-              (i32.add (local.get $packed) (i32.shl (i32.mul (local.get $j) (local.get $k)) (i32.const 2))) (i32.add (local.get $pc) (i32.shl (local.get $j) (i32.const 2))) (local.get $ldc))
+              (i32.add (local.get $packed) (i32.shl (i32.mul (local.get $j) (local.get $k)) (i32.const 2)))
+                (i32.add (local.get $pc) (i32.shl (local.get $j) (i32.const 2))) (local.get $ldc))
             (local.set $j (i32.add (local.get $j) (i32.const 32)))
             (br $wide)))
         (block $quadsDone
           (loop $quads
             (br_if $quadsDone (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
             (call $block4 (local.get $values) (local.get $ks) (local.get $ends) (local.get $rows)
-              (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $bKStride) (i32.add (local.get $pc) (i32.shl (local.get $j) (i32.const 2))) (local.get $ldc))
+              (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $bKStride)
+                (i32.add (local.get $pc) (i32.shl (local.get $j) (i32.const 2))) (local.get $ldc))
             (local.set $j (i32.add (local.get $j) (i32.const 4)))
             (br $quads)))
         (block $onesDone
           (loop $ones
             (br_if $onesDone (i32.ge_u (local.get $j) (local.get $n)))
             (call $block1 (local.get $values) (local.get $ks) (local.get $ends) (local.get $rows)
-              (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $bKStride) (i32.add (local.get $pc) (i32.shl (local.get $j) (i32.const 2))) (local.get $ldc))
+              (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $bKStride)
+                (i32.add (local.get $pc) (i32.shl (local.get $j) (i32.const 2))) (local.get $ldc))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
             (br $ones)))
         (local.set $i (i32.add (local.get $i) (local.get $rows)))

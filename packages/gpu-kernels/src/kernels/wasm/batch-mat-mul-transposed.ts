@@ -144,7 +144,10 @@ export function matrixVectorProduct(a: tf.TensorInfo, b: tf.TensorInfo, transpos
  * op(A) op(B) on the heap by the sparse product where A is mostly zeros, else by the blocked GEMM;
  * null where neither applies (no wasm SIMD, shapes the stock kernel must handle or reject).
  */
-export function heapProduct(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean, backend: MatrixWasmBackend, gemm: GemmRunner | null, sparse: SparseRowsRunner | null): tf.TensorInfo | null {
+export function heapProduct(
+  a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean,
+  backend: MatrixWasmBackend, gemm: GemmRunner | null, sparse: SparseRowsRunner | null,
+): tf.TensorInfo | null {
   const skipping = sparse ? sparseRowsProduct(a, b, transposeA, transposeB, backend, sparse) : null;
   return skipping ?? (gemm ? gemmProduct(a, b, transposeA, transposeB, backend, gemm) : null);
 }
@@ -155,6 +158,10 @@ export type GemmRunnerOf = (backend: MatrixWasmBackend) => GemmRunner | null;
 export type SparseRunnerOf = (backend: MatrixWasmBackend) => SparseRowsRunner | null;
 
 /** BatchMatMul and _FusedMatMul share the slow transposed path; both get the override. */
-export function wasmTransposedMatMulConfigs(opsOf: MatrixOpsOf = matrixOpsOf, runnerOf: GemmRunnerOf = gemmRunner, sparseOf: SparseRunnerOf = sparseRowsRunner): SteerableKernelConfig[] {
-  return [tf.BatchMatMul, tf._FusedMatMul].map((name) => transposedOperandsFirst(name, opsOf, runnerOf, sparseOf)).filter((c): c is SteerableKernelConfig => c !== null);
+export function wasmTransposedMatMulConfigs(
+  opsOf: MatrixOpsOf = matrixOpsOf, runnerOf: GemmRunnerOf = gemmRunner, sparseOf: SparseRunnerOf = sparseRowsRunner,
+): SteerableKernelConfig[] {
+  return [tf.BatchMatMul, tf._FusedMatMul]
+    .map((name) => transposedOperandsFirst(name, opsOf, runnerOf, sparseOf))
+    .filter((c): c is SteerableKernelConfig => c !== null);
 }

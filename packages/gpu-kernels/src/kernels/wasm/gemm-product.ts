@@ -77,7 +77,9 @@ export function gemmProduct(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: bool
     const bStrides = opStrides(bRows, bCols, transposeB);
     const packed: PackedB | undefined = sharedPackFloats > 0 ? { pointer: scratchBase + GEMM_SCRATCH_FLOATS * threads * 4, rowBytes: packedRowBytes(n) } : undefined;
     if (pool && byProducts) {
-      const first: GemmOperands = { a: aBase, aRowStride: aStrides.first, aKStride: aStrides.second, b: bBase, bKStride: bStrides.first, bColStride: bStrides.second, c: cBase, m, n, k };
+      const first: GemmOperands = {
+        a: aBase, aRowStride: aStrides.first, aKStride: aStrides.second, b: bBase, bKStride: bStrides.first, bColStride: bStrides.second, c: cBase, m, n, k,
+      };
       const perChunk = Math.ceil(batch / (threads * 4));
       const strides = { a: batchA === 1 ? 0 : aRows * aCols * 4, b: batchB === 1 ? 0 : bRows * bCols * 4, c: m * n * 4 };
       writeGemmBatchJob(pool.params, gemmArguments(first, [0, m, 0, n], scratchBase), batch, perChunk, strides);

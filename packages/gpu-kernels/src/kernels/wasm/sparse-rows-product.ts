@@ -39,7 +39,9 @@ const PARAM_COUNT = 15;
 export function sparseRowsChunk(kernels: SparseRowsKernels, _heap: Float32Array, params: Float64Array, chunk: number, thread: number): void {
   const m0 = params[7]! + chunk * params[14]!;
   const m1 = Math.min(params[8]!, m0 + params[14]!);
-  kernels.sparseRowsProduct(params[0]!, params[1]!, params[2]!, params[3]!, params[4]!, params[5]!, params[6]!, m0, m1, params[9]!, params[10]!, params[11]!, params[12]! + thread * params[13]!);
+  const scratch = params[12]! + thread * params[13]!;
+  const [a, aRowStride, b, bKStride, packed, c, ldc] = [params[0]!, params[1]!, params[2]!, params[3]!, params[4]!, params[5]!, params[6]!];
+  kernels.sparseRowsProduct(a, aRowStride, b, bKStride, packed, c, ldc, m0, m1, params[9]!, params[10]!, params[11]!, scratch);
 }
 
 /** What runs the sparse product on a heap: the module and, on a shared heap, helper threads. */
@@ -68,7 +70,9 @@ export function sparseRowsRunner(backend: HeapBackend): SparseRowsRunner | null 
  * most SPARSE_MAX_DENSITY nonzeros, B is finite (0 * inf is NaN, which skipping a zero would
  * lose) and the product is large enough; null otherwise (the caller runs the GEMM).
  */
-export function sparseRowsProduct(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean, backend: SparseBackend, runner: SparseRowsRunner): tf.TensorInfo | null {
+export function sparseRowsProduct(
+  a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean, backend: SparseBackend, runner: SparseRowsRunner,
+): tf.TensorInfo | null {
   if (a.dtype !== 'float32' || b.dtype !== 'float32' || transposeA || transposeB) return null;
   const shape = productShape(a, b, false, false);
   if (!shape) return null;
