@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CliIo, bufferIo, registerInfoCommand, runCli } from '@steerable/cli-kit';
+import { type CliIo, bufferIo, registerInfoCommand, runCli } from '../src/index.js';
 
 const runInfo = (argv: string[], io: CliIo) => runCli({ name: 'steerable-test', description: 'test', version: '1.2.3', commands: [registerInfoCommand] }, argv, io);
 

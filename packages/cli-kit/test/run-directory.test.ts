@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RunDirectory, resolveRunReference } from '@steerable/cli-kit';
+import { RunDirectory, resolveRunReference } from '../src/index.js';
 
 describe('RunDirectory', () => {
   it('refuses to replace a run without resume or overwrite, and overwrite removes only the run\'s own files', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { SteerableError, editDistance, knownKeysAt, nearestName, parseConfig } from '@steerable/core';
+import { SteerableError, editDistance, knownKeysAt, nearestName, parseConfig } from '../src/index.js';
 
 const optimizer = z.strictObject({ lr: z.number().positive().default(1e-4), betas: z.tuple([z.number(), z.number()]).default([0.9, 0.999]), maxGradNorm: z.number().positive().nullable().default(null) });
 const data = z.discriminatedUnion('source', [
