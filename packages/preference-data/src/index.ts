@@ -8,6 +8,8 @@ export { indexLabelsByUser, type UserLabelIndex } from './tasks/user-label-index
 export { SPLIT_NAMES, assignSplits, validateSplitFractions, type SplitFractions } from './splits/split-fractions.js';
 export { splitByPair } from './splits/split-by-pair.js';
 export { splitUsers } from './splits/split-users.js';
+export { splitByPrompt, splitByGroup } from './splits/split-by-prompt.js';
+export { filterPairs, pairField, type PairFilter } from './select/filter-pairs.js';
 export {
   generatePaperSynthetic,
   moreIsBetterReward,
@@ -34,6 +36,15 @@ export { inspectFile, NO_VALUE, type FileInspection } from './inspect/inspect-fi
 export { writeTrlJsonl } from './writers/trl-jsonl-writer.js';
 export { encodeNpyHeader, parseNpyHeader, readNpy, writeNpy, type NpyHeader, type ReadNpyOptions } from './embeddings/npy.js';
 export { readEmbeddingStore, writeEmbeddingStore, INDEX_FILE, NPY_FILE, SAFETENSORS_FILE, type EmbeddingStoreFormat } from './embeddings/embedding-store.js';
+export {
+  embedFilesCached,
+  EMBEDDING_CACHE_VERSION,
+  CACHE_MANIFEST_FILE,
+  type EmbedFilesCachedOptions,
+  type CachedFileEmbeddings,
+  type EmbeddingCacheEvent,
+} from './embeddings/embedding-cache.js';
+export { textLookupFeaturizer, type TextLookupFeaturizer } from './embeddings/text-lookup-featurizer.js';
 export type { TextPair, TextPairSet } from './types/text-pair-set.js';
 export type { Featurizer, FeaturizerInput, FeaturizeOptions, FeaturizeProgress } from './featurize/featurizer.js';
 export { HashedNgramFeaturizer, hashedNgramFeaturizer, type HashedNgramOptions } from './featurize/hashed-ngram-featurizer.js';
