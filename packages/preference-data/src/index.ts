@@ -55,9 +55,10 @@ export { groupPairs, embedTextPairs, embedPairs, type GroupPairsOptions, type Em
 export { useLiteFeaturizer, type UseLiteFeaturizer, type UseLiteFeaturizerOptions } from './featurize/use-lite/use-lite-featurizer.js';
 export { UseLiteEncoder, USE_LITE_DIM, USE_LITE_MAX_TOKENS, type UseLiteEncoderOptions } from './featurize/use-lite/use-lite-encoder.js';
 export { USE_LITE_RECIPE, USE_LITE_FEATURE_DIM } from './featurize/use-lite/use-lite-recipe.js';
-export { USE_LITE_ENCODER_ID, USE_LITE_INSTALL_COMMAND, USE_LITE_MODEL_PACKAGE, USE_LITE_TOKENIZER_PACKAGE } from './featurize/use-lite/use-lite-packages.js';
+export { USE_LITE_ENCODER_ID, USE_LITE_INSTALL_COMMAND, USE_LITE_MODEL_PACKAGE, USE_LITE_TOKENIZER_ID } from './featurize/use-lite/use-lite-packages.js';
 export type { UseLiteFileReader, PackageDirectoryResolver } from './featurize/use-lite/use-lite-files.js';
-export type { TextTokenizer, TokenizerModuleImporter } from './featurize/use-lite/use-lite-tokenizer.js';
+export type { TextTokenizer } from './featurize/use-lite/use-lite-tokenizer.js';
+export { SentencePieceTokenizer, type SentencePieceVocabulary } from './featurize/use-lite/sentencepiece-tokenizer.js';
 export { builtinDatasetPath, BUILTIN_DATASETS, type BuiltinDatasetName } from './datasets/builtin-datasets.js';
 export { loadRelabeledHh, type LoadRelabeledHhOptions } from './datasets/relabeled-hh.js';
 export { buildUltraFeedbackSet, readUltraFeedbackRows, ULTRAFEEDBACK_SETTINGS, type UltraFeedbackBuildOptions, type UltraFeedbackBuildResult } from './readers/ultrafeedback-builder.js';

@@ -92,7 +92,7 @@ describe('embedFilesCached', () => {
   it.each([
     ['a flipped byte in the embeddings', (dir: string) => {
       const bytes = readFileSync(join(dir, NPY_FILE));
-      bytes[bytes.length - 3] ^= 0x40;
+      bytes[bytes.length - 3] = bytes[bytes.length - 3]! ^ 0x40;
       writeFileSync(join(dir, NPY_FILE), bytes);
     }],
     ['truncated embeddings', (dir: string) => writeFileSync(join(dir, NPY_FILE), readFileSync(join(dir, NPY_FILE)).subarray(0, 100))],

