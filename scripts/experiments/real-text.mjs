@@ -133,6 +133,40 @@ for (const [label, byUser] of Object.entries(summary)) {
 const table = lines.join('\n');
 console.log(table);
 const wall = (performance.now() - started) / 1000;
+
+// The issue's acceptance checks, from the seed means at the largest k.
+const kMax = Math.max(...evaluation.ks);
+const meanOver = (label) => users.reduce((a, u) => a + (summary[label]?.[u]?.[kMax]?.mean ?? NaN), 0) / users.length;
+const checks = {};
+if (summary['np-btl']) {
+  checks.np_btl_mean_at_kmax = meanOver('np-btl');
+  const oracleLabels = users.map((u) => `btl-${u}`);
+  if (oracleLabels.every((l) => summary[l])) checks.oracle_mean = users.reduce((a, u) => a + summary[`btl-${u}`][u][kMax].mean, 0) / users.length;
+  if (summary['btl-mixed']) {
+    checks.np_btl_minus_btl_mixed_at_kmax = Object.fromEntries(users.map((u) => [u, summary['np-btl'][u][kMax].mean - summary['btl-mixed'][u][kMax].mean]));
+    checks.btl_mixed_mean = meanOver('btl-mixed');
+  }
+  checks.rising_with_k = Object.fromEntries(users.map((u) => {
+    const curve = evaluation.ks.map((k) => summary['np-btl'][u][k].mean);
+    return [u, { monotone: curve.every((v, i) => i === 0 || v >= curve[i - 1]), kmax_minus_k0: curve.at(-1) - curve[0] }];
+  }));
+}
+const load = machineLoad();
+const markdown = [
+  `# ${args.dataset}: held-out accuracy (%) vs k, mean ± s.e. over seeds ${args.seeds}`,
+  '',
+  `- command: \`${command}\``,
+  `- wall: ${wall.toFixed(0)} s (embeddings ${embedSeconds.toFixed(1)} s, cache ${cached.status}); backend ${backendInfo.backend}, ${backendInfo.threads} thread(s), steerable kernels ${backendInfo.steerable_kernels}`,
+  `- machine: ${loadBefore.cpus} cores, load average before ${loadBefore.loadavg_1m}/${loadBefore.loadavg_5m}/${loadBefore.loadavg_15m}, after ${load.loadavg_1m}/${load.loadavg_5m}/${load.loadavg_15m} (shared machine)`,
+  `- data: ${dataset.files.map((f) => f.split('/').slice(-2).join('/')).join(', ')}; ${dataset.filter ? `filter ${JSON.stringify(dataset.filter)}; ` : ''}split by ${dataset.splitBy} ${dataset.splitFractions.join('/')} (re-drawn per seed); ${selected.length} labels; users ${users.join(', ')}`,
+  `- features: ${featurizer.description.kind} ${featurizer.description.encoder}, recipe ${featurizer.description.recipe}, ${featurizer.description.truncation}`,
+  `- evaluation: split ${evaluation.split}, T = ${evaluation.numTargets}, ${evaluation.tasksPerUser} tasks per user and k, targets disjoint from the context; s.e. is over seeds (per-seed values in the JSON)`,
+  `- oracles (btl-<user>) are the BTL config trained on that user's labels only; only their own user's row is shown`,
+  '',
+  table,
+  '',
+  ...(Object.keys(checks).length ? ['checks (seed means at k = ' + kMax + '):', '', '```json', JSON.stringify(checks, null, 2), '```', ''] : []),
+].join('\n');
 const output = {
   dataset: args.dataset,
   split: evaluation.split,
@@ -141,18 +175,19 @@ const output = {
   embed_seconds: embedSeconds,
   cache: { status: cached.status, directory: cached.directory, key: cached.key },
   backend: { backend: backendInfo.backend, threads: backendInfo.threads, steerable_kernels: backendInfo.steerable_kernels, tfjs: backendInfo.tfjs_version, node: backendInfo.node_version },
-  machine_load: { before: loadBefore, after: machineLoad() },
+  machine_load: { before: loadBefore, after: load },
   featurizer: featurizer.description,
   data: { files: dataset.files.map((f) => f.split('/').slice(-2).join('/')), filter: dataset.filter, split_by: dataset.splitBy, split_fractions: dataset.splitFractions, labels: selected.length, users },
   evaluation,
   configs: Object.fromEntries(modelNames.map((n) => [n, configs.models[n]])),
   seeds: args.seeds.split(',').map(Number),
   summary,
+  checks,
   runs: runs.map(({ report, ...rest }) => rest),
 };
 if (args.out) {
   mkdirSync(args.out, { recursive: true });
   writeFileSync(join(args.out, 'results.json'), `${JSON.stringify(output, null, 2)}\n`);
-  writeFileSync(join(args.out, 'table.md'), `${table}\n`);
+  writeFileSync(join(args.out, 'table.md'), `${markdown}\n`);
 }
 log(`wall ${wall.toFixed(0)} s`);
