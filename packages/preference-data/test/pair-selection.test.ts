@@ -23,7 +23,8 @@ describe('filterPairs', () => {
     expect(conflicting).toHaveLength(10);
     expect(conflicting.every((p) => p.extra!['conflict'] === true)).toBe(true);
     expect(filterPairs(pairs, { conflict: true, user: 'relevance' }).every((p) => p.user === 'relevance' && p.extra!['conflict'] === true)).toBe(true);
-    expect(filterPairs(pairs, { dialogue_id: ['d1', 'd3'] }).map((p) => p.extra!['dialogue_id'])).toEqual(pairs.map((p) => p.extra!['dialogue_id']).filter((d) => d === 'd1' || d === 'd3'));
+    const dialogue = (p: PreferencePair) => p.extra!['dialogue_id'];
+    expect(filterPairs(pairs, { dialogue_id: ['d1', 'd3'] }).map(dialogue)).toEqual(pairs.map(dialogue).filter((d) => d === 'd1' || d === 'd3'));
     expect(filterPairs(pairs, (p) => (p.extra!['margin'] as number) >= 3)).toHaveLength(pairs.filter((p) => (p.extra!['margin'] as number) >= 3).length);
   });
 
@@ -44,7 +45,8 @@ describe('filterPairs', () => {
 });
 
 describe('splitByPrompt', () => {
-  const pairs: PreferencePair[] = Array.from({ length: 200 }, (_, i) => ({ id: String(i), prompt: `prompt ${i % 40}`, chosen: `a${i}`, rejected: `b${i}`, user: i % 2 ? 'u' : 'v' }));
+  const pair = (i: number): PreferencePair => ({ id: String(i), prompt: `prompt ${i % 40}`, chosen: `a${i}`, rejected: `b${i}`, user: i % 2 ? 'u' : 'v' });
+  const pairs = Array.from({ length: 200 }, (_, i) => pair(i));
 
   it('puts every pair of a prompt in one split, with the fractions counted in prompts', () => {
     const split = splitByPrompt(pairs, [0.6, 0.15, 0.25], 3);

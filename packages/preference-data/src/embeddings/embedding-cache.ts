@@ -82,11 +82,19 @@ export async function embedFilesCached(options: EmbedFilesCachedOptions): Promis
   const fileHashes = await Promise.all(files.map(async (file) => ({ name: basename(file), sha256: await fileSha256(file) })));
   const texts = groupPairs(pairs);
   const textsHash = textsSha256(texts.pairs.flatMap((pair) => [pair.prompt, pair.a, pair.b]));
-  const key = sha256(canonicalJson({ version: EMBEDDING_CACHE_VERSION, files: fileHashes.map((f) => f.sha256), featurizer: featurizer.description, format: options.readOptions?.format ?? null }));
+  const keyParts = { version: EMBEDDING_CACHE_VERSION, files: fileHashes.map((f) => f.sha256), featurizer: featurizer.description, format: options.readOptions?.format ?? null };
+  const key = sha256(canonicalJson(keyParts));
   const directory = join(cacheDir, `${featurizer.description.kind.replace(/[^\w.-]/g, '_')}-${key.slice(0, 24)}`);
   const finish = (stored: EmbeddedPairSet, status: CachedFileEmbeddings['status']): CachedFileEmbeddings => {
     // Labels and ids from this run's reading of the files: a hit returns exactly what a miss would.
-    const set: EmbeddedPairSet = { dim: stored.dim, numPairs: texts.pairs.length, options: stored.options, labels: texts.labels, pairIds: texts.pairs.map((p) => p.id), embedding: { ...featurizer.description } };
+    const set: EmbeddedPairSet = {
+      dim: stored.dim,
+      numPairs: texts.pairs.length,
+      options: stored.options,
+      labels: texts.labels,
+      pairIds: texts.pairs.map((p) => p.id),
+      embedding: { ...featurizer.description },
+    };
     return { pairs, set, featurizer: textLookupFeaturizer(texts, set, featurizer), status, directory, key };
   };
 
@@ -121,7 +129,9 @@ async function readCheckedEntry(directory: string, expected: { key: string; text
   const bytes = await readFile(join(directory, manifest.embeddingsFile));
   if (createHash('sha256').update(bytes).digest('hex') !== manifest.embeddingsSha256) throw new Error(`${manifest.embeddingsFile} does not match its checksum`);
   const stored = await readEmbeddingStore(directory);
-  if (stored.numPairs !== expected.numPairs || stored.dim !== expected.dim) throw new Error(`it holds ${stored.numPairs} pairs of ${stored.dim} floats, expected ${expected.numPairs} of ${expected.dim}`);
+  if (stored.numPairs !== expected.numPairs || stored.dim !== expected.dim) {
+    throw new Error(`it holds ${stored.numPairs} pairs of ${stored.dim} floats, expected ${expected.numPairs} of ${expected.dim}`);
+  }
   if (!stored.options.every(Number.isFinite)) throw new Error('it holds non-finite values');
   return stored;
 }

@@ -57,7 +57,10 @@ export class UseLiteEncoder {
         hint: `USE-lite reads at most ${USE_LITE_MAX_TOKENS} tokens per text (its graph drops the rest)`,
       });
     }
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new SteerableError('invalid-argument', `batchSize must be a positive integer, got ${batchSize}`, { field: 'batchSize' });
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      const hint = 'texts per forward pass, e.g. 32';
+      throw new SteerableError('invalid-argument', `batchSize must be a positive integer, got ${batchSize}`, { field: 'batchSize', hint });
+    }
     const readFile = options.readFile ?? (await nodePackageFileReader(options.resolvePackageDirectory));
     const tokenizer = await loadUseLiteTokenizer(readFile);
     const tf = await import('@tensorflow/tfjs');
@@ -104,7 +107,8 @@ export class UseLiteEncoder {
         embeddings = (await this.model.executeAsync({ indices, values })) as tfTypes.Tensor;
         const data = (await embeddings.data()) as Float32Array;
         if (embeddings.shape[0] !== rows.length || embeddings.shape[1] !== USE_LITE_DIM) {
-          throw new SteerableError('invalid-model', `USE-lite returned shape (${embeddings.shape.join(', ')}) for ${rows.length} texts`, { hint: 'expected one 512-d row per text' });
+          const shape = embeddings.shape.join(', ');
+          throw new SteerableError('invalid-model', `USE-lite returned shape (${shape}) for ${rows.length} texts`, { hint: 'expected one 512-d row per text' });
         }
         rows.forEach((row, i) => out.set(data.subarray(i * USE_LITE_DIM, (i + 1) * USE_LITE_DIM), row * USE_LITE_DIM));
       } finally {

