@@ -8,6 +8,8 @@ export { indexLabelsByUser, type UserLabelIndex } from './tasks/user-label-index
 export { SPLIT_NAMES, assignSplits, validateSplitFractions, type SplitFractions } from './splits/split-fractions.js';
 export { splitByPair } from './splits/split-by-pair.js';
 export { splitUsers } from './splits/split-users.js';
+export { splitByPrompt, splitByGroup } from './splits/split-by-prompt.js';
+export { filterPairs, pairField, type PairFilter } from './select/filter-pairs.js';
 export {
   generatePaperSynthetic,
   moreIsBetterReward,
@@ -34,13 +36,29 @@ export { inspectFile, NO_VALUE, type FileInspection } from './inspect/inspect-fi
 export { writeTrlJsonl } from './writers/trl-jsonl-writer.js';
 export { encodeNpyHeader, parseNpyHeader, readNpy, writeNpy, type NpyHeader, type ReadNpyOptions } from './embeddings/npy.js';
 export { readEmbeddingStore, writeEmbeddingStore, INDEX_FILE, NPY_FILE, SAFETENSORS_FILE, type EmbeddingStoreFormat } from './embeddings/embedding-store.js';
+export {
+  embedFilesCached,
+  EMBEDDING_CACHE_VERSION,
+  CACHE_MANIFEST_FILE,
+  type EmbedFilesCachedOptions,
+  type CachedFileEmbeddings,
+  type EmbeddingCacheEvent,
+} from './embeddings/embedding-cache.js';
+export { textLookupFeaturizer, type TextLookupFeaturizer } from './embeddings/text-lookup-featurizer.js';
 export type { TextPair, TextPairSet } from './types/text-pair-set.js';
-export type { Featurizer, FeaturizerInput } from './featurize/featurizer.js';
+export type { Featurizer, FeaturizerInput, FeaturizeOptions, FeaturizeProgress } from './featurize/featurizer.js';
 export { HashedNgramFeaturizer, hashedNgramFeaturizer, type HashedNgramOptions } from './featurize/hashed-ngram-featurizer.js';
 export { RESPONSE_CUE_COUNT, RESPONSE_CUE_NAMES, writeResponseCues } from './featurize/response-cues.js';
 export { ResponseCueFeaturizer } from './featurize/response-cue-featurizer.js';
 export { transformersFeaturizer, type TransformersFeaturizerOptions } from './featurize/transformers-featurizer.js';
-export { groupPairs, embedTextPairs, embedPairs, type GroupPairsOptions } from './featurize/embed-pairs.js';
+export { groupPairs, embedTextPairs, embedPairs, type GroupPairsOptions, type EmbedPairsOptions } from './featurize/embed-pairs.js';
+export { useLiteFeaturizer, type UseLiteFeaturizer, type UseLiteFeaturizerOptions } from './featurize/use-lite/use-lite-featurizer.js';
+export { UseLiteEncoder, USE_LITE_DIM, USE_LITE_MAX_TOKENS, type UseLiteEncoderOptions } from './featurize/use-lite/use-lite-encoder.js';
+export { USE_LITE_RECIPE, USE_LITE_FEATURE_DIM } from './featurize/use-lite/use-lite-recipe.js';
+export { USE_LITE_ENCODER_ID, USE_LITE_INSTALL_COMMAND, USE_LITE_MODEL_PACKAGE, USE_LITE_TOKENIZER_ID } from './featurize/use-lite/use-lite-packages.js';
+export type { UseLiteFileReader, PackageDirectoryResolver } from './featurize/use-lite/use-lite-files.js';
+export type { TextTokenizer } from './featurize/use-lite/use-lite-tokenizer.js';
+export { SentencePieceTokenizer, type SentencePieceVocabulary } from './featurize/use-lite/sentencepiece-tokenizer.js';
 export { builtinDatasetPath, BUILTIN_DATASETS, type BuiltinDatasetName } from './datasets/builtin-datasets.js';
 export { loadRelabeledHh, type LoadRelabeledHhOptions } from './datasets/relabeled-hh.js';
 export { buildUltraFeedbackSet, readUltraFeedbackRows, ULTRAFEEDBACK_SETTINGS, type UltraFeedbackBuildOptions, type UltraFeedbackBuildResult } from './readers/ultrafeedback-builder.js';

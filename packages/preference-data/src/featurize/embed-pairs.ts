@@ -1,7 +1,7 @@
 import type { EmbeddedPairSet, PreferenceLabel } from '../types/embedded-pair-set.js';
 import type { PreferencePair, SplitName } from '../types/preference-pair.js';
 import type { TextPair, TextPairSet } from '../types/text-pair-set.js';
-import type { Featurizer, FeaturizerInput } from './featurizer.js';
+import type { FeaturizeOptions, Featurizer, FeaturizerInput } from './featurizer.js';
 
 export interface GroupPairsOptions {
   /** User of pairs that name none (default 'default'). */
@@ -34,7 +34,7 @@ export function groupPairs(pairs: readonly PreferencePair[], options: GroupPairs
 }
 
 /** Embeds every distinct (prompt, response) once and lays the options out as [numPairs, 2, dim]. */
-export async function embedTextPairs(set: TextPairSet, featurizer: Featurizer): Promise<EmbeddedPairSet> {
+export async function embedTextPairs(set: TextPairSet, featurizer: Featurizer, featurizeOptions: FeaturizeOptions = {}): Promise<EmbeddedPairSet> {
   const textIndex = new Map<string, number>();
   const inputs: FeaturizerInput[] = [];
   const optionRows = new Int32Array(set.pairs.length * 2);
@@ -50,14 +50,17 @@ export async function embedTextPairs(set: TextPairSet, featurizer: Featurizer): 
       optionRows[2 * p + side] = row;
     });
   });
-  const features = await featurizer.featurizeBatch(inputs);
+  const features = await featurizer.featurizeBatch(inputs, featurizeOptions);
   const dim = featurizer.dim;
   const options = new Float32Array(set.pairs.length * 2 * dim);
   for (let i = 0; i < optionRows.length; i++) options.set(features.subarray(optionRows[i]! * dim, (optionRows[i]! + 1) * dim), i * dim);
   return { dim, numPairs: set.pairs.length, options, labels: set.labels, pairIds: set.pairs.map((p) => p.id), embedding: { ...featurizer.description }, featurizer: { ...featurizer.description } };
 }
 
+export type EmbedPairsOptions = GroupPairsOptions & FeaturizeOptions;
+
 /** groupPairs then embedTextPairs. */
-export async function embedPairs(pairs: readonly PreferencePair[], featurizer: Featurizer, options: GroupPairsOptions = {}): Promise<EmbeddedPairSet> {
-  return embedTextPairs(groupPairs(pairs, options), featurizer);
+export async function embedPairs(pairs: readonly PreferencePair[], featurizer: Featurizer, options: EmbedPairsOptions = {}): Promise<EmbeddedPairSet> {
+  const { onProgress, ...groupOptions } = options;
+  return embedTextPairs(groupPairs(pairs, groupOptions), featurizer, onProgress ? { onProgress } : {});
 }
