@@ -14,7 +14,8 @@ const presets = ['synthetic-btl', 'synthetic-dpl', 'synthetic-np-btl'];
 const runs = presets.map((preset) => join(root, 'runs/demo', preset));
 
 function run(args) {
-  const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
+  // Node flags given to this script (e.g. --cpu-prof from scripts/bench/demo-profile.mjs) reach every step.
+  const result = spawnSync(process.execPath, [...process.execArgv, ...args], { stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 

@@ -58,6 +58,7 @@ export {
 } from './train.js';
 export { trainStep, type TrainStepResult } from './train-step.js';
 export { BestModelTracker, validationMetricNames, type BestModelOptions, type BestModelRecord } from './best-model.js';
+export { EarlyStopping, type EarlyStoppingOptions, type EarlyStopRecord } from './early-stopping.js';
 export { loadRewardModel, REWARD_MODEL_CHECKPOINT_KIND } from './checkpoint.js';
 export { FrozenUserRewardModel } from './models/frozen-user.js';
 export { loadRewardRun, type LoadRewardRunOptions } from './text/load-reward-run.js';
