@@ -106,9 +106,11 @@ export async function evaluateRewardModel(model: RewardModel, set: EmbeddedPairS
   // A model that ignores the context gives a labelled pair the same logit in every task and at
   // every k (the targets are the same pairs for every k): each pair is scored once, not 5 x (T + k) times.
   const labelLogits = model.usesContext ? null : new Map<number, number>();
-  for (const k of ks) {
-    const tasks = evaluationTasks(set, { split, contextSize: k, numTargets, tasksPerUser, seed, ...(options.tooFewLabels ? { tooFewLabels: options.tooFewLabels } : {}) });
-    const perTask = labelLogits ? await scoreTasksByLabel(model, set, tasks, labelLogits, batchSize) : await scoreTasks(model, set, tasks, batchSize);
+  const taskLists = ks.map((k) => evaluationTasks(set, { split, contextSize: k, numTargets, tasksPerUser, seed, ...(options.tooFewLabels ? { tooFewLabels: options.tooFewLabels } : {}) }));
+  const shared = labelLogits ? null : await scoreTasksSharingTargets(model, set, taskLists, batchSize);
+  for (const [index, k] of ks.entries()) {
+    const tasks = taskLists[index]!;
+    const perTask = shared ? shared[index]! : labelLogits ? await scoreTasksByLabel(model, set, tasks, labelLogits, batchSize) : await scoreTasks(model, set, tasks, batchSize);
     if (options.calibration) {
       const byUser = new Map<string, number[]>();
       perTask.forEach((r, i) => {
@@ -222,6 +224,49 @@ async function scoreTasks(model: RewardModel, set: EmbeddedPairSet, tasks: Task[
     chunk.forEach((task, i) => out.push(taskScore(task.targets.length, width, (j) => values[i * width + j]!)));
   }
   return out;
+}
+
+/**
+ * scoreTasks at every k at once, for a model that can prepare its targets (NP-BTL): the k lists
+ * hold the same tasks (user and targets) in the same order, each context a prefix of the longest
+ * one, so each batch of tasks uploads its targets and the longest context's pairs once, prepares
+ * them once, and is scored with each k's context. Null when the model cannot, or the lists do not
+ * line up (a user skipped at some k): then each k is scored on its own.
+ */
+async function scoreTasksSharingTargets(model: RewardModel, set: EmbeddedPairSet, taskLists: Task[][], batchSize: number): Promise<TaskScore[][] | null> {
+  const longest = taskLists.reduce((a, b) => (b[0]!.context.length > a[0]!.context.length ? b : a));
+  const lineUp = taskLists.every((tasks) =>
+    tasks.length === longest.length &&
+    tasks.every((task, i) => {
+      const other = longest[i]!;
+      return task.user === other.user && task.targets.every((label, j) => label === other.targets[j]) && task.context.every((label, j) => label === other.context[j]);
+    }),
+  );
+  if (taskLists.length < 2 || !lineUp) return null;
+  const scores: TaskScore[][] = taskLists.map(() => []);
+  for (let start = 0; start < longest.length; start += batchSize) {
+    const chunk = longest.slice(start, start + batchSize);
+    const asTargets = buildTaskBatch(set, chunk.map((task) => ({ user: task.user, context: [], targets: [...task.targets, ...task.context] })));
+    const targets = taskBatchTensors(asTargets);
+    const prepared = model.inEvalMode(() => model.prepareTargets({ chosen: targets.targetChosen, rejected: targets.targetRejected }));
+    disposePairTensors(targets);
+    if (!prepared) return null;
+    try {
+      for (const [index, tasks] of taskLists.entries()) {
+        const batch = buildTaskBatch(set, tasks.slice(start, start + batchSize));
+        const context = taskBatchTensors(batch);
+        const width = batch.numTargets + batch.contextSize;
+        const logits = model.inEvalMode(() => prepared.logits(width, { chosen: context.contextChosen, rejected: context.contextRejected }));
+        disposePairTensors(context);
+        const values = await logits.data();
+        logits.dispose();
+        batch.tasks.forEach((task, i) => scores[index]!.push(taskScore(task.targets.length, width, (j) => values[i * width + j]!)));
+      }
+    } finally {
+      prepared.dispose();
+    }
+  }
+  return scores;
 }
 
 /** scoreTasks for a model that ignores the context: each label's logit comes from `cache`, scored (and cached) on first use. */

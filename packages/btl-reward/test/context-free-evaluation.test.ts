@@ -69,8 +69,8 @@ describe('evaluating a model that ignores the context', () => {
     model.dispose();
   });
 
-  it('leaves models that use the context to task-by-task scoring', async () => {
-    const model = createRewardModel({ kind: 'np-btl', inputDim: 1, hiddenDim: 8, numHeads: 2, pairEncoder: 'mlp', initSeed: 1 });
+  it('leaves models that use the context (and prepare no targets) to task-by-task scoring', async () => {
+    const model = createRewardModel({ kind: 'vpl', inputDim: 1, hiddenDim: 8, initSeed: 1 });
     const rows = countRows(model);
     await evaluateRewardModel(model, data, OPTIONS);
     expect(rows.rows).toBe(2 * 30 * (4 * 6 + 0 + 1 + 3 + 5));
