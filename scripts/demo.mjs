@@ -4,8 +4,9 @@
 // Extra arguments go to every training command (for example --backend cpu or --epochs 1).
 //
 // The trainings are independent, so they run side by side as two lanes of child processes, one
-// per core: NP-BTL (the longest) in one, BTL then DPL in the other. The evaluation comes last,
-// when both cores are free, and uses two wasm threads.
+// per core: NP-BTL (the longest) in one, BTL then DPL in the other; each on one wasm thread (a
+// second thread per process measured slower with the other lane or other users busy: 171-177 s
+// against 164 for the demo at load 5-7). The evaluation comes last.
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -55,7 +56,6 @@ const failed = codes.find((code) => code !== 0);
 if (failed !== undefined) process.exit(failed);
 process.stderr.write('\n== evaluating\n');
 const backend = extra.includes('--backend') ? ['--backend', extra[extra.indexOf('--backend') + 1]] : [];
-const threads = availableParallelism() > 1 ? ['--wasm-threads', '2'] : [];
-const code = await run([evaluate, 'reward', '--run', ...presets.map(runDir), '--out', join(root, 'runs/demo/eval'), ...backend, ...threads]);
+const code = await run([evaluate, 'reward', '--run', ...presets.map(runDir), '--out', join(root, 'runs/demo/eval'), ...backend]);
 if (code !== 0) process.exit(code);
 process.stderr.write(`\ndemo finished in ${((Date.now() - started) / 1000).toFixed(0)} s; report: runs/demo/eval/report.html\n`);
