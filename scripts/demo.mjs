@@ -6,7 +6,7 @@
 // The trainings are independent, so they run side by side as two lanes of child processes, one
 // per core: NP-BTL (the longest) in one, BTL then DPL in the other; each on one wasm thread (a
 // second thread per process measured slower with the other lane or other users busy: 171-177 s
-// against 164 for the demo at load 5-7). The evaluation comes last.
+// against 164 for the demo at load 5-7). The evaluation starts when the shorter lane is done.
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,13 @@ const lanes = [['synthetic-np-btl'], ['synthetic-btl', 'synthetic-dpl']];
 // Node flags given to this script (e.g. --cpu-prof from scripts/bench/demo-profile.mjs) reach every step.
 const node = (args) => [...process.execArgv, ...args];
 
+const children = new Set();
+// A failure ends the demo: whatever still runs is stopped with it.
+const fail = (code) => {
+  for (const child of children) child.kill();
+  process.exit(code);
+};
+
 /**
  * Runs a command; with `pipe`, its output comes through line by line (two trainings' progress
  * lines interleave whole, and a child never sees a terminal, so it prints lines, not bars).
@@ -31,11 +38,15 @@ const node = (args) => [...process.execArgv, ...args];
 function run(args, { pipe = false } = {}) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, node(args), { stdio: pipe ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+    children.add(child);
     if (pipe) {
       createInterface({ input: child.stdout }).on('line', (line) => process.stdout.write(`${line}\n`));
       createInterface({ input: child.stderr }).on('line', (line) => process.stderr.write(`${line}\n`));
     }
-    child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    child.on('close', (code, signal) => {
+      children.delete(child);
+      resolve(code ?? (signal ? 1 : 0));
+    });
   });
 }
 
@@ -50,12 +61,29 @@ async function trainLane(lane) {
 }
 
 const started = Date.now();
-// One lane at a time on a single core: side by side they would only take turns.
-const codes = availableParallelism() > 1 ? await Promise.all(lanes.map(trainLane)) : [await trainLane(lanes[0]), await trainLane(lanes[1])];
-const failed = codes.find((code) => code !== 0);
-if (failed !== undefined) process.exit(failed);
-process.stderr.write('\n== evaluating\n');
 const backend = extra.includes('--backend') ? ['--backend', extra[extra.indexOf('--backend') + 1]] : [];
-const code = await run([evaluate, 'reward', '--run', ...presets.map(runDir), '--out', join(root, 'runs/demo/eval'), ...backend]);
-if (code !== 0) process.exit(code);
+// --wait: the evaluation starts as soon as the shorter lane is done and scores BTL and DPL (and
+// loads its modules and data) while NP-BTL still trains, then waits for NP-BTL.
+const evaluateAll = () => {
+  process.stderr.write('\n== evaluating\n');
+  return run([evaluate, 'reward', '--run', ...presets.map(runDir), '--out', join(root, 'runs/demo/eval'), '--wait', ...backend]);
+};
+let evaluation;
+if (availableParallelism() > 1) {
+  const [longLane, shortLane] = lanes.map(trainLane);
+  const shortCode = await Promise.race([shortLane, longLane.then((code) => (code !== 0 ? fail(code) : shortLane))]);
+  if (shortCode !== 0) fail(shortCode);
+  evaluation = evaluateAll();
+  const longCode = await longLane;
+  if (longCode !== 0) fail(longCode);
+} else {
+  // One lane at a time on a single core: side by side they would only take turns.
+  for (const lane of lanes) {
+    const code = await trainLane(lane);
+    if (code !== 0) fail(code);
+  }
+  evaluation = evaluateAll();
+}
+const code = await evaluation;
+if (code !== 0) fail(code);
 process.stderr.write(`\ndemo finished in ${((Date.now() - started) / 1000).toFixed(0)} s; report: runs/demo/eval/report.html\n`);
