@@ -8,7 +8,7 @@
 //   pnpm bench -- [--backends wasm,cpu] [--workloads a,b] [--reps 5] [--wasm-threads 2]
 //                 [--json FILE] [--profile] [--no-torch] [--no-packages] [--full]
 //                 [--torch-device cpu|cuda|cpu,cuda] [--torch-threads N] [--python PATH]
-//                 [--encoder-rounds 3]
+//                 [--encoder-rounds 3] [--demo-reps 3]
 //
 // use-lite-encode (wasm) is USE-lite's throughput on 256 synthetic paragraphs, for stock and
 // steerable kernels on 1 and 2 threads: `--encoder-rounds` rounds, each running the four
@@ -21,7 +21,8 @@
 // (rows `torch-cuda`); --torch-threads sets the torch-cpu threads (default: --wasm-threads, so the
 // default rows compare like with like); --python picks the interpreter that has torch (default
 // /usr/bin/python3, Debian's python3-torch; GPU machines keep theirs elsewhere). `--backends ''`
-// runs only the references.
+// runs only the references. `--workloads demo` (opt-in: minutes) times `pnpm demo` end to end and
+// the same experiment trained by the original code's loop in PyTorch-CPU (scripts/bench/demo.mjs).
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -48,6 +49,7 @@ const { values: args } = parseArgs({
     'torch-threads': { type: 'string' },
     python: { type: 'string', default: '/usr/bin/python3' },
     'encoder-rounds': { type: 'string', default: '3' },
+    'demo-reps': { type: 'string', default: '1' },
   },
 });
 const reps = args.reps;
@@ -229,7 +231,14 @@ if (hasTorch) {
   log(`- PyTorch reference skipped: ${args['no-torch'] || torchDevices.length === 0 ? 'not asked for' : `${python} with torch not found (apt-get install -y python3-torch libopenblas0-pthread)`}`);
 }
 
-// 4. The table and the ratios.
+// 4. The demo end to end, only when asked for by name (it takes minutes, its reference longer).
+if (only?.has('demo')) {
+  const argv = ['scripts/bench/demo.mjs', '--reps', args['demo-reps'], '--python', python, '--torch-threads', args['torch-threads'] ?? String(threads)];
+  if (args['no-torch'] || !torchDevices.includes('cpu')) argv.push('--no-torch');
+  for (const row of parseRows(run('pnpm demo end to end (scripts/bench/demo.mjs) and the same experiment in PyTorch-CPU', process.execPath, argv))) rows.push(row);
+}
+
+// 5. The table and the ratios.
 const fmt = (r) => (r && r.median_ms != null ? `${r.median_ms.toFixed(1)} (${r.min_ms.toFixed(0)}-${r.max_ms.toFixed(0)}, n=${r.n})` : r?.error ? 'failed' : '-');
 const find = (workload, backend, variant) => rows.find((r) => r.workload === workload && r.backend === backend && r.variant === variant);
 const columns = [...new Set(rows.map((r) => `${r.backend}/${r.variant}`))];
@@ -267,6 +276,12 @@ for (const t of [1, 2]) {
 const encoder1 = find('use-lite-encode-1t', 'wasm', 'steerable');
 const encoder2 = find('use-lite-encode-2t', 'wasm', 'steerable');
 say('use-lite-encode, steerable: 2 threads vs 1 (texts/s)', ratio(encoder1, encoder2), null);
+const demo = find('demo', 'wasm', 'steerable');
+if (demo) {
+  const reference = find('demo', 'torch-cpu', 'reference');
+  console.log(`  demo end to end: ${(demo.median_ms / 1000).toFixed(1)} s (median of ${demo.n}, load ${demo.load?.join(', ')})${reference ? `; the original's loop in PyTorch-CPU ${(reference.median_ms / 1000).toFixed(1)} s` : ''}`);
+  say('demo: speed vs torch-cpu (torch s / demo s)', ratio(reference, demo), null);
+}
 const mm = find('matmul-1024', 'wasm', 'steerable');
 if (mm?.gflops) {
   const used = mm.threads ?? 1;

@@ -4,6 +4,7 @@ import { fitLatentProjection } from '@steerable/np-encoder';
 import { type EmbeddedPairSet, PAPER_SYNTHETIC_REWARDS, type SplitName, type Task, buildTaskBatch, evaluationTasks } from '@steerable/preference-data';
 import { disposePairTensors, taskBatchTensors } from './batch-tensors.js';
 import { type CalibrationReport, pairwiseCalibration } from './calibration.js';
+import { scoreLabels } from './label-logits.js';
 import type { RewardModel } from './models/reward-model.js';
 import { type RewardCurves, rewardCurves } from './reward-curves.js';
 import { inferUserLatents } from './user-latents.js';
@@ -102,9 +103,14 @@ export async function evaluateRewardModel(model: RewardModel, set: EmbeddedPairS
   const allTargets: Record<string, AccuracyByK> = {};
   const calibration: Record<string, Record<string, CalibrationReport>> = {};
   const numBins = typeof options.calibration === 'object' ? options.calibration.numBins : undefined;
-  for (const k of ks) {
-    const tasks = evaluationTasks(set, { split, contextSize: k, numTargets, tasksPerUser, seed, ...(options.tooFewLabels ? { tooFewLabels: options.tooFewLabels } : {}) });
-    const perTask = await scoreTasks(model, set, tasks, batchSize);
+  // A model that ignores the context gives a labelled pair the same logit in every task and at
+  // every k (the targets are the same pairs for every k): each pair is scored once, not 5 x (T + k) times.
+  const labelLogits = model.usesContext ? null : new Map<number, number>();
+  const taskLists = ks.map((k) => evaluationTasks(set, { split, contextSize: k, numTargets, tasksPerUser, seed, ...(options.tooFewLabels ? { tooFewLabels: options.tooFewLabels } : {}) }));
+  const shared = labelLogits ? null : await scoreTasksSharingTargets(model, set, taskLists, batchSize);
+  for (const [index, k] of ks.entries()) {
+    const tasks = taskLists[index]!;
+    const perTask = shared ? shared[index]! : labelLogits ? await scoreTasksByLabel(model, set, tasks, labelLogits, batchSize) : await scoreTasks(model, set, tasks, batchSize);
     if (options.calibration) {
       const byUser = new Map<string, number[]>();
       perTask.forEach((r, i) => {
@@ -215,24 +221,82 @@ async function scoreTasks(model: RewardModel, set: EmbeddedPairSet, tasks: Task[
     const values = await logits.data();
     logits.dispose();
     const width = batch.numTargets;
-    chunk.forEach((task, i) => {
-      const t = task.targets.length;
-      let held = 0;
-      let all = 0;
-      const heldoutChosenWins: number[] = [];
-      for (let j = 0; j < width; j++) {
-        const logit = values[i * width + j]!;
-        const v = logit > 0 ? 1 : 0;
-        all += v;
-        if (j < t) {
-          held += v;
-          heldoutChosenWins.push(1 / (1 + Math.exp(-logit)));
-        }
-      }
-      out.push({ heldout: held / t, all: all / width, heldoutChosenWins });
-    });
+    chunk.forEach((task, i) => out.push(taskScore(task.targets.length, width, (j) => values[i * width + j]!)));
   }
   return out;
+}
+
+/**
+ * scoreTasks at every k at once, for a model that can prepare its targets (NP-BTL): the k lists
+ * hold the same tasks (user and targets) in the same order, each context a prefix of the longest
+ * one, so each batch of tasks uploads its targets and the longest context's pairs once, prepares
+ * them once, and is scored with each k's context. Null when the model cannot, or the lists do not
+ * line up (a user skipped at some k): then each k is scored on its own.
+ */
+async function scoreTasksSharingTargets(model: RewardModel, set: EmbeddedPairSet, taskLists: Task[][], batchSize: number): Promise<TaskScore[][] | null> {
+  const longest = taskLists.reduce((a, b) => (b[0]!.context.length > a[0]!.context.length ? b : a));
+  const lineUp = taskLists.every((tasks) =>
+    tasks.length === longest.length &&
+    tasks.every((task, i) => {
+      const other = longest[i]!;
+      return task.user === other.user && task.targets.every((label, j) => label === other.targets[j]) && task.context.every((label, j) => label === other.context[j]);
+    }),
+  );
+  if (taskLists.length < 2 || !lineUp) return null;
+  const scores: TaskScore[][] = taskLists.map(() => []);
+  for (let start = 0; start < longest.length; start += batchSize) {
+    const chunk = longest.slice(start, start + batchSize);
+    const asTargets = buildTaskBatch(set, chunk.map((task) => ({ user: task.user, context: [], targets: [...task.targets, ...task.context] })));
+    const targets = taskBatchTensors(asTargets);
+    const prepared = model.inEvalMode(() => model.prepareTargets({ chosen: targets.targetChosen, rejected: targets.targetRejected }));
+    disposePairTensors(targets);
+    if (!prepared) return null;
+    try {
+      for (const [index, tasks] of taskLists.entries()) {
+        const batch = buildTaskBatch(set, tasks.slice(start, start + batchSize));
+        const context = taskBatchTensors(batch);
+        const width = batch.numTargets + batch.contextSize;
+        const logits = model.inEvalMode(() => prepared.logits(width, { chosen: context.contextChosen, rejected: context.contextRejected }));
+        disposePairTensors(context);
+        const values = await logits.data();
+        logits.dispose();
+        batch.tasks.forEach((task, i) => scores[index]!.push(taskScore(task.targets.length, width, (j) => values[i * width + j]!)));
+      }
+    } finally {
+      prepared.dispose();
+    }
+  }
+  return scores;
+}
+
+/** scoreTasks for a model that ignores the context: each label's logit comes from `cache`, scored (and cached) on first use. */
+async function scoreTasksByLabel(model: RewardModel, set: EmbeddedPairSet, tasks: Task[], cache: Map<number, number>, batchSize: number): Promise<TaskScore[]> {
+  const missing = new Set<number>();
+  for (const task of tasks) for (const label of [...task.targets, ...task.context]) if (!cache.has(label)) missing.add(label);
+  const labels = [...missing];
+  const logits = await scoreLabels(model, set, labels, batchSize);
+  labels.forEach((label, i) => cache.set(label, logits[i]!));
+  return tasks.map((task) => {
+    const order = [...task.targets, ...task.context];
+    return taskScore(task.targets.length, order.length, (j) => cache.get(order[j]!)!);
+  });
+}
+
+/** Held-out accuracy (the first t of `width` logits), all-target accuracy and the held-out win probabilities of one task. */
+function taskScore(t: number, width: number, logitAt: (j: number) => number): TaskScore {
+  let held = 0;
+  let all = 0;
+  const heldoutChosenWins: number[] = [];
+  for (let j = 0; j < width; j++) {
+    const logit = logitAt(j);
+    const v = logit > 0 ? 1 : 0;
+    all += v;
+    if (j < t) {
+      held += v;
+      heldoutChosenWins.push(1 / (1 + Math.exp(-logit)));
+    }
+  }
+  return { heldout: held / t, all: all / width, heldoutChosenWins };
 }
 
 export function summarise(values: number[]): AccuracyStat {

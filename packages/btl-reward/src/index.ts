@@ -44,6 +44,7 @@ export {
 } from './calibration.js';
 export { rewardCurves, standardise, DEFAULT_REWARD_CURVE_GRID, type RewardCurveOptions, type RewardCurve, type RewardCurves } from './reward-curves.js';
 export { inferUserLatents } from './user-latents.js';
+export { scoreLabels } from './label-logits.js';
 export { PAPER_OPTIMIZER, optimizerConfigSchema, resolveOptimizerConfig, toAdamConfig, type OptimizerConfig, type ResolvedOptimizerConfig } from './config/optimizer-config.js';
 export {
   trainRewardModel,
@@ -58,6 +59,7 @@ export {
 } from './train.js';
 export { trainStep, type TrainStepResult } from './train-step.js';
 export { BestModelTracker, validationMetricNames, type BestModelOptions, type BestModelRecord } from './best-model.js';
+export { EarlyStopping, type EarlyStoppingOptions, type EarlyStopRecord } from './early-stopping.js';
 export { loadRewardModel, REWARD_MODEL_CHECKPOINT_KIND } from './checkpoint.js';
 export { FrozenUserRewardModel } from './models/frozen-user.js';
 export { loadRewardRun, type LoadRewardRunOptions } from './text/load-reward-run.js';

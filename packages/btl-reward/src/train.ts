@@ -3,6 +3,7 @@ import { type EmbeddedPairSet, type SplitName, TaskSampler, type TaskSamplerStat
 import { disposePairTensors, taskBatchTensors } from './batch-tensors.js';
 import { type BestModelOptions, type BestModelRecord, BestModelTracker } from './best-model.js';
 import { REWARD_MODEL_CHECKPOINT_KIND } from './checkpoint.js';
+import { EarlyStopping, type EarlyStoppingOptions, type EarlyStopRecord } from './early-stopping.js';
 import { DEFAULT_EVALUATION, type EvaluateOptions, type EvalReport, evaluateRewardModel } from './evaluate.js';
 import type { RewardModel } from './models/reward-model.js';
 import { type TrainStepResult, trainStep } from './train-step.js';
@@ -46,6 +47,8 @@ export interface TrainEvent {
   report?: EvalReport;
   /** 'end': whether the run stopped early through the abort signal. */
   aborted?: boolean;
+  /** 'end': set when early stopping ended the run (the metric had not improved for `patience` evaluations). */
+  stoppedEarly?: EarlyStopRecord;
   /** 'eval' with `bestModel` set: the best validation result so far (this one, if `improved`). */
   best?: BestModelRecord;
   improved?: boolean;
@@ -71,6 +74,11 @@ export interface TrainRewardModelOptions {
   validation?: EvaluateOptions & { set?: EmbeddedPairSet };
   /** Keep the weights that score best on validation, and load them at the end (needs validation and evaluateEvery). */
   bestModel?: BestModelOptions;
+  /**
+   * Stop when bestModel's metric has not improved for `patience` evaluations (needs bestModel);
+   * the best weights are the ones kept. A resumed run stops where the uninterrupted one does.
+   */
+  earlyStopping?: EarlyStoppingOptions;
   /**
    * Written into every checkpoint's manifest (`extra`), step-N and best alike: what a loader needs
    * beside the weights, e.g. `{ featurizer }` so a run can score text (see loadRewardRun).
@@ -99,6 +107,8 @@ export interface TrainResult {
   sampler: ResolvedSamplerConfig;
   /** The selected best-on-validation weights (what the model holds at the end when loadAtEnd), or null. */
   best: BestModelRecord | null;
+  /** Where and why early stopping ended the run, or null when it ran to its last epoch (or was aborted). */
+  stoppedEarly: EarlyStopRecord | null;
 }
 
 export function resolveSamplerConfig(config: SamplerConfig = {}): ResolvedSamplerConfig {
@@ -133,12 +143,16 @@ export async function trainRewardModel(options: TrainRewardModelOptions): Promis
   if (options.bestModel && (!options.validation || !options.evaluateEvery)) {
     throw new SteerableError('invalid-config', 'bestModel needs validation and evaluateEvery (the weights are chosen on validation)', { field: 'bestModel', hint: 'pass validation: { split: "validation" } and evaluateEvery: N, or drop bestModel' });
   }
+  if (options.earlyStopping && !options.bestModel) {
+    throw new SteerableError('invalid-config', 'earlyStopping needs bestModel (it stops on the best-model metric and keeps those weights)', { field: 'earlyStopping', hint: 'pass bestModel: { metric: "eval/accuracy" } with validation and evaluateEvery, or drop earlyStopping' });
+  }
   if (trainSet.dim !== model.config.inputDim) {
     throw new SteerableError('invalid-argument', `the training data has embedding size ${trainSet.dim}, the model expects ${model.config.inputDim}`, { field: 'inputDim', hint: 'set the model inputDim to the data embedding size' });
   }
   const checkpoints = options.checkpointDir ? new CheckpointDirectory(options.checkpointDir, options.keepCheckpoints ?? 3) : null;
   // Before anything holds tensors: the tracker refuses a metric that validation does not report.
   const tracker = options.bestModel ? new BestModelTracker(model, options.bestModel, checkpoints, options.validation?.ks ?? DEFAULT_EVALUATION.ks, options.checkpointExtra) : null;
+  const earlyStopping = options.earlyStopping ? new EarlyStopping(options.earlyStopping, options.evaluateEvery!) : null;
   const samplerConfig = resolveSamplerConfig(options.sampler);
   const optimizerConfig = resolveOptimizerConfig(options.optimizer);
   const sampler = new TaskSampler(trainSet, {
@@ -185,6 +199,9 @@ export async function trainRewardModel(options: TrainRewardModelOptions): Promis
   let finalLoss = Number.NaN;
   let lastCheckpoint: string | null = null;
   let aborted = false;
+  // A resumed run that had already stopped early stays stopped (its last checkpoint is the stop step).
+  let stoppedEarly: EarlyStopRecord | null = earlyStopping && step > 0 ? earlyStopping.check(step, tracker?.best ?? null) : null;
+  let epoch = startEpoch;
 
   const saveCheckpoint = async (epoch: number): Promise<void> => {
     if (!checkpoints) return;
@@ -218,7 +235,7 @@ export async function trainRewardModel(options: TrainRewardModelOptions): Promis
 
   model.train();
   await emit({ type: 'start', step, epoch: startEpoch, totalSteps, loss: Number.NaN, metrics: { 'train/learning_rate': optimizerConfig.lr } });
-  outer: for (let epoch = startEpoch; epoch < epochs; epoch++) {
+  outer: for (; epoch < epochs && !stoppedEarly; epoch++) {
     let epochLossSum = 0;
     let epochSteps = 0;
     for (const batch of sampler.epoch(epoch)) {
@@ -247,27 +264,31 @@ export async function trainRewardModel(options: TrainRewardModelOptions): Promis
       if (options.evaluateEvery && step % options.evaluateEvery === 0) {
         await runValidation(epoch);
         model.train();
+        stoppedEarly = earlyStopping?.check(step, tracker?.best ?? null) ?? null;
       }
       if (options.signal?.aborted) {
         aborted = true;
         await saveCheckpoint(epoch);
         break outer;
       }
+      if (stoppedEarly) break;
     }
     if (epochSteps > 0) {
       finalLoss = epochLossSum / epochSteps;
       await emit({ type: 'epoch', step, epoch, totalSteps, loss: finalLoss, metrics: { 'train/epoch_loss': finalLoss } });
     }
+    if (stoppedEarly) break;
   }
+  const lastEpoch = Math.min(epoch, epochs - 1);
   if (!aborted) {
-    if (checkpoints && (!options.checkpointEvery || step % options.checkpointEvery !== 0)) await saveCheckpoint(epochs - 1);
-    if (options.validation && (!options.evaluateEvery || step % options.evaluateEvery !== 0)) await runValidation(epochs - 1);
+    if (checkpoints && (!options.checkpointEvery || step % options.checkpointEvery !== 0)) await saveCheckpoint(lastEpoch);
+    if (options.validation && (!options.evaluateEvery || step % options.evaluateEvery !== 0)) await runValidation(lastEpoch);
     if (tracker && (options.bestModel?.loadAtEnd ?? true)) tracker.loadInto();
   }
   const best = tracker?.best ?? null;
   tracker?.dispose();
   model.eval();
   adam.dispose();
-  await emit({ type: 'end', step, epoch: Math.min(epochs - 1, sampler.state().epoch), totalSteps, loss: lastLoss, metrics: {}, aborted });
-  return { steps: step, totalSteps, finalLoss, lastCheckpoint, aborted, optimizer: optimizerConfig, sampler: samplerConfig, best };
+  await emit({ type: 'end', step, epoch: Math.min(epochs - 1, sampler.state().epoch), totalSteps, loss: lastLoss, metrics: {}, aborted, ...(stoppedEarly ? { stoppedEarly } : {}) });
+  return { steps: step, totalSteps, finalLoss, lastCheckpoint, aborted, optimizer: optimizerConfig, sampler: samplerConfig, best, stoppedEarly };
 }

@@ -246,6 +246,49 @@ describe('wasm SIMD GEMM module', () => {
   });
 });
 
+describe('HeapWorkerPool on a busy machine', () => {
+  it('after a job stalled by a helper, runs the next ones on the caller alone, then uses the helpers again', async () => {
+    const memory = memoryFor(65536, true);
+    // Each chunk marks who ran it (caller 1, helpers 2..); a helper's chunk also takes 100 ms, as
+    // if the machine had taken its core, while the caller's take 1 ms.
+    const marking = (_e: unknown, heap: Float32Array, _p: Float64Array, chunk: number, thread: number) => {
+      heap[chunk] = (heap[chunk] ?? 0) + thread + 1;
+      const ms = thread > 0 ? 100 : 1;
+      const started = Date.now();
+      while (Date.now() - started < ms);
+    };
+    const pool = HeapWorkerPool.create(memory, gemmCompiled(true)!, {}, marking, 1)!;
+    const heap = new Float32Array(memory.buffer);
+    const job = () => {
+      heap.fill(0, 0, 16);
+      pool.run(16, 'test job');
+      // Every chunk ran exactly once, wherever it ran.
+      expect(Array.from(heap.subarray(0, 16)).every((v) => v >= 1 && v <= 1 + pool.threads)).toBe(true);
+    };
+    let stalled = false;
+    for (let attempt = 0; attempt < 100 && !stalled; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      job();
+      stalled = pool.helperChunks > 0;
+    }
+    expect(stalled, 'a helper started and took a chunk').toBe(true);
+    // Its 100 ms chunk kept the caller waiting longer than its own 15 ms: the next job runs alone.
+    const solo = pool.soloJobs;
+    job();
+    expect(pool.soloJobs).toBe(solo + 1);
+    expect(pool.helperChunks).toBe(0);
+    expect(Array.from(heap.subarray(0, 16))).toEqual(new Array(16).fill(1));
+    // After the pause the helpers are asked again.
+    let helped = false;
+    for (let attempt = 0; attempt < 100 && !helped; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      job();
+      helped = pool.helperChunks > 0;
+    }
+    expect(helped, 'helpers used again after the pause').toBe(true);
+  });
+});
+
 describe('wasm matmul through the GEMM', () => {
   let taken = 0;
   const counting = (backend: Parameters<typeof gemmRunner>[0]): GemmRunner | null => {

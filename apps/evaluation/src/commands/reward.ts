@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { evaluateRewardModel, loadRewardModel, parseRewardRunConfig } from '@steerable/btl-reward';
 import { SteerableError, writeJsonAtomic } from '@steerable/core';
 import { type PreferenceDataConfig, loadPreferenceData } from '@steerable/preference-data';
@@ -21,7 +22,11 @@ interface EvalRewardFlags extends BackendFlags {
   seed?: number;
   json?: boolean;
   checkpoint?: 'best' | 'latest';
+  wait?: boolean;
 }
+
+/** How often --wait looks for a run's summary.json. */
+const WAIT_POLL_MS = 250;
 
 export function parseKList(value: string): number[] {
   const ks = value.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
@@ -43,6 +48,7 @@ export function registerRewardEvalCommand(program: Command, context: CliContext)
       .addOption(new Option('--split <name>', 'which split to evaluate').choices(['train', 'validation', 'test']))
       .addOption(new Option('--seed <n>', 'seed of the evaluation tasks').argParser((v) => Number.parseInt(v, 10)))
       .addOption(new Option('--checkpoint <which>', "which weights: 'best' (best on validation, when training kept them; else the latest) or 'latest'").choices(['best', 'latest']).default('best'))
+      .option('--wait', 'evaluate each run once its training has finished (summary.json written), waiting for runs still training')
       .option('--json', 'print eval.json to stdout instead of the table'),
   ).action(async (flags: EvalRewardFlags) => {
     await setupBackend(flags, flags.json ? context.quietLogger : context.logger);
@@ -50,6 +56,7 @@ export function registerRewardEvalCommand(program: Command, context: CliContext)
     const reportRuns: ReportRun[] = [];
     const outRoot = resolve(flags.out ?? (flags.run.length === 1 ? join(flags.run[0]!, 'eval') : 'eval-comparison'));
     for (const runPath of flags.run) {
+      if (flags.wait) await waitForTraining(runPath, context);
       const evaluation = await evaluateRun(runPath, flags, context);
       evals.push(evaluation);
       const dir = flags.run.length === 1 ? outRoot : join(outRoot, evaluation.model);
@@ -65,6 +72,18 @@ export function registerRewardEvalCommand(program: Command, context: CliContext)
     const evalFiles = flags.run.length === 1 ? join(outRoot, 'eval.json') : `${outRoot}/<model>/eval.json`;
     context.logger.info(`wrote ${evalFiles}, ${join(outRoot, 'report.html')} and its figures (SVG, PNG) in ${join(outRoot, 'figures')}`);
   });
+}
+
+/**
+ * Until `runPath` holds a finished run: what `--wait` does before evaluating each run, so that a
+ * pipeline (such as `pnpm demo`) can start evaluating the runs that are done while another still trains.
+ */
+async function waitForTraining(runPath: string, context: CliContext): Promise<void> {
+  // Opening checks that the run exists (its config.json is written when training starts): a typo fails at once.
+  const run = await RunDirectory.open(runPath);
+  if (await run.isFinished()) return;
+  context.logger.info(`waiting for ${runPath} to finish training`);
+  while (!(await run.isFinished())) await sleep(WAIT_POLL_MS);
 }
 
 async function evaluateRun(runPath: string, flags: EvalRewardFlags, context: CliContext): Promise<RewardEval> {

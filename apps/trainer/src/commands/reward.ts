@@ -188,7 +188,12 @@ async function trainRewardIn(run: RunDirectory, config: RewardRunConfig, flags: 
       wall_time_s: (Date.now() - started) / 1000,
       metrics: { 'train/epoch_loss': result.finalLoss },
       best: result.best ? { step: result.best.step, metric: result.best.metric, value: result.best.value } : null,
+      ...(result.stoppedEarly ? { stopped_early: { step: result.stoppedEarly.step, patience: result.stoppedEarly.patience } } : {}),
     });
+    if (result.stoppedEarly) {
+      const { step, bestStep, patience } = result.stoppedEarly;
+      logger.info(`stopped early at step ${step} of ${result.totalSteps}: no better ${result.best?.metric ?? 'validation score'} in ${patience} evaluations since step ${bestStep} (training.earlyStoppingPatience)`);
+    }
     logger.info(`done: ${result.steps} steps, final epoch loss ${result.finalLoss.toFixed(4)}; model in ${result.lastCheckpoint ?? run.checkpoints.root}`);
     if (result.best) logger.info(`best on validation: step ${result.best.step}, ${result.best.metric} ${result.best.value.toFixed(4)} (${result.best.path}); evaluation uses it`);
     logger.info(`evaluate with: steerable-eval reward --run ${run.path}`);

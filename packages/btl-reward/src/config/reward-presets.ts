@@ -10,7 +10,15 @@ const relabeledModel = { hiddenDim: 64 } as const;
 // evaluated on validation every few steps and kept the best weights. With one k per batch the
 // held-out accuracy swings by several points between evaluations (k = 10: 88% to 99% within 100
 // steps at seed 0), so the last step alone is a lottery.
-const syntheticTraining = { evaluateEvery: 25, validationTasksPerUser: 100, loadBestModelAtEnd: true } as const;
+// Early stopping (patience 3) ends a run 3 evaluations after its best: BTL and DPL reach the
+// context-free ceiling (~75%) within 150 steps of 750 and stay there (seed 0: best at steps 100 and
+// 125, nothing better in the 600 steps after), so they stop at 175 and 200 with the weights 750
+// steps would have kept.
+const syntheticTraining = { evaluateEvery: 25, validationTasksPerUser: 100, loadBestModelAtEnd: true, earlyStoppingPatience: 3 } as const;
+// NP-BTL improves to the last step (seed 0: best at 750, at most 5 evaluations between new bests at
+// 25-step spacing): it evaluates every 50 steps, half the validation passes, and its patience of 3
+// (150 steps) lets it run all 750 and keep step 750, as before.
+const syntheticNpTraining = { ...syntheticTraining, evaluateEvery: 50 } as const;
 // The synthetic options are scalars: the paper's pair encoder there is an MLP, not a Linear(2D, H).
 const syntheticEncoder = { pairEncoder: 'mlp', aggregation: 'self-attention-sum' } as const;
 // 5 epochs at lr 1e-3: the train split has ~1,500 pairs, and longer runs memorise them (train loss
@@ -50,14 +58,14 @@ export const REWARD_PRESETS: Record<string, RewardRunConfigInput> = {
     description: "NP-BTL on the paper's synthetic data: infers the user type from k context pairs",
     data: paperSynthetic,
     model: { kind: 'np-btl', ...syntheticEncoder },
-    training: syntheticTraining,
+    training: syntheticNpTraining,
   },
   'synthetic-np-btl-paper-batchnorm': {
     name: 'synthetic-np-btl-paper-batchnorm',
     description: "synthetic-np-btl with the paper's BatchNorm in the reward head (a batch-shared z cancels there; k = 1 ends near 80)",
     data: paperSynthetic,
     model: { kind: 'np-btl', ...syntheticEncoder, batchNorm: true },
-    training: syntheticTraining,
+    training: syntheticNpTraining,
   },
   'relabeled-hh-btl-mixed': {
     name: 'relabeled-hh-btl-mixed',

@@ -27,6 +27,9 @@ export const rewardRunConfigSchema = z
     if (run.training.loadBestModelAtEnd && !run.training.evaluateEvery) {
       context.addIssue({ code: 'custom', path: ['training', 'loadBestModelAtEnd'], message: 'loadBestModelAtEnd needs training.evaluateEvery: the best weights are chosen on validation, e.g. "evaluateEvery": 25' });
     }
+    if (run.training.earlyStoppingPatience !== undefined && !run.training.loadBestModelAtEnd) {
+      context.addIssue({ code: 'custom', path: ['training', 'earlyStoppingPatience'], message: 'earlyStoppingPatience needs training.loadBestModelAtEnd: true (it stops on metricForBestModel and keeps the best weights)' });
+    }
     // Checked here so a typo fails before training, not at the first validation steps later.
     const known = validationMetricNames(run.evaluation.ks);
     if (run.training.loadBestModelAtEnd && !known.includes(run.training.metricForBestModel)) {

@@ -33,6 +33,11 @@ export const rewardTrainingConfigSchema = z.strictObject({
   loadBestModelAtEnd: z.boolean().default(false),
   /** What "best" means: 'eval/accuracy' (mean held-out accuracy over the ks) or 'eval/accuracy@k=K'. */
   metricForBestModel: z.string().default('eval/accuracy'),
+  /**
+   * Stop once metricForBestModel has not improved for this many evaluations in a row (TRL's
+   * early_stopping_patience, Keras' patience); the best weights are kept. Needs loadBestModelAtEnd.
+   */
+  earlyStoppingPatience: z.number().int().positive().optional(),
   /** A non-finite loss or gradient, caught before the update: 'stop' the run (default) or 'skip' that step's update. */
   onNonFinite: z.enum(['stop', 'skip']).default('stop'),
 });

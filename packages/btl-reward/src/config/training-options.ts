@@ -1,4 +1,5 @@
 import type { BestModelOptions } from '../best-model.js';
+import type { EarlyStoppingOptions } from '../early-stopping.js';
 import type { EvaluateOptions } from '../evaluate.js';
 import type { SamplerConfig } from '../train.js';
 import type { ResolvedOptimizerConfig } from './optimizer-config.js';
@@ -18,6 +19,7 @@ export interface TrainingOptionsFromConfig {
   evaluateEvery?: number;
   validation?: EvaluateOptions;
   bestModel?: BestModelOptions;
+  earlyStopping?: EarlyStoppingOptions;
   onNonFinite: 'stop' | 'skip';
 }
 
@@ -50,5 +52,6 @@ export function trainingOptionsFromConfig(training: RewardTrainingConfig, evalua
         }
       : {}),
     ...(training.loadBestModelAtEnd ? { bestModel: { metric: training.metricForBestModel } } : {}),
+    ...(training.loadBestModelAtEnd && training.earlyStoppingPatience ? { earlyStopping: { patience: training.earlyStoppingPatience } } : {}),
   };
 }

@@ -3,7 +3,7 @@ import { Linear, Mlp, Rng, SteerableError } from '@steerable/core';
 import { ContextEncoder, type ContextSet, type DiagonalGaussian, disposeGaussian, gaussianKl, sampleGaussian, SPLIT_FIRST_LAYER_MIN_DIM } from '@steerable/np-encoder';
 import type { ResolvedRewardModelConfig } from '../config/reward-model-config.js';
 import { RewardHead } from '../reward-head.js';
-import { type ForwardOptions, type PairTensors, RewardModel, type RewardModelOutput, splitTargets, stackTargets } from './reward-model.js';
+import { type ForwardOptions, type PairTensors, type PreparedTargets, RewardModel, type RewardModelOutput, splitTargets, stackTargets } from './reward-model.js';
 
 /**
  * NP-BTL: r(y; z_C) = g([phi(e(y)); z_C]) with z_C from the neural-process context encoder.
@@ -14,9 +14,9 @@ export class NpBtlRewardModel extends RewardModel {
   readonly encoder: ContextEncoder;
   readonly phi: Mlp;
   readonly head: RewardHead;
+
   /** conditioning 'film': z -> (gamma, beta) scaling and shifting g's hidden layer per option. */
   readonly film: Linear | null;
-
   constructor(readonly config: ResolvedRewardModelConfig) {
     super();
     const rng = new Rng(config.initSeed);
@@ -60,10 +60,13 @@ export class NpBtlRewardModel extends RewardModel {
    * per task) and z [B, H]: g(W_phi-half(phi_last(a)) + z-half), BatchNorm, ReLU, out.
    */
   private rewardsFromPhiInput(a: tf.Tensor, z: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => this.rewardsFromDecoderHidden(this.decoderHidden(a, z), z.shape[0]!));
+  }
+
+  /** g after its first layer: [B, N, H] (or [B*N, H]) -> BatchNorm, ReLU, out -> rewards [B, N]. */
+  private rewardsFromDecoderHidden(decoderHidden: tf.Tensor, b: number): tf.Tensor {
     return tf.tidy(() => {
-      const b = z.shape[0]!;
-      const h = this.config.hiddenDim;
-      let hidden = this.decoderHidden(a, z).reshape([-1, h]);
+      let hidden = decoderHidden.reshape([-1, this.config.hiddenDim]);
       if (this.head.norm) hidden = this.head.norm.forward(hidden);
       return this.head.out.forward(tf.relu(hidden)).reshape([b, -1]);
     });
@@ -108,31 +111,91 @@ export class NpBtlRewardModel extends RewardModel {
    * function of the same parameters, so checkpoints are unchanged.
    */
   private decoderHidden(a: tf.Tensor, z: tf.Tensor): tf.Tensor {
-    const g1 = this.head.hidden;
-    const last = this.phi.layers.at(-1)!;
     const [b, h] = z.shape as [number, number];
-    const [wPhi, wZ] = tf.split(g1.weight, 2, 0) as [tf.Tensor2D, tf.Tensor2D];
-    let perTask: tf.Tensor = tf.matMul(z as tf.Tensor2D, wZ);
-    if (g1.bias) perTask = tf.add(perTask, g1.bias);
-    let perOption: tf.Tensor;
-    // phi's last bias times W_phi: shared by every option, so added once per task (concat), or
-    // kept with the options' part, which FiLM scales.
-    let phiBias: tf.Tensor | null = null;
-    if (a.shape[0]! > last.inFeatures) {
-      perOption = tf.matMul(a as tf.Tensor2D, tf.matMul(last.weight as tf.Tensor2D, wPhi));
-      if (last.bias) phiBias = tf.matMul(last.bias.reshape([1, -1]) as tf.Tensor2D, wPhi);
-    } else {
-      perOption = tf.matMul(last.forward(a) as tf.Tensor2D, wPhi);
-    }
-    if (!this.film) {
-      if (phiBias) perTask = tf.add(perTask, phiBias);
-      return tf.add(perOption.reshape([b, -1, h]), perTask.reshape([b, 1, h]));
-    }
-    // FiLM: z scales each option's features as well as shifting them, so how two options compare
-    // depends on z to first order (with concatenation only through which ReLUs switch).
+    const folded = this.foldsPhiLast(a.shape[0]!);
+    return this.combineHalves(this.optionHalf(a, folded).reshape([b, -1, h]), z, folded);
+  }
+
+  /**
+   * g's first layer from the option half [B, N, H] and z [B, H]. Concatenation adds z's half to
+   * every option. FiLM also scales each option's features by (1 + gamma(z)), so how two options
+   * compare depends on z to first order (with concatenation only through which ReLUs switch);
+   * phi's last bias, when folded into W_phi, belongs to the features it scales.
+   */
+  private combineHalves(options: tf.Tensor, z: tf.Tensor, folded: boolean): tf.Tensor {
+    const [b, h] = z.shape as [number, number];
+    if (!this.film) return tf.add(options, this.taskHalf(z, folded).reshape([b, 1, h]));
+    const phiBias = this.foldedPhiBias(folded);
+    const features = phiBias ? tf.add(options, phiBias) : options;
     const [gamma, beta] = tf.split(this.film.forward(z), 2, 1) as [tf.Tensor2D, tf.Tensor2D];
-    const features = phiBias ? tf.add(perOption, phiBias) : perOption;
-    return tf.add(tf.mul(features.reshape([b, -1, h]), tf.add(gamma, 1).reshape([b, 1, h])), tf.add(perTask, beta).reshape([b, 1, h]));
+    return tf.add(tf.mul(features, tf.add(gamma, 1).reshape([b, 1, h])), tf.add(this.zHalf(z), beta).reshape([b, 1, h]));
+  }
+
+  /** Whether rows options at once are worth forming W_last W_phi for (see decoderHidden). */
+  private foldsPhiLast(rows: number): boolean {
+    return rows > this.phi.layers.at(-1)!.inFeatures;
+  }
+
+  /** g1's option half for a = phi's last-layer input [rows, H]: a (W_last W_phi) when `folded`, else phi_last(a) W_phi. */
+  private optionHalf(a: tf.Tensor, folded: boolean): tf.Tensor {
+    const last = this.phi.layers.at(-1)!;
+    const wPhi = tf.split(this.head.hidden.weight, 2, 0)[0] as tf.Tensor2D;
+    return folded ? tf.matMul(a as tf.Tensor2D, tf.matMul(last.weight as tf.Tensor2D, wPhi)) : tf.matMul(last.forward(a) as tf.Tensor2D, wPhi);
+  }
+
+  /** g1's task half for z [B, H]: z W_z + b_g1, plus b_last W_phi when phi's last layer is `folded` into W_phi. */
+  private taskHalf(z: tf.Tensor, folded: boolean): tf.Tensor {
+    const phiBias = this.foldedPhiBias(folded);
+    const perTask = this.zHalf(z);
+    return phiBias ? tf.add(perTask, phiBias) : perTask;
+  }
+
+  /** z W_z + b_g1 [B, H]. */
+  private zHalf(z: tf.Tensor): tf.Tensor {
+    const g1 = this.head.hidden;
+    const wZ = tf.split(g1.weight, 2, 0)[1] as tf.Tensor2D;
+    const perTask = tf.matMul(z as tf.Tensor2D, wZ);
+    return g1.bias ? tf.add(perTask, g1.bias) : perTask;
+  }
+
+  /** b_last W_phi [1, H] when phi's last layer is folded into W_phi (and has a bias), else null. */
+  private foldedPhiBias(folded: boolean): tf.Tensor | null {
+    const last = this.phi.layers.at(-1)!;
+    if (!folded || !last.bias) return null;
+    const wPhi = tf.split(this.head.hidden.weight, 2, 0)[0] as tf.Tensor2D;
+    return tf.matMul(last.bias.reshape([1, -1]) as tf.Tensor2D, wPhi);
+  }
+
+  /**
+   * Evaluation scores the same targets at every k: phi and g1's option half run once per batch of
+   * tasks, and each context adds only its z half. The operations are forward's, so the logits are
+   * forward's to the bit (the choice of folding phi's last layer follows the same row count). The
+   * chosen and the rejected options are kept apart, so that each task's first `count` pairs are a
+   * slice of each.
+   */
+  override prepareTargets(targets: ContextSet): PreparedTargets | null {
+    if (this.config.variant !== 'deterministic' && this.training) return null;
+    const [b, n, d] = targets.chosen.shape as [number, number, number];
+    const h = this.config.hiddenDim;
+    const inputs = tf.tidy(() => [targets.chosen, targets.rejected].map((side) => this.phiLastInput(side.reshape([-1, d])).reshape([b, n, h])));
+    const halves = new Map<boolean, tf.Tensor[]>();
+    const optionHalves = (folded: boolean): tf.Tensor[] => {
+      if (!halves.has(folded)) halves.set(folded, tf.tidy(() => inputs.map((a) => tf.keep(this.optionHalf(a.reshape([-1, h]), folded).reshape([b, n, h])))));
+      return halves.get(folded)!;
+    };
+    return {
+      logits: (count, context) =>
+        tf.tidy(() => {
+          // forward folds by its row count: 2 * count options per task.
+          const folded = this.foldsPhiLast(2 * b * count);
+          const [chosen, rejected] = optionHalves(folded).map((half) => half.slice([0, 0, 0], [b, count, h]));
+          const z = this.encoder.encode(context);
+          const hidden = this.combineHalves(tf.concat([chosen!, rejected!], 1), z, folded);
+          const [w, l] = splitTargets(this.rewardsFromDecoderHidden(hidden, b));
+          return tf.sub(w, l);
+        }),
+      dispose: () => tf.dispose([...inputs, ...[...halves.values()].flat()]),
+    };
   }
 
   /** Chosen-minus-rejected logits [B, T] from the targets' phi-last-layer inputs (targetPhiLastInput) and z. */

@@ -34,6 +34,16 @@ export interface Objective {
   regularizer: tf.Scalar | null;
 }
 
+/**
+ * Target options with the part of their scoring that does not depend on the user done once, for
+ * scoring the same targets under several contexts (evaluation scores the same targets at every k).
+ */
+export interface PreparedTargets {
+  /** Logits [B, count] of each task's first `count` target pairs for the users `context` describes. */
+  logits(count: number, context: ContextSet): tf.Tensor;
+  dispose(): void;
+}
+
 /** Plain-array pairs for score(): row-major [n, D] each. */
 export interface PlainPairs {
   chosen: Float32Array | number[];
@@ -64,6 +74,14 @@ export abstract class RewardModel extends Module {
 
   /** Per-option rewards [B, N] for options [B, N, D] and each task's inferred user (null: none). */
   abstract rewardsForUser(options: tf.Tensor, user: tf.Tensor | null): tf.Tensor;
+
+  /**
+   * The targets' user-independent work done once (eval mode), or null where a model has none
+   * worth sharing (the default): evaluation then scores task by task at each k.
+   */
+  prepareTargets(_targets: ContextSet): PreparedTargets | null {
+    return null;
+  }
 
   /** Per-option rewards [B, N] for options [B, N, D] given each task's context. */
   optionRewards(options: tf.Tensor, context: ContextSet): tf.Tensor {

@@ -37,6 +37,8 @@ export interface RunSummary {
   /** Final metrics (slash-namespaced), as the library returned them. */
   metrics: Record<string, number>;
   best?: { step: number; metric: string; value: number } | null;
+  /** Set when early stopping ended training: the step it stopped at and the patience (evaluations without a new best). */
+  stopped_early?: { step: number; patience: number };
 }
 
 export interface RunDirectoryOptions {

@@ -26,6 +26,17 @@ const CONTROL_COUNT = 5;
 /** Chunks one job may have (the claim word keeps the next chunk in 16 bits). */
 export const MAX_CHUNKS = 0xffff;
 
+// On a machine whose other cores are busy (a second training beside this one, other users), a
+// helper that claimed a chunk can lose its core for a whole time slice while the caller, done with
+// its own chunks, waits for it: measured on 2 cores with one other busy process, an NP-BTL step
+// took 215 ms on two threads against 112 on one. So a job whose wait for the helpers exceeds what
+// the caller computed itself (and STALL_MIN_MS) makes the following jobs run on the caller alone
+// for a while, doubling from INITIAL_SOLO_MS to MAX_SOLO_MS while the stalls go on; a job without
+// a stall resets it. Where a chunk runs never changes its result, only the time.
+const STALL_MIN_MS = 0.5;
+const INITIAL_SOLO_MS = 50;
+const MAX_SOLO_MS = 2000;
+
 /** Claims the next chunk of the job tagged `generation`; -1 when none is left (or the job is gone). */
 function claimChunk(control: Int32Array, generation: number): number {
   for (;;) {
@@ -72,8 +83,13 @@ export class HeapWorkerPool<Exports> {
   readonly threads: number;
   /** Chunks the helpers computed in the last run (0 until one has started): for tests and tuning. */
   helperChunks = 0;
+  /** Jobs run on the caller alone because the helpers had stalled an earlier one (see STALL_MIN_MS): for tests and tuning. */
+  soloJobs = 0;
   private readonly control: Int32Array;
   private generation = 0;
+  /** Until this time (performance.now()) jobs run on the caller alone. */
+  private soloUntil = 0;
+  private soloMs = INITIAL_SOLO_MS;
 
   private constructor(private readonly memory: WasmMemory, private readonly exports: Exports, private readonly runner: ChunkRunner<Exports>, module: CompiledModule, paramCount: number, helperCount: number) {
     this.control = new Int32Array(new SharedArrayBuffer(CONTROL_COUNT * 4));
@@ -104,6 +120,14 @@ export class HeapWorkerPool<Exports> {
   /** Runs chunks 0..chunks-1 of the job in `params`, this thread included; returns when all are done. */
   run(chunks: number, label: string): void {
     if (chunks > MAX_CHUNKS) throw new Error(`${label}: ${chunks} chunks, more than ${MAX_CHUNKS}`);
+    const started = performance.now();
+    if (started < this.soloUntil) {
+      const heap = new Float32Array(this.memory.buffer);
+      for (let chunk = 0; chunk < chunks; chunk++) this.runner(this.exports, heap, this.params, chunk, 0);
+      this.helperChunks = 0;
+      this.soloJobs++;
+      return;
+    }
     this.generation = (this.generation + 1) & 0x7fff;
     Atomics.store(this.control, 2, 0);
     Atomics.store(this.control, 3, 0);
@@ -119,8 +143,16 @@ export class HeapWorkerPool<Exports> {
       this.runner(this.exports, heap, this.params, chunk, 0);
       mine++;
     }
+    const ownDone = performance.now();
     for (let done = Atomics.load(this.control, 2); done < chunks - mine; done = Atomics.load(this.control, 2)) {
       Atomics.wait(this.control, 2, done);
+    }
+    const waited = performance.now() - ownDone;
+    if (waited > Math.max(STALL_MIN_MS, ownDone - started)) {
+      this.soloUntil = performance.now() + this.soloMs;
+      this.soloMs = Math.min(2 * this.soloMs, MAX_SOLO_MS);
+    } else {
+      this.soloMs = INITIAL_SOLO_MS;
     }
     this.helperChunks = chunks - mine;
     const failed = Atomics.load(this.control, 3);
