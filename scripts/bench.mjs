@@ -142,6 +142,13 @@ if (!args['no-packages']) {
       rows.push({ workload: row.workload ?? 'read-validate', backend: 'node', variant: 'steerable', median_ms: Math.round(row.seconds * 1000), min_ms: Math.round(row.seconds * 1000), max_ms: Math.round(row.seconds * 1000), n: 1, lines_per_s: row.lines_per_s });
     }
   } else log(`- ${readValidate} is absent; skipped`);
+  // Long-run leak check (too slow for the tests): tensors after 1,000 steps of each family vs after 10.
+  if (!only || only.has('leak')) {
+    for (const row of parseRows(run('scripts/bench/leak-check.mjs (1,000 steps per family)', process.execPath, ['scripts/bench/leak-check.mjs', '--backend', 'wasm']))) {
+      rows.push({ ...row, variant: 'steerable', median_ms: row.ms, min_ms: row.ms, max_ms: row.ms, n: 1 });
+      if (row.leaked !== 0) log(`! ${row.workload}: ${row.leaked} tensors leaked over ${row.steps} steps`);
+    }
+  }
 }
 
 // 3. The PyTorch references, same shapes: torch-cpu with the same thread count as our wasm (unless

@@ -2,8 +2,9 @@ import { type CliIo, type CommandRegistrar, ownVersion, registerInfoCommand, run
 import { registerPolicyEvalCommand } from './commands/policy.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerRewardEvalCommand } from './commands/reward.js';
+import { registerScoreCommand } from './commands/score.js';
 
-export const EVALUATION_COMMANDS: readonly CommandRegistrar[] = [registerInfoCommand, registerRewardEvalCommand, registerPolicyEvalCommand, registerReportCommand];
+export const EVALUATION_COMMANDS: readonly CommandRegistrar[] = [registerInfoCommand, registerRewardEvalCommand, registerPolicyEvalCommand, registerReportCommand, registerScoreCommand];
 
 export function runEvaluation(argv: readonly string[], io?: CliIo): Promise<number> {
   const program = {

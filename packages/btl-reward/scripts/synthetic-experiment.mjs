@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The paper's synthetic experiment (METHOD.md sections 4 and 7): trains BTL, DPL and NP-BTL on
+// The paper's synthetic experiment (docs/method.md): trains BTL, DPL and NP-BTL on
 // 20,000 synthetic pairs (seed 0) with the paper's hyperparameters and prints held-out accuracy
 // versus k. Runs against the built packages: `pnpm --filter @steerable/btl-reward... build` first.
 //
@@ -31,7 +31,7 @@ const seed = Number(args.seed);
 const backend = await initBackend({ backend: args.backend });
 const data = generatePaperSynthetic({ numPairs: 20_000, seed });
 
-/** The synthetic runs of the paper: h is an MLP (D = 1), everything else as in METHOD.md. */
+/** The synthetic runs of the paper: h is an MLP (D = 1), everything else as in docs/method.md. */
 const CONFIGS = {
   btl: { kind: 'btl', inputDim: 1, hiddenDim: Number(args['hidden-dim']), initSeed: seed },
   dpl: { kind: 'dpl', inputDim: 1, hiddenDim: Number(args['hidden-dim']), initSeed: seed },

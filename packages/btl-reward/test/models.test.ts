@@ -17,6 +17,7 @@ const CASES: Array<[string, RewardModelConfig]> = [
   ['np-btl deterministic, self-attention', { kind: 'np-btl', ...SMALL, pairEncoder: 'mlp', attentionDropout: 0 }],
   ['np-btl latent, textbook KL', { kind: 'np-btl', ...SMALL, variant: 'latent', betaKl: 0.5, numSamples: 2, aggregation: 'mean' }],
   ['np-btl latent, original KL direction', { kind: 'np-btl', ...SMALL, variant: 'latent', betaKl: 0.5, klDirection: 'context-target', aggregation: 'sum' }],
+  ['np-btl deterministic, FiLM conditioning', { kind: 'np-btl', ...SMALL, conditioning: 'film', attentionDropout: 0 }],
   ['vpl', { kind: 'vpl', ...SMALL, betaKl: 0.3 }],
 ];
 
@@ -134,7 +135,7 @@ describe('createRewardModel', () => {
     expect(model.config).toEqual({
       kind: 'np-btl', inputDim: 2, hiddenDim: 8, initSeed: 0, batchNorm: false, dplC: DPL_ORIGINAL_C, pairEncoder: 'linear',
       aggregation: 'self-attention-sum', numHeads: 8, attentionDropout: 0.1, variant: 'deterministic', betaKl: 0.005, numSamples: 1,
-      klDirection: 'target-context', latentDim: 8, klAnnealSteps: 0, frozenUser: false,
+      klDirection: 'target-context', latentDim: 8, klAnnealSteps: 0, frozenUser: false, conditioning: 'concat',
     });
     // BatchNorm stays the default where no z is shared by a batch (see the config's comment).
     expect(createRewardModel({ kind: 'btl', inputDim: 2, hiddenDim: 8 }).config.batchNorm).toBe(true);

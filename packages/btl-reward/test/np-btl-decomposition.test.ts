@@ -34,11 +34,23 @@ function referenceGaussian(out: tf.Tensor): DiagonalGaussian {
   return { mean, std: tf.softplus(raw) };
 }
 
-/** Per-option rewards with z tiled to every option and concatenated, g on the concatenation. */
+/**
+ * Per-option rewards with z tiled to every option and concatenated, g on the concatenation. With
+ * FiLM conditioning, g's first layer is written out: the phi half scaled by (1 + gamma(z)), the z
+ * half and the bias added, then beta(z).
+ */
 function referenceRewards(model: NpBtlRewardModel, options: tf.Tensor, z: tf.Tensor): tf.Tensor {
   const [b, n] = options.shape as [number, number, number];
   const zTiled = tf.tile(z.reshape([b, 1, -1]), [1, n, 1]);
-  return model.head.forward(tf.concat([model.phi.forward(options), zTiled], -1)).squeeze([-1]);
+  if (!model.film) return model.head.forward(tf.concat([model.phi.forward(options), zTiled], -1)).squeeze([-1]);
+  const h = model.config.hiddenDim;
+  const [wPhi, wZ] = tf.split(model.head.hidden.weight, 2, 0) as [tf.Tensor2D, tf.Tensor2D];
+  const [gamma, beta] = tf.split(model.film.forward(zTiled), 2, -1);
+  const phiPart = tf.matMul(model.phi.forward(options).reshape([-1, h]), wPhi).reshape([b, n, h]);
+  const zPart = tf.add(tf.matMul(zTiled.reshape([-1, h]), wZ).reshape([b, n, h]), model.head.hidden.bias!);
+  let hidden = tf.add(tf.add(tf.mul(phiPart, tf.add(gamma, 1)), zPart), beta).reshape([-1, h]);
+  if (model.head.norm) hidden = model.head.norm.forward(hidden);
+  return model.head.out.forward(tf.relu(hidden)).reshape([b, n]);
 }
 
 /** The model's forward (logits and regularizer), written the straightforward way. */
@@ -79,6 +91,8 @@ const CASES: Array<[string, RewardModelConfig]> = [
   ['latent, original KL direction', { kind: 'np-btl', ...SMALL, variant: 'latent', klDirection: 'context-target', betaKl: 0.5, pairEncoder: 'mlp', attentionDropout: 0.3 }],
   // Wide enough that the pair encoder and phi run their first layers on chosen and rejected apart.
   ['deterministic, linear pair encoder, split first layers', { kind: 'np-btl', ...SMALL, inputDim: SPLIT_FIRST_LAYER_MIN_DIM, attentionDropout: 0.3 }],
+  ['deterministic, FiLM conditioning', { kind: 'np-btl', ...SMALL, conditioning: 'film', attentionDropout: 0.3 }],
+  ['latent, FiLM conditioning, BatchNorm, split first layers', { kind: 'np-btl', ...SMALL, inputDim: SPLIT_FIRST_LAYER_MIN_DIM, conditioning: 'film', batchNorm: true, variant: 'latent', betaKl: 0.5, attentionDropout: 0.3 }],
   ['latent, mlp pair encoder, split first layers, 2 samples', { kind: 'np-btl', ...SMALL, inputDim: SPLIT_FIRST_LAYER_MIN_DIM, variant: 'latent', numSamples: 2, betaKl: 0.5, pairEncoder: 'mlp', attentionDropout: 0.3 }],
 ];
 

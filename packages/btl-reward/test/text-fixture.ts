@@ -5,8 +5,8 @@ const DETAIL = ['It has a long history.', 'Many people enjoy it.', 'There are se
 
 /**
  * Text preference pairs from two users with opposite tastes: `detail-lover` prefers the long,
- * detailed answer, `brevity-lover` the one-line answer, on every pair. A pooled model cannot please
- * both; a conditional model can, once it has seen a few of a user's choices.
+ * detailed answer (one to four sentences), `brevity-lover` the one-line answer, on every pair. A
+ * pooled model cannot please both; a conditional model can, once it has seen a few of a user's choices.
  */
 export function twoTasteTextPairs(count: number): PreferencePair[] {
   const pairs: PreferencePair[] = [];
@@ -14,7 +14,9 @@ export function twoTasteTextPairs(count: number): PreferencePair[] {
     const topic = TOPICS[i % TOPICS.length]!;
     const prompt = `Tell me about ${topic} (${i}).`;
     const short = `${topic[0]!.toUpperCase()}${topic.slice(1)} is fine.`;
-    const long = `${topic[0]!.toUpperCase()}${topic.slice(1)} is a rich subject. ${DETAIL[i % DETAIL.length]} ${DETAIL[(i + 2) % DETAIL.length]} Ask me for more.`;
+    // Detailed answers run from one long sentence to four; terse ones are a few words.
+    const sentences = [`${topic[0]!.toUpperCase()}${topic.slice(1)} is a rich subject with a long history behind it, and many people enjoy it.`, DETAIL[i % DETAIL.length]!, DETAIL[(i + 2) % DETAIL.length]!, 'Ask me for more.'];
+    const long = sentences.slice(0, 1 + (i % 4)).join(' ');
     pairs.push({ id: `${i}/detail`, prompt, chosen: long, rejected: short, user: 'detail-lover' });
     pairs.push({ id: `${i}/brevity`, prompt, chosen: short, rejected: long, user: 'brevity-lover' });
   }

@@ -22,13 +22,13 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'text-scoring-'));
   const featurizer = await createFeaturizer(featurizerConfig);
   const set = splitByPair(await embedPairs(pairs, featurizer), [0.8, 0.1, 0.1], 0);
-  const model = createRewardModel({ kind: 'np-btl', inputDim: set.dim, hiddenDim: 16, numHeads: 2, initSeed: 2 });
+  const model = createRewardModel({ kind: 'np-btl', inputDim: set.dim, hiddenDim: 16, numHeads: 2, conditioning: 'film', initSeed: 2 });
   await trainRewardModel({
     model,
     trainSet: set,
     sampler: { numTargets: 8, contextSize: [0, 5], batchSize: 16, tasksPerEpoch: 256 },
-    optimizer: { lr: 1e-2 },
-    epochs: 5,
+    optimizer: { lr: 3e-3 },
+    epochs: 10,
     seed: 0,
     checkpointDir: join(dir, 'run', 'checkpoints'),
     checkpointExtra: featurizerCheckpointExtra({ config: featurizerConfig, description: featurizer.description }),

@@ -28,7 +28,7 @@ export type PairwiseLossGradInputs = Inputs<'dy' | 'chosen' | 'rejected'>;
 /**
  * q, k, v [G, n, d] (G = batch x heads), weightsMask [G, n, n] (attention dropout, ones without)
  * -> [G, d] = sum_i (softmax(q_i K^T / sqrt(d)) * mask_i) V: self-attention over a set, then the
- * sum pooling of METHOD.md section 2, without materialising the [G, n, d] attention output.
+ * sum pooling of docs/method.md, without materialising the [G, n, d] attention output.
  */
 export const SteerableSetAttentionPool = 'SteerableSetAttentionPool';
 export type SetAttentionPoolInputs = Inputs<'q' | 'k' | 'v' | 'weightsMask'>;

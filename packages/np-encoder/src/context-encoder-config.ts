@@ -2,7 +2,7 @@ import { SteerableError } from '@steerable/core';
 import { AGGREGATIONS, type Aggregation } from './set-aggregator.js';
 import type { PairEncoderKind } from './pair-encoder.js';
 
-/** Which direction the latent variant's KL takes (see METHOD.md section 2). */
+/** Which direction the latent variant's KL takes (see docs/method.md). */
 export type KlDirection =
   /** Textbook NP: KL(q(z|C u T) || q(z|C)), z sampled from q(z|C u T) while training. */
   | 'target-context'

@@ -4,7 +4,7 @@ import { generatePaperSynthetic, moderationReward, moreIsBetterReward, PAPER_SYN
 describe('generatePaperSynthetic', () => {
   const set = generatePaperSynthetic({ numPairs: 20_000, seed: 0 });
 
-  it('has the reward functions of METHOD.md section 4', () => {
+  it('has the reward functions of docs/method.md', () => {
     expect(moreIsBetterReward(0.3)).toBe(0.3);
     expect(moreIsBetterReward(0.7)).toBe(1.4);
     expect(moderationReward(0.3)).toBe(0.3);

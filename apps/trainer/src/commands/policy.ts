@@ -97,6 +97,17 @@ async function trainPolicyRun(flags: PolicyFlags, backend: BackendInfo, context:
     config = await resolveConfig(flags, flags);
     run = await RunDirectory.create(flags.out ?? resolve('runs', config.name), { overwrite: Boolean(flags.overwrite), keepCheckpoints: config.keepCheckpoints });
   }
+  try {
+    await trainPolicyIn(run, config, flags, backend, context, started);
+  } catch (error) {
+    // A refused input (data, model or tokenizer file) leaves no half-made run directory behind.
+    await run.discardIfNoProgress();
+    throw error;
+  }
+}
+
+async function trainPolicyIn(run: RunDirectory, config: PolicyRunConfig, flags: PolicyFlags, backend: BackendInfo, context: CliContext, started: number): Promise<void> {
+  const { logger } = context;
   const runsRoot = dirname(run.path);
   const totalSteps = config.kind === 'sft' ? null : config.kind === 'dpo' ? config.dpo.steps : config.npDpo.steps;
   const summary = await run.readSummary();

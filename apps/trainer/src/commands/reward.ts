@@ -98,7 +98,7 @@ async function resolveRunConfig(flags: RewardFlags): Promise<RewardRunConfig> {
 }
 
 async function trainReward(flags: RewardFlags, context: CliContext): Promise<void> {
-  const { logger, io } = context;
+  const { logger } = context;
   const started = Date.now();
   // Everything is validated before the run directory is touched, so a bad flag or config loses nothing.
   let config: RewardRunConfig;
@@ -113,6 +113,17 @@ async function trainReward(flags: RewardFlags, context: CliContext): Promise<voi
     run = await RunDirectory.create(flags.out ?? resolve('runs', config.name), { overwrite: Boolean(flags.overwrite), keepCheckpoints: config.training.keepCheckpoints });
   }
 
+  try {
+    await trainRewardIn(run, config, flags, context, started);
+  } catch (error) {
+    // A refused input (data, model file) leaves no half-made run directory behind.
+    await run.discardIfNoProgress();
+    throw error;
+  }
+}
+
+async function trainRewardIn(run: RunDirectory, config: RewardRunConfig, flags: RewardFlags, context: CliContext, started: number): Promise<void> {
+  const { logger, io } = context;
   const backend = await setupBackend(flags, logger);
   const set = await loadPreferenceData(config.data, { onEvent: dataEventLogger(logger) });
   const users = [...new Set(set.labels.map((label) => label.user))];

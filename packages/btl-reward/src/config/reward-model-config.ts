@@ -34,6 +34,14 @@ export const rewardModelConfigSchema = z.strictObject({
   aggregation: z.enum(AGGREGATIONS).default('self-attention-sum'),
   numHeads: z.number().int().positive().default(8),
   attentionDropout: z.number().min(0).max(1).default(0.1),
+  /**
+   * NP-BTL: how z enters the reward head g. 'concat' (the paper): g([phi(e); z]), where z shifts
+   * every option's hidden units alike, so it changes how two options compare only through which
+   * ReLUs switch; 'film': g's hidden layer is also scaled per unit by (1 + gamma(z)) and shifted by
+   * beta(z), so the comparison depends on z to first order (learns personalisation on text far
+   * more reliably; see the results document).
+   */
+  conditioning: z.enum(['concat', 'film']).default('concat'),
   /** NP-BTL: `deterministic` (CNP, the paper's real-data runs) or `latent`. */
   variant: z.enum(['deterministic', 'latent']).default('deterministic'),
   /** Latent NP-BTL and VPL: weight of the KL term (default 0.005 for NP-BTL, 1 for VPL). */

@@ -3,7 +3,7 @@ import { optimizerConfigSchema } from './optimizer-config.js';
 
 const contextSize = z.tuple([z.number().int().min(0), z.number().int().min(0)]).refine(([min, max]) => min <= max, { message: 'contextSize is [min, max] with min <= max' });
 
-/** How a reward model trains (the paper's episodes and Adam by default; METHOD.md section 3). */
+/** How a reward model trains (the paper's episodes and Adam by default; docs/method.md). */
 export const rewardTrainingConfigSchema = z.strictObject({
   epochs: z.number().int().positive().default(3),
   /** Tasks per batch (B). */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Mlp, Rng, SteerableError } from '@steerable/core';
+import { Linear, Mlp, Rng, SteerableError } from '@steerable/core';
 import { ContextEncoder, type ContextSet, type DiagonalGaussian, disposeGaussian, gaussianKl, sampleGaussian, SPLIT_FIRST_LAYER_MIN_DIM } from '@steerable/np-encoder';
 import type { ResolvedRewardModelConfig } from '../config/reward-model-config.js';
 import { RewardHead } from '../reward-head.js';
@@ -14,6 +14,8 @@ export class NpBtlRewardModel extends RewardModel {
   readonly encoder: ContextEncoder;
   readonly phi: Mlp;
   readonly head: RewardHead;
+  /** conditioning 'film': z -> (gamma, beta) scaling and shifting g's hidden layer per option. */
+  readonly film: Linear | null;
 
   constructor(readonly config: ResolvedRewardModelConfig) {
     super();
@@ -37,6 +39,8 @@ export class NpBtlRewardModel extends RewardModel {
     );
     this.phi = this.registerModule('phi', new Mlp([d, h, h], rng));
     this.head = this.registerModule('head', new RewardHead(2 * h, h, 1, rng, { batchNorm: config.batchNorm }));
+    // Drawn after the paper's modules, so 'concat' models initialise exactly as before.
+    this.film = config.conditioning === 'film' ? this.registerModule('film', new Linear(h, 2 * h, rng)) : null;
   }
 
   get usesContext(): boolean {
@@ -111,13 +115,24 @@ export class NpBtlRewardModel extends RewardModel {
     let perTask: tf.Tensor = tf.matMul(z as tf.Tensor2D, wZ);
     if (g1.bias) perTask = tf.add(perTask, g1.bias);
     let perOption: tf.Tensor;
+    // phi's last bias times W_phi: shared by every option, so added once per task (concat), or
+    // kept with the options' part, which FiLM scales.
+    let phiBias: tf.Tensor | null = null;
     if (a.shape[0]! > last.inFeatures) {
       perOption = tf.matMul(a as tf.Tensor2D, tf.matMul(last.weight as tf.Tensor2D, wPhi));
-      if (last.bias) perTask = tf.add(perTask, tf.matMul(last.bias.reshape([1, -1]) as tf.Tensor2D, wPhi));
+      if (last.bias) phiBias = tf.matMul(last.bias.reshape([1, -1]) as tf.Tensor2D, wPhi);
     } else {
       perOption = tf.matMul(last.forward(a) as tf.Tensor2D, wPhi);
     }
-    return tf.add(perOption.reshape([b, -1, h]), perTask.reshape([b, 1, h]));
+    if (!this.film) {
+      if (phiBias) perTask = tf.add(perTask, phiBias);
+      return tf.add(perOption.reshape([b, -1, h]), perTask.reshape([b, 1, h]));
+    }
+    // FiLM: z scales each option's features as well as shifting them, so how two options compare
+    // depends on z to first order (with concatenation only through which ReLUs switch).
+    const [gamma, beta] = tf.split(this.film.forward(z), 2, 1) as [tf.Tensor2D, tf.Tensor2D];
+    const features = phiBias ? tf.add(perOption, phiBias) : perOption;
+    return tf.add(tf.mul(features.reshape([b, -1, h]), tf.add(gamma, 1).reshape([b, 1, h])), tf.add(perTask, beta).reshape([b, 1, h]));
   }
 
   /** Chosen-minus-rejected logits [B, T] from the targets' phi-last-layer inputs (targetPhiLastInput) and z. */

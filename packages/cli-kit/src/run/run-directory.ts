@@ -68,6 +68,8 @@ export class RunDirectory {
   readonly checkpoints: CheckpointDirectory;
   // Appends are chained so records land in call order even when callers do not await them.
   private pendingMetrics: Promise<void> = Promise.resolve();
+  /** Whether this process made the directory (it did not exist before `create`). */
+  private createdHere = false;
 
   private constructor(path: string, options: RunDirectoryOptions = {}) {
     this.path = resolve(path);
@@ -113,6 +115,7 @@ export class RunDirectory {
       throw new SteerableError('run-missing', `cannot resume: ${run.path} holds no run (no config.json)`, { file: run.path, hint: 'drop --resume to start a new run there' });
     }
     if (existing && options.overwrite && !options.resume) await run.clear();
+    run.createdHere = !(await pathExists(run.path));
     await mkdir(run.path, { recursive: true });
     return run;
   }
@@ -135,6 +138,18 @@ export class RunDirectory {
 
   async isFinished(): Promise<boolean> {
     return pathExists(this.summaryPath);
+  }
+
+  /**
+   * After a failure before training made any progress (bad data, a bad model file): removes the
+   * directory if this process created it, so a refused input leaves nothing behind. A run that
+   * existed before, or that has a checkpoint, is kept.
+   */
+  async discardIfNoProgress(): Promise<void> {
+    if (!this.createdHere) return;
+    await this.flush().catch(() => undefined);
+    if ((await this.checkpoints.steps()).length > 0) return;
+    await rm(this.path, { recursive: true, force: true });
   }
 
   /** Removes what a previous run wrote here (only the run's own files and folders). */

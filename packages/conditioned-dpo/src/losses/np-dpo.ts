@@ -19,7 +19,7 @@ export interface NpDpoBatch {
 }
 
 /**
- * NP-DPO (METHOD.md section 5): z_C = encoder(context), pi conditioned on z_C through FiLM (plus
+ * NP-DPO (docs/method.md): z_C = encoder(context), pi conditioned on z_C through FiLM (plus
  * the unconditional LoRA), pi_ref unconditional with adapters off, DPO loss per target pair.
  * Returns the mean loss and the per-pair log-probs (for TRL's metrics).
  */

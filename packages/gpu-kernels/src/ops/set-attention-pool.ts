@@ -10,7 +10,7 @@ const OP = 'setAttentionPool';
  * head) sum_i (softmax(q_i K^T / sqrt(d)) * mask_i) V, i.e. `sum(matMul(dropout(softmax(QK^T /
  * sqrt(d))), V), 1)` without the [G, n, d] attention output. Because the out-projection is linear,
  * the context encoder's `sum_i outProj(attn_i)` equals `outProj_W(pooled) + n * outProj_b`, so
- * the in-projection, this op and one small matmul make the whole pooling (METHOD.md section 2).
+ * the in-projection, this op and one small matmul make the whole pooling (docs/method.md).
  *
  * ```js
  * const q = tf.randomNormal([2, 4, 8]), k = tf.randomNormal([2, 4, 8]), v = tf.randomNormal([2, 4, 8]);

@@ -4,6 +4,7 @@ import { readPreferencePairs } from '../readers/read-preference-file.js';
 import { splitByPair } from '../splits/split-by-pair.js';
 import { generatePaperSynthetic } from '../synthetic/paper-synthetic.js';
 import type { EmbeddedPairSet } from '../types/embedded-pair-set.js';
+import { readEmbeddingStore } from '../embeddings/embedding-store.js';
 import { createFeaturizer } from './featurizer-config.js';
 import type { PreferenceDataConfig } from './preference-data-config.js';
 
@@ -25,6 +26,12 @@ export async function loadPreferenceData(config: PreferenceDataConfig, options: 
     case 'relabeled-hh': {
       options.onEvent?.({ type: 'featurize', featurizer: config.featurizer.kind });
       return loadRelabeledHh({ featurizer: await createFeaturizer(config.featurizer), seed: config.seed, splitFractions: config.splitFractions });
+    }
+    case 'embedding-store': {
+      options.onEvent?.({ type: 'read', path: config.path });
+      const set = await readEmbeddingStore(config.path);
+      const hasSplits = set.labels.some((label) => label.split !== 'train');
+      return hasSplits ? set : splitByPair(set, config.splitFractions, config.seed);
     }
     case 'file': {
       options.onEvent?.({ type: 'read', path: config.path });

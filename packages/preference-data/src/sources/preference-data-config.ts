@@ -29,6 +29,17 @@ export const preferenceDataConfigSchema = z.discriminatedUnion('source', [
     splitFractions: splitFractions.default([0.8, 0.1, 0.1]),
   }),
   z.strictObject({
+    /**
+     * Embeddings computed elsewhere (a directory written by writeEmbeddingStore: index.jsonl with
+     * the choices and splits, embeddings.npy or .safetensors). Such a run scores embeddings, not text.
+     */
+    source: z.literal('embedding-store'),
+    path: z.string().min(1),
+    /** Seeds the split when the store has no splits. */
+    seed: z.number().int().default(0),
+    splitFractions: splitFractions.default([0.8, 0.1, 0.1]),
+  }),
+  z.strictObject({
     /** A preference file (TRL, HH-RLHF, relabeled HH, UltraFeedback; JSONL, CSV, parquet; gzip ok). */
     source: z.literal('file'),
     path: z.string().min(1, 'needs a file: pass --data FILE'),

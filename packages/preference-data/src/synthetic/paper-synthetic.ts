@@ -29,7 +29,7 @@ export interface PaperSyntheticOptions {
 }
 
 /**
- * The synthetic data of Kobalczyk et al. (2024), section 4 of METHOD.md: each pair has two scalar
+ * The synthetic data of Kobalczyk et al. (2024), docs/method.md: each pair has two scalar
  * options y ~ U[0, 1] (dim 1), and both user types label every pair deterministically (the higher
  * reward wins; an exact tie goes to option a). Splits are by pair, so both labels of a pair share
  * its split. Option values are drawn first (a then b per pair), then the split shuffle.
