@@ -44,7 +44,11 @@ describe('browser entries', () => {
         metafile: true,
         logLevel: 'silent',
         // Third-party packages stay imports (a page's bundler resolves them); a Node builtin among them is the failure.
-        plugins: [browserTwins as Plugin, workspaceAsBrowser, { name: 'external', setup: (b) => b.onResolve({ filter: /^[^./]/ }, (args) => ({ path: args.path, external: true })) }],
+        plugins: [
+          browserTwins as Plugin,
+          workspaceAsBrowser,
+          { name: 'external', setup: (b) => b.onResolve({ filter: /^[^./]/ }, (args) => ({ path: args.path, external: true })) },
+        ],
       });
       const imports = Object.values(result.metafile.outputs).flatMap((output) => output.imports.map((imported) => imported.path));
       expect(imports.filter((path) => nodeBuiltins.has(path))).toEqual([]);

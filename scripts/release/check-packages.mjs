@@ -21,7 +21,11 @@ try {
     for (const problem of problems) console.log(`       ${problem}`);
     if (problems.length) failed++;
   }
-  console.log(failed ? `${failed} of ${packed.length} packages would not publish cleanly` : `all ${packed.length} public packages pack cleanly (dry run: nothing published)`);
+  console.log(
+    failed
+      ? `${failed} of ${packed.length} packages would not publish cleanly`
+      : `all ${packed.length} public packages pack cleanly (dry run: nothing published)`,
+  );
 } finally {
   if (!values.keep) await rm(destination, { recursive: true, force: true });
 }

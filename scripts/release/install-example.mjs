@@ -29,7 +29,10 @@ function run(command, args, options) {
 export function installPlan(pkg, readme) {
   const names = readmeInstall(readme);
   if (!names) throw new Error(`${pkg.name}: README.md has no \`npm install\` command`);
-  const declared = new Set([pkg.name, ...Object.keys({ ...pkg.manifest.dependencies, ...pkg.manifest.peerDependencies, ...pkg.manifest.optionalDependencies })]);
+  const declared = new Set([
+    pkg.name,
+    ...Object.keys({ ...pkg.manifest.dependencies, ...pkg.manifest.peerDependencies, ...pkg.manifest.optionalDependencies }),
+  ]);
   const undeclared = names.filter((name) => !declared.has(name.replace(/(.)@[^@/]*$/, '$1')));
   if (undeclared.length) throw new Error(`${pkg.name}: README.md installs ${undeclared.join(', ')}, which the package does not declare`);
   if (!names.includes(pkg.name)) throw new Error(`${pkg.name}: README.md's install command does not install ${pkg.name}`);
@@ -61,7 +64,14 @@ export async function installAndRunExample(pkg, packed, directory, { npmCache, t
   const project = { name: 'readme-example', private: true, type: 'module', dependencies, overrides };
   await writeFile(join(directory, 'package.json'), `${JSON.stringify(project, null, 2)}\n`);
   await writeFile(join(directory, 'example.mjs'), example);
-  const npmArgs = ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', ...(npmCache ? ['--cache', npmCache, '--prefer-offline'] : [])];
+  const npmArgs = [
+    'install',
+    '--no-audit',
+    '--no-fund',
+    '--no-package-lock',
+    '--loglevel=error',
+    ...(npmCache ? ['--cache', npmCache, '--prefer-offline'] : []),
+  ];
   const install = await run('npm', npmArgs, { cwd: directory, timeoutMs, env: { ...process.env, npm_config_update_notifier: 'false' } });
   if (install.code !== 0) return { install, example: null, closure, requested };
   const result = await run(process.execPath, ['example.mjs'], { cwd: directory, timeoutMs });

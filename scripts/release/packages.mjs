@@ -103,7 +103,12 @@ export function readmeExample(readme) {
 export function readmeInstall(readme) {
   for (const [, block] of readme.matchAll(/^```sh\n([\s\S]*?)^```$/gm)) {
     const line = block.split('\n').find((text) => text.trim().startsWith('npm install '));
-    if (line) return line.trim().slice('npm install '.length).split(/\s+/).filter((word) => word && !word.startsWith('-'));
+    if (line)
+      return line
+        .trim()
+        .slice('npm install '.length)
+        .split(/\s+/)
+        .filter((word) => word && !word.startsWith('-'));
   }
   return null;
 }
@@ -159,7 +164,12 @@ export function tarballProblems(tarball) {
       }
     }
   }
-  const targets = [...exportTargets(manifest.exports), manifest.main, manifest.types, ...(typeof manifest.bin === 'string' ? [manifest.bin] : Object.values(manifest.bin ?? {}))];
+  const targets = [
+    ...exportTargets(manifest.exports),
+    manifest.main,
+    manifest.types,
+    ...(typeof manifest.bin === 'string' ? [manifest.bin] : Object.values(manifest.bin ?? {})),
+  ];
   for (const target of targets.filter(Boolean)) {
     const path = posix.normalize(target).replace(/^\.\//, '');
     if (!has.has(path)) problems.push(`package.json points at ${target}, which is not in the tarball`);

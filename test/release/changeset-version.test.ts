@@ -54,7 +54,7 @@ async function manifestIn(folder: string): Promise<Manifest> {
 async function releasedWith(names: string[]): Promise<Set<string>> {
   const manifests = await Promise.all(folders.map(manifestIn));
   const released = new Set(names);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const manifest of manifests) {
       if (manifest.private || released.has(manifest.name)) continue;
@@ -69,7 +69,9 @@ async function releasedWith(names: string[]): Promise<Set<string>> {
 }
 
 async function changesetVersion(bumps: Record<string, 'major' | 'minor' | 'patch'>, summary: string): Promise<void> {
-  const front = Object.entries(bumps).map(([name, bump]) => `'${name}': ${bump}`).join('\n');
+  const front = Object.entries(bumps)
+    .map(([name, bump]) => `'${name}': ${bump}`)
+    .join('\n');
   await writeFile(join(scratch, '.changeset', 'test-change.md'), `---\n${front}\n---\n\n${summary}\n`);
   const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', '@changesets', 'cli', 'bin.js'), 'version'], { cwd: scratch, encoding: 'utf8' });
   expect(result.status, result.stderr + result.stdout).toBe(0);
@@ -83,7 +85,14 @@ describe('pnpm changeset version (linked @steerable/* packages)', () => {
   it('a minor change to preference-data bumps it and every package that depends on it, to one shared version, and nothing else', async () => {
     const before = await versions();
     const expected = await releasedWith(['@steerable/preference-data']);
-    expect([...expected].sort()).toEqual(['@steerable/btl-reward', '@steerable/cli-kit', '@steerable/conditioned-dpo', '@steerable/evaluation', '@steerable/preference-data', '@steerable/trainer']);
+    expect([...expected].sort()).toEqual([
+      '@steerable/btl-reward',
+      '@steerable/cli-kit',
+      '@steerable/conditioned-dpo',
+      '@steerable/evaluation',
+      '@steerable/preference-data',
+      '@steerable/trainer',
+    ]);
     await changesetVersion({ '@steerable/preference-data': 'minor' }, 'Readers accept a new column.');
     const after = await versions();
     for (const [name, version] of after) {

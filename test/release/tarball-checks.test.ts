@@ -50,7 +50,8 @@ const GOOD_MANIFEST = {
 
 const GOOD_FILES: Record<string, string> = {
   'README.md': README,
-  'dist/index.js': "import { z } from 'zod';\nimport * as tf from '@tensorflow/tfjs';\nimport { readFile } from 'node:fs/promises';\nexport const thing = () => 1;\n",
+  'dist/index.js':
+    "import { z } from 'zod';\nimport * as tf from '@tensorflow/tfjs';\nimport { readFile } from 'node:fs/promises';\nexport const thing = () => 1;\n",
   'dist/index.d.ts': 'export declare const thing: () => number;\n',
   'dist/browser.js': "import { SteerableError } from '@steerable/core';\nexport const thing = () => 2;\n",
   'dist/browser.d.ts': 'export declare const thing: () => number;\n',
@@ -83,7 +84,10 @@ describe('tarballProblems', () => {
 
   it('reports test files and fixtures', async () => {
     const file = await tarball('tests', GOOD_MANIFEST, { ...GOOD_FILES, 'dist/index.test.js': '', 'test/fixtures/pairs.jsonl': '{}' });
-    expect(tarballProblems(file).problems).toEqual(['holds a test file or fixture: dist/index.test.js', 'holds a test file or fixture: test/fixtures/pairs.jsonl']);
+    expect(tarballProblems(file).problems).toEqual([
+      'holds a test file or fixture: dist/index.test.js',
+      'holds a test file or fixture: test/fixtures/pairs.jsonl',
+    ]);
   });
 
   it('reports a workspace range left in, and an export that points outside the tarball', async () => {

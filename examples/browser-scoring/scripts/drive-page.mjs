@@ -53,7 +53,9 @@ export async function visitAsTwoPeople(context, url, { timeoutMs = 180_000 } = {
     }
     await state('done');
     await failIfError();
-    const ranking = await page.$$eval('.column.you ol.ranking li', (items) => items.map((li) => ({ style: li.dataset.style, score: Number(li.dataset.score) })));
+    const ranking = await page.$$eval('.column.you ol.ranking li', (items) =>
+      items.map((li) => ({ style: li.dataset.style, score: Number(li.dataset.score) })),
+    );
     people.push({ picked: style, ranking });
     if (style === 'detailed') await page.click('#restart');
   }

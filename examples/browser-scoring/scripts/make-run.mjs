@@ -19,7 +19,12 @@ const featurizer = values.featurizer === 'hashed-ngrams' ? { kind: 'hashed-ngram
 const work = values.keep ?? (await mkdtemp(join(tmpdir(), 'browser-scoring-run-')));
 await mkdir(work, { recursive: true });
 const data = join(work, 'two-tastes.jsonl');
-await writeFile(data, `${twoTastesPairs().map((line) => JSON.stringify(line)).join('\n')}\n`);
+await writeFile(
+  data,
+  `${twoTastesPairs()
+    .map((line) => JSON.stringify(line))
+    .join('\n')}\n`,
+);
 
 // Small on purpose: the page downloads these weights. Context of 0-5 choices, as the page asks 5.
 const config = {

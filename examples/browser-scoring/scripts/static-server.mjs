@@ -18,7 +18,13 @@ export async function serveStatic(root) {
   const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
-    if (!file.startsWith(normalize(root) + sep) || !(await stat(file).then((s) => s.isFile(), () => false))) {
+    if (
+      !file.startsWith(normalize(root) + sep) ||
+      !(await stat(file).then(
+        (s) => s.isFile(),
+        () => false,
+      ))
+    ) {
       response.writeHead(404).end();
       return;
     }

@@ -34,16 +34,24 @@ async function startBackend(): Promise<void> {
   setWasmPaths(new URL('vendor/tfjs-wasm/', here).href);
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');
   await tf.ready();
-  try {
-    // steerable's SIMD kernels (matmul, transpose, slices): on the page's thread, as it is not cross-origin isolated.
-    registerSteerableKernels('wasm', log);
-    window.steerable.kernels = true;
-  } catch (error) {
-    // Stock tfjs kernels still run everything; say why the faster ones are not in use.
-    window.steerable.kernels = `not registered: ${error instanceof Error ? error.message : String(error)}`;
-  }
+  window.steerable.kernels = registerKernels();
   window.steerable.backend = tf.getBackend();
   timings.backendMs = performance.now() - started;
+}
+
+/**
+ * steerable's SIMD kernels (matmul, transpose, slices), on the page's thread as it is not
+ * cross-origin isolated. `?kernels=stock` keeps tfjs's own kernels (the benchmark's reference).
+ */
+function registerKernels(): boolean | string {
+  if (new URLSearchParams(location.search).get('kernels') === 'stock') return 'stock';
+  try {
+    registerSteerableKernels('wasm', log);
+    return true;
+  } catch (error) {
+    // Stock tfjs kernels still run everything; say why the faster ones are not in use.
+    return `not registered: ${error instanceof Error ? error.message : String(error)}`;
+  }
 }
 
 async function loadModel(): Promise<TextRewardModel> {

@@ -24,7 +24,10 @@ export function setStatus(state: 'busy' | 'ready' | 'done' | 'error', message: s
 /** Shows one pair and resolves with the index of the answer clicked. */
 export function renderChoice(pair: ChoicePair, index: number, count: number): Promise<number> {
   const section = document.querySelector('#choice')!;
-  section.replaceChildren(element('p', { class: 'progress', id: 'choice-progress' }, `Choice ${index + 1} of ${count}`), element('h2', { id: 'choice-prompt' }, pair.prompt));
+  section.replaceChildren(
+    element('p', { class: 'progress', id: 'choice-progress' }, `Choice ${index + 1} of ${count}`),
+    element('h2', { id: 'choice-prompt' }, pair.prompt),
+  );
   const answers = element('div', { class: 'answers' });
   section.append(answers);
   return new Promise((resolve) => {

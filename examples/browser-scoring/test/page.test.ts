@@ -50,7 +50,9 @@ describe.skipIf(!hasBrowser)('the example page in headless Chromium', () => {
       expect(visit.errors).toEqual([]);
       expect(visit.backend).toBe('wasm');
       expect(visit.kernels).toBe(true);
-      const recorded = JSON.parse(readFileSync(join(example, 'public', 'run', 'manifest.json'), 'utf8')) as { extra: { featurizer: { description: { kind: string } } } };
+      const recorded = JSON.parse(readFileSync(join(example, 'public', 'run', 'manifest.json'), 'utf8')) as {
+        extra: { featurizer: { description: { kind: string } } };
+      };
       expect(visit.featurizer).toBe(recorded.extra.featurizer.description.kind);
 
       const [detailLover, brevityLover] = visit.people;

@@ -16,7 +16,16 @@ export { rewardTrainingConfigSchema, type RewardTrainingConfig, type RewardTrain
 export { rewardEvaluationConfigSchema, type RewardEvaluationConfig } from './config/reward-evaluation-config.js';
 export { pairwiseLogisticLoss, pairwiseAccuracy } from './losses.js';
 export { RewardHead } from './reward-head.js';
-export { RewardModel, stackTargets, splitTargets, type PairTensors, type ForwardOptions, type RewardModelOutput, type Objective, type PlainPairs } from './models/reward-model.js';
+export {
+  RewardModel,
+  stackTargets,
+  splitTargets,
+  type PairTensors,
+  type ForwardOptions,
+  type RewardModelOutput,
+  type Objective,
+  type PlainPairs,
+} from './models/reward-model.js';
 export { BtlRewardModel } from './models/btl.js';
 export { DplRewardModel } from './models/dpl.js';
 export { NpBtlRewardModel } from './models/np-btl.js';
@@ -46,7 +55,14 @@ export {
 } from './calibration.js';
 export { rewardCurves, standardise, DEFAULT_REWARD_CURVE_GRID, type RewardCurveOptions, type RewardCurve, type RewardCurves } from './reward-curves.js';
 export { inferUserLatents } from './user-latents.js';
-export { PAPER_OPTIMIZER, optimizerConfigSchema, resolveOptimizerConfig, toAdamConfig, type OptimizerConfig, type ResolvedOptimizerConfig } from './config/optimizer-config.js';
+export {
+  PAPER_OPTIMIZER,
+  optimizerConfigSchema,
+  resolveOptimizerConfig,
+  toAdamConfig,
+  type OptimizerConfig,
+  type ResolvedOptimizerConfig,
+} from './config/optimizer-config.js';
 export { trainStep, type TrainStepResult } from './train-step.js';
 export { REWARD_MODEL_CHECKPOINT_KIND, rewardModelFromCheckpoint, loadRewardModelFrom } from './reward-checkpoint.js';
 export { FrozenUserRewardModel } from './models/frozen-user.js';

@@ -1,4 +1,11 @@
-import { type CheckpointContents, type CheckpointManifest, type CheckpointSource, disposeCheckpoint, loadCheckpointFrom, SteerableError } from '@steerable/core';
+import {
+  type CheckpointContents,
+  type CheckpointManifest,
+  type CheckpointSource,
+  disposeCheckpoint,
+  loadCheckpointFrom,
+  SteerableError,
+} from '@steerable/core';
 import type { RewardModelConfig } from './config/reward-model-config.js';
 import { createRewardModel } from './factory.js';
 import type { RewardModel } from './models/reward-model.js';

@@ -69,7 +69,10 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function scoresFor(run: { condition(c: ReturnType<typeof choicesOf>): Promise<{ scores(i: typeof items): Promise<number[]>; dispose(): void }> }, user: string) {
+async function scoresFor(
+  run: { condition(c: ReturnType<typeof choicesOf>): Promise<{ scores(i: typeof items): Promise<number[]>; dispose(): void }> },
+  user: string,
+) {
   const conditioned = await run.condition(choicesOf(user));
   const scores = await conditioned.scores(items);
   conditioned.dispose();
@@ -97,7 +100,12 @@ describe('fetchRewardRun', () => {
     expect(latest.source).toBe(`${base}/run/checkpoints/${pointer.path}`);
     const fromDisk = await loadRewardRun(join(dir, 'run'), { checkpoint: 'latest' });
     expect(await scoresFor(latest, 'brevity-lover')).toEqual(await scoresFor(fromDisk, 'brevity-lover'));
-    expect(requested).toEqual(['/run/manifest.json', '/run/checkpoints/latest.json', `/run/checkpoints/${pointer.path}/manifest.json`, `/run/checkpoints/${pointer.path}/weights.safetensors`]);
+    expect(requested).toEqual([
+      '/run/manifest.json',
+      '/run/checkpoints/latest.json',
+      `/run/checkpoints/${pointer.path}/manifest.json`,
+      `/run/checkpoints/${pointer.path}/weights.safetensors`,
+    ]);
     latest.dispose();
     fromDisk.dispose();
   });

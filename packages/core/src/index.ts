@@ -29,7 +29,13 @@ export {
 } from './io/safetensors.js';
 export { readSafetensors, readSafetensorsHeader, writeSafetensors } from './io/safetensors-file.js';
 export { saveCheckpoint, loadCheckpoint, verifyCheckpoint, sha256Hex, type SaveCheckpointInput, type SaveCheckpointOptions } from './io/checkpoint.js';
-export { disposeCheckpoint, isDamagedCheckpointError, type CheckpointContents, type CheckpointWarning, type LoadCheckpointOptions } from './io/checkpoint-contents.js';
+export {
+  disposeCheckpoint,
+  isDamagedCheckpointError,
+  type CheckpointContents,
+  type CheckpointWarning,
+  type LoadCheckpointOptions,
+} from './io/checkpoint-contents.js';
 export {
   loadCheckpointFrom,
   fetchCheckpointSource,

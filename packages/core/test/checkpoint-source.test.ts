@@ -49,7 +49,10 @@ beforeAll(async () => {
       return;
     }
     // chunked: no Content-Length, so only counting the streamed bytes can stop an oversized body.
-    response.writeHead(200, { 'content-type': entry.type ?? 'application/octet-stream', ...(entry.chunked ? {} : { 'content-length': entry.body.byteLength }) });
+    response.writeHead(200, {
+      'content-type': entry.type ?? 'application/octet-stream',
+      ...(entry.chunked ? {} : { 'content-length': entry.body.byteLength }),
+    });
     if (request.method === 'HEAD') response.end();
     else if (entry.chunked) {
       for (let offset = 0; offset < entry.body.byteLength; offset += 1024) response.write(entry.body.subarray(offset, offset + 1024));

@@ -26,7 +26,13 @@ export { PREFERENCE_FORMAT_NAMES, type PreferenceFormatName, type RecordFormat, 
 export { trlFormat, renderMessages } from './readers/trl-format.js';
 export { hhRlhfFormat, splitTranscripts } from './readers/hh-rlhf-format.js';
 export { relabeledHhFormat } from './readers/relabeled-hh-format.js';
-export { ultraFeedbackFormat, parseUltraFeedbackRow, ULTRAFEEDBACK_CRITERIA, type UltraFeedbackRow, type UltraFeedbackCriterion } from './readers/ultrafeedback-format.js';
+export {
+  ultraFeedbackFormat,
+  parseUltraFeedbackRow,
+  ULTRAFEEDBACK_CRITERIA,
+  type UltraFeedbackRow,
+  type UltraFeedbackCriterion,
+} from './readers/ultrafeedback-format.js';
 export type { TextPair, TextPairSet } from './types/text-pair-set.js';
 export type { Featurizer, FeaturizerInput } from './featurize/featurizer.js';
 export { HashedNgramFeaturizer, hashedNgramFeaturizer, type HashedNgramOptions } from './featurize/hashed-ngram-featurizer.js';
@@ -34,6 +40,12 @@ export { RESPONSE_CUE_COUNT, RESPONSE_CUE_NAMES, writeResponseCues } from './fea
 export { ResponseCueFeaturizer } from './featurize/response-cue-featurizer.js';
 export { groupPairs, embedTextPairs, embedPairs, type GroupPairsOptions } from './featurize/embed-pairs.js';
 export { generateSyntheticPreferences, linearLatentReward, type LatentReward, type SyntheticPreferencesOptions } from './synthetic/synthetic-preferences.js';
-export { featurizerConfigSchema, createFeaturizer, DEFAULT_FEATURIZER_CONFIG, type FeaturizerConfig, type FeaturizerConfigInput } from './sources/featurizer-config.js';
+export {
+  featurizerConfigSchema,
+  createFeaturizer,
+  DEFAULT_FEATURIZER_CONFIG,
+  type FeaturizerConfig,
+  type FeaturizerConfigInput,
+} from './sources/featurizer-config.js';
 export { preferenceDataConfigSchema, type PreferenceDataConfig, type PreferenceDataConfigInput } from './sources/preference-data-config.js';
 export { restrictToUsers } from './sources/restrict-to-users.js';

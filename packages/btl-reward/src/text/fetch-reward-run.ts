@@ -35,10 +35,14 @@ export async function fetchRewardRun(url: string | URL, options: FetchRewardRunO
   }
   const latest = await latestStep(base, options);
   if (latest === null) {
-    throw new SteerableError('run-incomplete', `${base.href} serves no checkpoint (no manifest.json there, nor under checkpoints/best/ or checkpoints/latest.json)`, {
-      file: base.href,
-      hint: 'serve a run directory written by steerable-train reward, or one checkpoint directory, as static files at this URL',
-    });
+    throw new SteerableError(
+      'run-incomplete',
+      `${base.href} serves no checkpoint (no manifest.json there, nor under checkpoints/best/ or checkpoints/latest.json)`,
+      {
+        file: base.href,
+        hint: 'serve a run directory written by steerable-train reward, or one checkpoint directory, as static files at this URL',
+      },
+    );
   }
   return loadRewardRunFrom(fetchCheckpointSource(new URL(`checkpoints/${latest}/`, base), options), options);
 }
@@ -57,7 +61,11 @@ async function latestStep(base: URL, options: FetchRewardRunOptions): Promise<st
   const pointer = (await response.json().catch(() => null)) as { path?: unknown } | null;
   // Only a plain step folder name: the pointer must not lead the page elsewhere on the server.
   if (typeof pointer?.path !== 'string' || !/^step-\d+$/.test(pointer.path)) {
-    throw new SteerableError('damaged-checkpoint', 'checkpoints/latest.json does not name a step folder', { file, field: 'path', hint: 'serve the run directory as steerable-train wrote it' });
+    throw new SteerableError('damaged-checkpoint', 'checkpoints/latest.json does not name a step folder', {
+      file,
+      field: 'path',
+      hint: 'serve the run directory as steerable-train wrote it',
+    });
   }
   return pointer.path;
 }

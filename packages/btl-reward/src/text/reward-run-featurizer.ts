@@ -8,7 +8,11 @@ import { TextRewardModel } from './text-reward-model.js';
  * A loaded reward model with the featurizer its checkpoint recorded (or the one given, which must
  * match the record), wherever the checkpoint was read from. Disposes the model if that fails.
  */
-export async function withRecordedFeaturizer(loaded: { model: RewardModel; manifest: CheckpointManifest }, location: string, featurizer?: Featurizer): Promise<TextRewardModel> {
+export async function withRecordedFeaturizer(
+  loaded: { model: RewardModel; manifest: CheckpointManifest },
+  location: string,
+  featurizer?: Featurizer,
+): Promise<TextRewardModel> {
   const { model, manifest } = loaded;
   try {
     const record = readFeaturizerRecord(manifest.extra);

@@ -21,7 +21,10 @@ export interface CheckpointContents {
  * returned and passed to `onWarning`, for the app to show.
  */
 export interface CheckpointWarning {
-  /** damaged-checkpoint: skipped for an earlier one; unverified-checkpoint: version 1, loaded without checksums; stale-temporary: a leftover of an interrupted write, deleted. */
+  /**
+   * damaged-checkpoint: skipped for an earlier one; unverified-checkpoint: version 1, loaded without
+   * checksums; stale-temporary: a leftover of an interrupted write, deleted.
+   */
   code: 'damaged-checkpoint' | 'unverified-checkpoint' | 'stale-temporary';
   message: string;
   /** The checkpoint directory concerned. */
@@ -72,7 +75,11 @@ export function safetensorsToTensors(bytes: Uint8Array, file: string): Map<strin
       const values = entryToFloat32(entry, name, file);
       const bad = firstNonFinite(values);
       if (bad !== -1) {
-        throw new SteerableError('damaged-checkpoint', `tensor '${name}' holds ${values[bad]} at flat index ${bad}`, { file, field: name, hint: 'training had diverged when this checkpoint was written; resume from an earlier one' });
+        throw new SteerableError('damaged-checkpoint', `tensor '${name}' holds ${values[bad]} at flat index ${bad}`, {
+          file,
+          field: name,
+          hint: 'training had diverged when this checkpoint was written; resume from an earlier one',
+        });
       }
       out.set(name, tf.tensor(values, shape, 'float32'));
     }

@@ -1,6 +1,13 @@
 import type * as tf from '@tensorflow/tfjs';
 import { SteerableError } from '../errors.js';
-import { asDamaged, type CheckpointContents, type CheckpointWarning, type LoadCheckpointOptions, safetensorsToTensors, unverifiedWarning } from './checkpoint-contents.js';
+import {
+  asDamaged,
+  type CheckpointContents,
+  type CheckpointWarning,
+  type LoadCheckpointOptions,
+  safetensorsToTensors,
+  unverifiedWarning,
+} from './checkpoint-contents.js';
 import {
   CHECKPOINT_MANIFEST_FILE,
   CHECKPOINT_MANIFEST_MAX_BYTES,
@@ -41,7 +48,8 @@ export function memoryCheckpointSource(files: Readonly<Record<string, Uint8Array
     location,
     async read(name, { maxBytes }) {
       const content = Object.hasOwn(files, name) ? files[name] : undefined;
-      if (content === undefined) throw new SteerableError('damaged-checkpoint', `${name} is missing`, { file: `${location}/${name}`, hint: 'the checkpoint is incomplete' });
+      if (content === undefined)
+        throw new SteerableError('damaged-checkpoint', `${name} is missing`, { file: `${location}/${name}`, hint: 'the checkpoint is incomplete' });
       const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content instanceof Uint8Array ? content : new Uint8Array(content);
       if (bytes.byteLength > maxBytes) throw tooLarge(`${location}/${name}`, bytes.byteLength, maxBytes);
       return bytes;
@@ -72,7 +80,11 @@ export function fetchCheckpointSource(url: string | URL, options: FetchCheckpoin
       try {
         response = await fetchFile(fileUrl, options.init);
       } catch (cause) {
-        throw new SteerableError('fetch-failed', `cannot fetch ${name}: ${(cause as Error).message}`, { file: fileUrl, cause, hint: 'check that the checkpoint is served at this URL' });
+        throw new SteerableError('fetch-failed', `cannot fetch ${name}: ${(cause as Error).message}`, {
+          file: fileUrl,
+          cause,
+          hint: 'check that the checkpoint is served at this URL',
+        });
       }
       if (!response.ok) {
         throw new SteerableError(response.status === 404 ? 'file-not-found' : 'fetch-failed', `fetching ${name} answered HTTP ${response.status}`, {
@@ -155,7 +167,10 @@ export async function loadCheckpointFrom(source: CheckpointSource, options: Load
   let manifest: CheckpointManifest;
   try {
     const bytes = await source.read(CHECKPOINT_MANIFEST_FILE, { maxBytes: CHECKPOINT_MANIFEST_MAX_BYTES });
-    manifest = validateCheckpointManifest(parseJsonBytes(bytes, manifestFile, { what: 'checkpoint manifest', hint: 'the checkpoint is incomplete or damaged' }), manifestFile);
+    manifest = validateCheckpointManifest(
+      parseJsonBytes(bytes, manifestFile, { what: 'checkpoint manifest', hint: 'the checkpoint is incomplete or damaged' }),
+      manifestFile,
+    );
   } catch (error) {
     throw asDamaged(error, manifestFile);
   }
@@ -180,7 +195,12 @@ export async function loadCheckpointFrom(source: CheckpointSource, options: Load
 }
 
 /** One listed file's bytes, refused unless its size and SHA-256 are those the manifest records. */
-async function readChecked(source: CheckpointSource, manifest: CheckpointManifest, name: string, options: LoadCheckpointFromOptions): Promise<[Uint8Array, string]> {
+async function readChecked(
+  source: CheckpointSource,
+  manifest: CheckpointManifest,
+  name: string,
+  options: LoadCheckpointFromOptions,
+): Promise<[Uint8Array, string]> {
   const file = `${source.location}/${name}`;
   const record = manifest.files?.[name];
   const bytes = await source.read(name, { maxBytes: record?.bytes ?? options.maxUnrecordedBytes ?? DEFAULT_MAX_UNRECORDED_BYTES });
@@ -194,11 +214,15 @@ async function readChecked(source: CheckpointSource, manifest: CheckpointManifes
   }
   const digest = await sha256HexAsync(bytes);
   if (digest !== record.sha256) {
-    throw new SteerableError('damaged-checkpoint', `${name} has sha256 ${digest.slice(0, 12)}... but the manifest records ${record.sha256.slice(0, 12)}... (its bytes changed after it was written)`, {
-      file,
-      field: 'sha256',
-      hint: 'the checkpoint is damaged; serve it again from the run',
-    });
+    throw new SteerableError(
+      'damaged-checkpoint',
+      `${name} has sha256 ${digest.slice(0, 12)}... but the manifest records ${record.sha256.slice(0, 12)}... (its bytes changed after it was written)`,
+      {
+        file,
+        field: 'sha256',
+        hint: 'the checkpoint is damaged; serve it again from the run',
+      },
+    );
   }
   return [bytes, file];
 }

@@ -1,7 +1,15 @@
 import { open } from 'node:fs/promises';
 import { SteerableError } from '../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { type NamedArray, parseSafetensorsHeader, readSafetensorsHeaderLength, type SafetensorsFile, type SafetensorsHeader, type SafetensorsLimits, serializeSafetensors } from './safetensors.js';
+import {
+  type NamedArray,
+  parseSafetensorsHeader,
+  readSafetensorsHeaderLength,
+  type SafetensorsFile,
+  type SafetensorsHeader,
+  type SafetensorsLimits,
+  serializeSafetensors,
+} from './safetensors.js';
 
 // Node only: safetensors files on disk. The format itself (parse, serialise, validate) is in safetensors.ts, which browsers use too.
 
@@ -43,7 +51,11 @@ async function withFile<T>(path: string, body: (handle: FileHandle, size: number
     handle = await open(path, 'r');
   } catch (cause) {
     const missing = (cause as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new SteerableError(missing ? 'file-not-found' : 'unreadable-file', missing ? 'the safetensors file does not exist' : 'cannot read the safetensors file', { file: path, cause, hint: 'check the path' });
+    throw new SteerableError(
+      missing ? 'file-not-found' : 'unreadable-file',
+      missing ? 'the safetensors file does not exist' : 'cannot read the safetensors file',
+      { file: path, cause, hint: 'check the path' },
+    );
   }
   try {
     return await body(handle, (await handle.stat()).size);
@@ -58,7 +70,11 @@ async function readExactly(handle: FileHandle, position: number, length: number,
   while (done < length) {
     const { bytesRead } = await handle.read(out, done, length - done, position + done);
     if (bytesRead === 0) {
-      throw new SteerableError('bad-safetensors', `file ended at byte ${position + done}, before the ${length} bytes expected at ${position}`, { ...(file !== undefined ? { file } : {}), field: 'data', hint: 'the file changed while being read, or is truncated; re-export it' });
+      throw new SteerableError('bad-safetensors', `file ended at byte ${position + done}, before the ${length} bytes expected at ${position}`, {
+        ...(file !== undefined ? { file } : {}),
+        field: 'data',
+        hint: 'the file changed while being read, or is truncated; re-export it',
+      });
     }
     done += bytesRead;
   }
