@@ -155,6 +155,19 @@ describe('fetchCheckpointSource', () => {
     disposeCheckpoint(contents);
   });
 
+  it('refuses a relative URL outside a page, saying to pass an absolute one', () => {
+    const error = (() => {
+      try {
+        fetchCheckpointSource('runs/a');
+      } catch (caught) {
+        return caught as SteerableError;
+      }
+      return null;
+    })();
+    expect(error?.code).toBe('invalid-url');
+    expect(error?.hint).toContain('absolute URL');
+  });
+
   it('names the URL of a file the server does not have', async () => {
     serveCheckpoint('/runs/c');
     served.delete('/runs/c/weights.safetensors');

@@ -101,7 +101,16 @@ export function fetchCheckpointSource(url: string | URL, options: FetchCheckpoin
 export function directoryUrl(url: string | URL): URL {
   // A page resolves relative URLs against itself; Node has no page, so a URL there must be absolute.
   const page = (globalThis as { location?: { href: string } }).location?.href;
-  const resolved = new URL(String(url), page);
+  let resolved: URL;
+  try {
+    resolved = new URL(String(url), page);
+  } catch (cause) {
+    throw new SteerableError('invalid-url', `${JSON.stringify(String(url))} is not a URL`, {
+      field: 'url',
+      cause,
+      hint: page ? 'pass the URL of the directory that holds manifest.json' : 'outside a page, pass an absolute URL (http://host/path/), or read a directory with loadCheckpoint',
+    });
+  }
   if (!resolved.pathname.endsWith('/')) resolved.pathname += '/';
   return resolved;
 }
