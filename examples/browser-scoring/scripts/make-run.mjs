@@ -32,7 +32,8 @@ const config = {
   description: 'NP-BTL on two people with opposite tastes (detailed vs one-line answers), for the browser example',
   seed: 0,
   data: { source: 'file', path: data, featurizer, seed: 0, splitFractions: [0.8, 0.1, 0.1] },
-  model: { kind: 'np-btl', hiddenDim: 32, numHeads: 2 },
+  // FiLM: z scales the head's hidden units, which leaves the pooled saddle (loss log 2) that concatenation can sit on with text features.
+  model: { kind: 'np-btl', hiddenDim: 32, numHeads: 2, conditioning: 'film' },
   training: {
     epochs: 20,
     batchSize: 16,
