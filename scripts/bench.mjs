@@ -8,6 +8,13 @@
 //   pnpm bench -- [--backends wasm,cpu] [--workloads a,b] [--reps 5] [--wasm-threads 2]
 //                 [--json FILE] [--profile] [--no-torch] [--no-packages] [--full]
 //                 [--torch-device cpu|cuda|cpu,cuda] [--torch-threads N] [--python PATH]
+//                 [--encoder-rounds 3]
+//
+// use-lite-encode (wasm) is USE-lite's throughput on 256 synthetic paragraphs, for stock and
+// steerable kernels on 1 and 2 threads: `--encoder-rounds` rounds, each running the four
+// (variant, threads) processes in turn (the order reversed every other round, so that a drift in
+// the machine's load falls on all four), one pass over the 256 texts per process; rows
+// `use-lite-encode-1t` / `-2t` give the median pass and texts/s, tokens/s from it.
 //
 // --full also runs the paper-size step and seq-logprob (fused and composite) on webgpu (meant for a
 // real GPU; in software they take minutes). --torch-device cuda times the same PyTorch workloads on the GPU
@@ -40,6 +47,7 @@ const { values: args } = parseArgs({
     'torch-device': { type: 'string', default: 'cpu' },
     'torch-threads': { type: 'string' },
     python: { type: 'string', default: '/usr/bin/python3' },
+    'encoder-rounds': { type: 'string', default: '3' },
   },
 });
 const reps = args.reps;
@@ -117,6 +125,49 @@ for (const backend of backends) {
   }
 }
 
+// 1b. USE-lite encoder throughput, 1 and 2 threads x stock and steerable, alternating.
+if (backends.includes('wasm') && (!only || only.has('use-lite-encode'))) {
+  const configs = [['stock', 1], ['steerable', 1], ['stock', 2], ['steerable', 2]];
+  const samples = new Map();
+  const rounds = Number(args['encoder-rounds']);
+  for (let round = 0; round < rounds; round++) {
+    for (const [variant, t] of round % 2 === 0 ? configs : [...configs].reverse()) {
+      const argv = ['scripts/bench/worker.mjs', '--backend', 'wasm', '--variant', variant, '--workloads', 'use-lite-encode', '--reps', '1'];
+      argv.push('--threads', String(t));
+      // The profile (one batch under tf.profile) is taken in the first round only.
+      if (args.profile && round === 0) argv.push('--profile');
+      const label = `wasm/${variant} (${t} thread${t > 1 ? 's' : ''}): use-lite-encode, round ${round + 1}/${rounds}`;
+      for (const row of parseRows(run(label, process.execPath, argv))) {
+        if (row.profile) profiles.push({ workload: row.workload, backend: 'wasm', variant, ...row.profile });
+        delete row.profile;
+        const key = `${row.workload}/${variant}`;
+        samples.set(key, [...(samples.get(key) ?? []), row]);
+      }
+    }
+  }
+  for (const list of samples.values()) rows.push(encoderRow(list));
+}
+
+/** One row from an encoder configuration's rounds: the median pass, and texts/s and tokens/s from it. */
+function encoderRow(list) {
+  const passes = list.map((r) => r.median_ms).sort((a, b) => a - b);
+  const mid = Math.floor(passes.length / 2);
+  const median = passes.length % 2 ? passes[mid] : (passes[mid - 1] + passes[mid]) / 2;
+  const { texts, tokens_read: tokensRead } = list[0];
+  const per = (count) => Math.round((count * 1e6) / median) / 1000;
+  return {
+    ...list[0],
+    median_ms: median,
+    min_ms: passes[0],
+    max_ms: passes.at(-1),
+    n: passes.length,
+    passes_ms: list.map((r) => r.median_ms),
+    cpu_ms_per_rep: list.map((r) => r.cpu_ms_per_rep),
+    texts_per_s: per(texts),
+    tokens_per_s: per(tokensRead),
+  };
+}
+
 // 2. Per-package bench scripts (owned by their packages), when present. btl-reward's train-step
 // bench times the same model and trainStep as the np-btl-step rows above, so it is not repeated.
 const PACKAGE_BENCHES = [
@@ -192,11 +243,12 @@ for (const row of table) console.log(row.map((cell, i) => cell.padEnd(widths[i])
 console.log('\nratios (same run):');
 const ratio = (a, b) => (a?.median_ms && b?.median_ms ? a.median_ms / b.median_ms : null);
 const say = (label, value, target) => console.log(`  ${label}: ${value == null ? 'n/a' : `${value.toFixed(2)}x`}${target ? ` (target >= ${target})` : ''}`);
-for (const w of ['np-btl-step-synthetic', 'np-btl-step-paper']) {
+for (const w of ['np-btl-step-synthetic', 'np-btl-step-paper'].filter((name) => !only || only.has(name))) {
   say(`${w}: speed vs torch-cpu (torch ms / wasm steerable ms)`, ratio(find(w, 'torch-cpu', 'reference'), find(w, 'wasm', 'steerable')), w.endsWith('paper') ? '0.5' : '1.0');
   say(`${w}: wasm steerable vs stock wasm`, ratio(find(w, 'wasm', 'stock'), find(w, 'wasm', 'steerable')), w.endsWith('paper') ? '5' : null);
 }
 for (const backend of ['wasm', 'cpu', ...(rows.some((r) => r.backend === 'webgpu') ? ['webgpu'] : [])]) {
+  if (only && !only.has('seq-logprob-fwd-bwd')) break;
   const fused = find('seq-logprob-fwd-bwd', backend, 'steerable');
   const composite = find('seq-logprob-fwd-bwd-composite', backend, 'steerable');
   const gather = find('seq-logprob-fwd-bwd-gather', backend, 'steerable');
@@ -204,6 +256,17 @@ for (const backend of ['wasm', 'cpu', ...(rows.some((r) => r.backend === 'webgpu
   say(`seq-logprob fwd+bwd on ${backend}: fused vs logSoftmax + gather by hand`, ratio(gather, fused), '2');
   if (fused?.peak_mb != null) console.log(`    peak tensor memory: fused ${fused?.peak_mb ?? '?'} MB, one-hot composite ${composite?.peak_mb ?? '?'} MB, logSoftmax + gather ${gather?.peak_mb ?? '?'} MB`);
 }
+for (const t of [1, 2]) {
+  const stock = find(`use-lite-encode-${t}t`, 'wasm', 'stock');
+  const ours = find(`use-lite-encode-${t}t`, 'wasm', 'steerable');
+  if (!stock && !ours) continue;
+  const fmtRate = (r) => (r ? `${r.texts_per_s.toFixed(1)} texts/s, ${r.tokens_per_s.toFixed(0)} tokens/s` : 'failed');
+  console.log(`  use-lite-encode, ${t} thread${t > 1 ? 's' : ''}: stock ${fmtRate(stock)}; steerable ${fmtRate(ours)}`);
+  say(`use-lite-encode, ${t} thread${t > 1 ? 's' : ''}: steerable vs stock (texts/s)`, ratio(stock, ours), t === 1 ? '2.5' : null);
+}
+const encoder1 = find('use-lite-encode-1t', 'wasm', 'steerable');
+const encoder2 = find('use-lite-encode-2t', 'wasm', 'steerable');
+say('use-lite-encode, steerable: 2 threads vs 1 (texts/s)', ratio(encoder1, encoder2), null);
 const mm = find('matmul-1024', 'wasm', 'steerable');
 if (mm?.gflops) {
   const used = mm.threads ?? 1;

@@ -5,6 +5,8 @@
 import { parseArgs } from 'node:util';
 import { loadStack } from './load.mjs';
 import { PAPER, SYNTHETIC, buildNpBtl } from './np-btl-model.mjs';
+import { USE_LITE_MAX_TOKENS, embedTokenLists, loadUseLite } from './use-lite-model.mjs';
+import { syntheticTexts } from './synthetic-texts.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -41,7 +43,9 @@ async function time(fn, n, warmup = 1) {
 }
 const round = (x) => Math.round(x * 1000) / 1000;
 const emit = (workload, stats, extra = {}) =>
-  process.stdout.write(`${JSON.stringify({ workload, backend: args.backend, variant: args.variant, ...stats, threads: info.threads, ...extra })}\n`);
+  process.stdout.write(`${JSON.stringify({
+    workload, backend: args.backend, variant: args.variant, ...stats, threads: info.threads, relaxed_simd: info.wasm_relaxed_simd, ...extra,
+  })}\n`);
 
 /** Per-kernel time of one call of fn, summed by kernel name, largest first. */
 async function kernelProfile(fn) {
@@ -80,6 +84,12 @@ const workloads = {
 
   async 'seq-logprob-fwd-bwd'() {
     await seqLogProb('fused');
+  },
+
+  // USE-lite encoder throughput: 256 synthetic paragraphs of about 170 tokens (the graph reads
+  // the first 128), 32 texts per executeAsync, sorted by length; each rep embeds all 256.
+  async 'use-lite-encode'() {
+    await useLiteEncode();
   },
   async 'seq-logprob-fwd-bwd-composite'() {
     await seqLogProb('composite');
@@ -137,6 +147,32 @@ async function seqLogProb(form) {
   }
 }
 
+async function useLiteEncode() {
+  const texts = Number(process.env.USE_LITE_TEXTS ?? 256);
+  const { model, tokenize } = await loadUseLite(tf);
+  const corpus = syntheticTexts(texts, tokenize);
+  const t0 = performance.now();
+  const tokenLists = corpus.map(tokenize);
+  const tokenizeMs = performance.now() - t0;
+  const tokensRead = tokenLists.reduce((sum, tokens) => sum + Math.min(tokens.length, USE_LITE_MAX_TOKENS), 0);
+  const tokensInput = tokenLists.reduce((sum, tokens) => sum + tokens.length, 0);
+  // Warm-up: one batch (kernels set up, wasm tiered up, heap grown).
+  await embedTokenLists(tf, model, tokenLists.slice(0, 32));
+  const stats = await time(() => embedTokenLists(tf, model, tokenLists), reps, 0);
+  const extra = {
+    texts,
+    batch_size: 32,
+    tokens_input: tokensInput,
+    tokens_read: tokensRead,
+    texts_per_s: round((texts * 1000) / stats.median_ms),
+    tokens_per_s: round((tokensRead * 1000) / stats.median_ms),
+    tokenize_ms: round(tokenizeMs),
+  };
+  if (args.profile) extra.profile = await kernelProfile(() => embedTokenLists(tf, model, tokenLists.slice(0, 32)));
+  model.dispose();
+  emit(`use-lite-encode-${info.threads}t`, stats, extra);
+}
+
 for (const name of args.workloads.split(',').filter(Boolean)) {
   const fn = workloads[name];
   if (!fn) {
@@ -146,5 +182,5 @@ for (const name of args.workloads.split(',').filter(Boolean)) {
   await fn();
 }
 
-// The wasm threads shim's pthread workers would keep the process alive.
+// Exit at once: nothing else is waited for (the threads shim's pthread Workers are unref'd).
 process.exit(0);

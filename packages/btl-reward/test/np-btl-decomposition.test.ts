@@ -45,7 +45,7 @@ function referenceRewards(model: NpBtlRewardModel, options: tf.Tensor, z: tf.Ten
   if (!model.film) return model.head.forward(tf.concat([model.phi.forward(options), zTiled], -1)).squeeze([-1]);
   const h = model.config.hiddenDim;
   const [wPhi, wZ] = tf.split(model.head.hidden.weight, 2, 0) as [tf.Tensor2D, tf.Tensor2D];
-  const [gamma, beta] = tf.split(model.film.forward(zTiled), 2, -1);
+  const [gamma, beta] = tf.split(model.film.forward(zTiled), 2, -1) as [tf.Tensor, tf.Tensor];
   const phiPart = tf.matMul(model.phi.forward(options).reshape([-1, h]), wPhi).reshape([b, n, h]);
   const zPart = tf.add(tf.matMul(zTiled.reshape([-1, h]), wZ).reshape([b, n, h]), model.head.hidden.bias!);
   let hidden = tf.add(tf.add(tf.mul(phiPart, tf.add(gamma, 1)), zPart), beta).reshape([-1, h]);

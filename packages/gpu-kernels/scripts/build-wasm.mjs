@@ -5,7 +5,7 @@
 //   pnpm --filter @steerable/gpu-kernels build:wasm [-- --check]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { WASM_MODULES, compileWat, moduleSource } from './wasm-module-source.mjs';
+import { WASM_MODULES, compileModule, moduleSource } from './wasm-module-source.mjs';
 
 const packageRoot = fileURLToPath(new URL('../', import.meta.url));
 const check = process.argv.includes('--check');
@@ -13,7 +13,7 @@ let stale = false;
 for (const entry of WASM_MODULES) {
   const source = `${packageRoot}wasm-src/${entry.source}`;
   const target = `${packageRoot}src/kernels/wasm/${entry.target}`;
-  const text = moduleSource(await compileWat(readFileSync(source, 'utf8'), entry.source), entry);
+  const text = moduleSource(await compileModule(readFileSync(source, 'utf8'), entry), entry);
   if (!check) {
     writeFileSync(target, text);
   } else if (readFileSync(target, 'utf8') !== text) {

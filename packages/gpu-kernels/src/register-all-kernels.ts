@@ -9,6 +9,9 @@ import { wasmSharedIdentityConfig } from './kernels/wasm/identity-shared.js';
 import { wasmOuterAxesReduceConfigs } from './kernels/wasm/outer-axes-reduce.js';
 import { wasmTransposeConfig } from './kernels/wasm/transpose-last-two.js';
 import { wasmSliceConfigs } from './kernels/wasm/slice-heap-view.js';
+import { wasmPointwiseConv2dConfig } from './kernels/wasm/conv2d-pointwise.js';
+import { wasmGatherConfig } from './kernels/wasm/gather-rows.js';
+import { wasmSinCosConfigs } from './kernels/wasm/sin-cos.js';
 import { cpuFusedConfigs } from './kernels/cpu/fused.js';
 import { adamUpdateCpuConfig } from './kernels/cpu/adam-update.js';
 import { adamUpdateWasmConfig } from './kernels/wasm/adam-update.js';
@@ -30,7 +33,10 @@ export function steerableKernelConfigs(backend: BackendName): SteerableKernelCon
     case 'cpu':
       return [unsortedSegmentSumCpuConfig, ...cpuFusedConfigs, adamUpdateCpuConfig];
     case 'wasm':
-      return [...wasmTransposedMatMulConfigs(), ...wasmOverheadConfigs(), unsortedSegmentSumWasmConfig, ...wasmFusedConfigs, adamUpdateWasmConfig];
+      return [
+        ...wasmTransposedMatMulConfigs(), ...present(wasmPointwiseConv2dConfig()), ...wasmOverheadConfigs(), ...wasmSinCosConfigs(),
+        unsortedSegmentSumWasmConfig, ...wasmFusedConfigs, adamUpdateWasmConfig,
+      ];
     case 'webgpu':
       return [...sequenceLogProbsWebGpuConfigs, ...setAttentionPoolWebGpuConfigs];
     case 'webgl':
@@ -43,13 +49,17 @@ export function steerableKernelConfigs(backend: BackendName): SteerableKernelCon
 /**
  * Stock wasm kernels replaced to cut copies and transposes: Identity shares its buffer; Sum/Mean
  * over outer axes need no transpose; Transpose of the last two axes is a SIMD block transpose;
- * Slice and SplitV copy only what they select.
+ * Slice and SplitV copy only what they select; GatherV2 copies whole slices.
  */
 function wasmOverheadConfigs(): SteerableKernelConfig[] {
-  const identity = wasmSharedIdentityConfig();
-  const transpose = wasmTransposeConfig();
-  return [...(identity ? [identity] : []), ...wasmOuterAxesReduceConfigs(), ...(transpose ? [transpose] : []), ...wasmSliceConfigs()];
+  return [
+    ...present(wasmSharedIdentityConfig()), ...wasmOuterAxesReduceConfigs(), ...present(wasmTransposeConfig()), ...wasmSliceConfigs(),
+    ...present(wasmGatherConfig()),
+  ];
 }
+
+/** A config that exists only when its stock kernel does, as a list of zero or one. */
+const present = (config: SteerableKernelConfig | null): SteerableKernelConfig[] => (config ? [config] : []);
 
 /** Stock configs we replaced, by `${backend}_${kernel}`, so that they can be put back. */
 const replacedStock = new Map<string, tf.KernelConfig>();

@@ -9,6 +9,8 @@ describe('initBackend', () => {
     expect(info.backend).toBe('wasm');
     expect(info.attempts[0]).toMatchObject({ backend: 'tensorflow', ok: false });
     expect(info.attempts[0]!.reason).toMatch(/tfjs-node/);
+    // Node 20 has relaxed SIMD behind a flag that the wasm loader sets; later Nodes have it on.
+    expect(info.wasm_relaxed_simd).toBe(true);
   });
 
   it('forces cpu and reports versions', async () => {

@@ -5,7 +5,7 @@ import { initBackend } from '../src/index.js';
 import {
   GEMM_KC, GEMM_MC, GEMM_NC, GEMM_SCRATCH_FLOATS, type GemmSimdKernels, gemmArguments, gemmCompiled, gemmSimdKernels, opStrides, packedRowBytes,
 } from '../src/kernels/wasm/gemm-simd.js';
-import { GEMM_PARAM_COUNT, chunkPlan, gemmChunk, gemmPool, writeGemmJob } from '../src/kernels/wasm/gemm-parallel.js';
+import { GEMM_PARAM_COUNT, chunkPlan, gemmChunk, gemmPool, writeGemmBatchJob, writeGemmJob } from '../src/kernels/wasm/gemm-parallel.js';
 import { HeapWorkerPool } from '../src/kernels/wasm/heap-worker-pool.js';
 import { type GemmRunner, gemmRunner } from '../src/kernels/wasm/gemm-product.js';
 import { wasmTransposedMatMulConfigs } from '../src/kernels/wasm/batch-mat-mul-transposed.js';
@@ -156,6 +156,33 @@ describe('wasm SIMD GEMM module', () => {
       });
       expect(covered.every((c) => c === 1), `${m} x ${n} on ${threads} threads`).toBe(true);
       if (threads > 1 && plan.byRows && m >= 1024) expect(plan.chunks).toBeGreaterThanOrEqual(threads * 4);
+    }
+  });
+
+  it('a batch split by whole products: each chunk runs its products whole, every product once, on its thread\'s scratch', () => {
+    for (const [batch, perChunk, threads, shared] of [[128, 16, 2, false], [7, 3, 2, true], [5, 1, 4, false]] as const) {
+      const operands = { a: 100, aRowStride: 256, aKStride: 4, b: 200, bKStride: 512, bColStride: 4, c: 300, m: 64, n: 128, k: 64 };
+      const args = gemmArguments(operands, [0, 64, 0, 128], 1000);
+      const params = new Float64Array(GEMM_PARAM_COUNT);
+      const strides = { a: 64 * 64 * 4, b: shared ? 0 : 64 * 128 * 4, c: 64 * 128 * 4 };
+      writeGemmBatchJob(params, args, batch, perChunk, strides);
+      const calls: number[][] = [];
+      const recorder = { gemm: (...call: number[]) => void calls.push(call) } as unknown as GemmSimdKernels;
+      const chunks = Math.ceil(batch / perChunk);
+      const threadOf: number[] = [];
+      for (let chunk = 0; chunk < chunks; chunk++) {
+        const before = calls.length;
+        gemmChunk(recorder, new Float32Array(0), params, chunk, chunk % threads);
+        for (let i = before; i < calls.length; i++) threadOf.push(chunk % threads);
+      }
+      expect(calls.length).toBe(batch);
+      calls.forEach((call, p) => {
+        expect(call[0]).toBe(100 + p * strides.a);
+        expect(call[3]).toBe(200 + p * strides.b);
+        expect(call[6]).toBe(300 + p * strides.c);
+        expect(call.slice(8, 12)).toEqual([0, 64, 0, 128]);
+        expect(call[16]).toBe(1000 + threadOf[p]! * GEMM_SCRATCH_FLOATS * 4);
+      });
     }
   });
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { WASM_MODULES, compileWat, moduleSource } from '../scripts/wasm-module-source.mjs';
+import { WASM_MODULES, compileModule, moduleSource } from '../scripts/wasm-module-source.mjs';
 
 const packageFile = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
@@ -15,7 +15,7 @@ describe('hand-written WebAssembly modules', () => {
     it(`${entry.source}: the committed ${entry.target} is its current build (else run build:wasm)`, async () => {
       const wat = readFileSync(packageFile(`wasm-src/${entry.source}`), 'utf8');
       const committed = readFileSync(packageFile(`src/kernels/wasm/${entry.target}`), 'utf8');
-      expect(moduleSource(await compileWat(wat, entry.source), entry)).toBe(committed);
+      expect(moduleSource(await compileModule(wat, entry), entry)).toBe(committed);
     });
   }
 });

@@ -21,6 +21,11 @@
 ;; Measured shapes of the inner loop (V8 11 / Node 20): 4 x 8 beats 5 x 8 and 6 x 8 (16.7 GFLOP/s
 ;; on one thread; the accumulators no longer fit the 16 xmm registers), and unrolling k by two was
 ;; 15-25% slower. kc = 256, mc = 128 keep a B panel (8 KiB) in L1 and an A block (128 KiB) in L2.
+;; A's values are broadcast by v128.load32_splat (a broadcast load, no shuffle: the tile alone went
+;; 30 -> 34 GFLOP/s). scripts/build-wasm.mjs also builds this module with the tile's multiply-adds
+;; fused (relaxed SIMD's f32x4.relaxed_madd): 38-40 GFLOP/s for the whole product on one thread
+;; against 27-28, where the engine has relaxed SIMD (V8 >= 11.4; Node 20 behind a flag that
+;; initBackend sets).
 (module
   (import "env" "memory" (memory 0))
 
@@ -34,16 +39,16 @@
         (br_if $done (i32.eqz (local.get $kc)))
         (local.set $b0 (v128.load offset=0 align=4 (local.get $pb)))
         (local.set $b1 (v128.load offset=16 align=4 (local.get $pb)))
-        (local.set $a (f32x4.splat (f32.load offset=0 (local.get $pa))))
+        (local.set $a (v128.load32_splat offset=0 (local.get $pa)))
         (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $a) (local.get $b0))))
         (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $a) (local.get $b1))))
-        (local.set $a (f32x4.splat (f32.load offset=4 (local.get $pa))))
+        (local.set $a (v128.load32_splat offset=4 (local.get $pa)))
         (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $a) (local.get $b0))))
         (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $a) (local.get $b1))))
-        (local.set $a (f32x4.splat (f32.load offset=8 (local.get $pa))))
+        (local.set $a (v128.load32_splat offset=8 (local.get $pa)))
         (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $a) (local.get $b0))))
         (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $a) (local.get $b1))))
-        (local.set $a (f32x4.splat (f32.load offset=12 (local.get $pa))))
+        (local.set $a (v128.load32_splat offset=12 (local.get $pa)))
         (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $a) (local.get $b0))))
         (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $a) (local.get $b1))))
         (local.set $pa (i32.add (local.get $pa) (i32.const 16)))

@@ -9,6 +9,8 @@ const require = createRequire(import.meta.url);
 
 export interface LoaderOptions {
   wasmThreads: number;
+  /** Turn on relaxed SIMD where the engine has it behind a flag (wasm-relaxed-simd.ts). */
+  wasmRelaxedSimd: boolean;
   logger: Logger;
 }
 
@@ -49,7 +51,11 @@ export const loaders: Record<BackendName, (options: LoaderOptions) => Promise<vo
     await setupWebGl();
   },
 
-  async wasm({ wasmThreads }) {
+  async wasm({ wasmThreads, wasmRelaxedSimd }) {
+    if (wasmRelaxedSimd) {
+      const { enableWasmRelaxedSimd } = await import('./wasm-relaxed-simd.js');
+      await enableWasmRelaxedSimd();
+    }
     if (wasmThreads > 1) {
       const { enableWasmThreads } = await import('./wasm-threads.js');
       await enableWasmThreads(wasmThreads);

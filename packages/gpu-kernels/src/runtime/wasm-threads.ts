@@ -56,6 +56,13 @@ function installShim(): { dir: string } {
   URL.createObjectURL = (blob: Blob) => toFile(blob) ?? nativeCreateObjectURL(blob);
 
   // Emscripten posts {cmd: 'load', urlOrBlob: mainScriptUrlOrBlob}; hand the worker a path instead.
+  // It also refs a pthread's Worker when it starts the thread ({cmd: 'run'}), and XNNPACK's pool
+  // threads never end (they park between kernels), so Node's event loop never emptied: a script
+  // that did not call process.exit() stayed alive forever after its last line, and one piped into
+  // `tail` or run by spawnSync printed nothing (the "hang" of issue 13, stock kernels and ours
+  // alike). A pool thread only works inside a kernel the main thread is running synchronously, so
+  // when the event loop has nothing left no thread has work pending: unref'd, they no longer hold
+  // the process.
   const nativePost = Worker.prototype.postMessage;
   Worker.prototype.postMessage = function (this: Worker, message: unknown, ...rest: unknown[]) {
     const m = message as { cmd?: string; urlOrBlob?: unknown } | null;
@@ -63,7 +70,9 @@ function installShim(): { dir: string } {
       const file = toFile(m.urlOrBlob);
       if (file) message = { ...m, urlOrBlob: file };
     }
-    return (nativePost as (...args: unknown[]) => void).call(this, message, ...rest);
+    const posted = (nativePost as (...args: unknown[]) => void).call(this, message, ...rest);
+    if (m && m.cmd === 'run') this.unref();
+    return posted;
   } as typeof Worker.prototype.postMessage;
 
   // tfjs caps threads at emscripten_num_logical_cores() / 2, i.e. os.cpus().length / 2 in Node.

@@ -4,12 +4,15 @@ import { type HeapMatrixOps, type MatrixOpsOf, matrixOpsOf } from './matrix-simd
 import { type MatrixWasmBackend, transposeLastTwo } from './transpose-last-two.js';
 import { type GemmRunner, gemmProduct, gemmRunner } from './gemm-product.js';
 import { productShape } from './product-shape.js';
+import { type SparseRowsRunner, sparseRowsProduct, sparseRowsRunner } from './sparse-rows-product.js';
 
 /**
  * The wasm matmul. Float32 products go, in this order, to:
  * - matVec (wasm-src/matrix.wat) for a matrix times a vector (N = 1: A b; M = 1 with B
  *   transposed: a^T B^T = (B a)^T), one dot product per row of the matrix as stored: XNNPACK took
  *   0.27 ms for [2560, 256] x [256, 1] (it packs the vector as weights), matVec 0.08;
+ * - the sparse product of wasm-src/sparse-rows.wat when A is mostly zeros (a ReLU's output:
+ *   sparse-rows-product.ts), which multiplies only A's nonzeros;
  * - the blocked SIMD GEMM of wasm-src/gemm.wat (gemm-product.ts) for everything else, transposed
  *   operands and vectors times matrices included: a transpose is a choice of strides in its
  *   packing step. It replaced the previous route for transposes (an explicit SIMD transpose, then
@@ -23,7 +26,7 @@ import { productShape } from './product-shape.js';
  * unchanged), other transposed operands are transposed explicitly and the product goes to stock
  * XNNPACK, as do fused epilogues (bias, activation) and other dtypes.
  */
-function transposedOperandsFirst(kernelName: string, opsOf: MatrixOpsOf, runnerOf: GemmRunnerOf): SteerableKernelConfig | null {
+function transposedOperandsFirst(kernelName: string, opsOf: MatrixOpsOf, runnerOf: GemmRunnerOf, sparseOf: SparseRunnerOf): SteerableKernelConfig | null {
   const stock = tf.getKernel(kernelName, 'wasm');
   const stockTranspose = tf.getKernel(tf.Transpose, 'wasm');
   if (!stock || !stockTranspose) return null;
@@ -55,7 +58,7 @@ function transposedOperandsFirst(kernelName: string, opsOf: MatrixOpsOf, runnerO
             ?? run({ ...inputs, a: rowTimesMatrix.a, b: rowTimesMatrix.b }, { ...attrs, transposeA: false, transposeB: false });
           return { dataId: out.dataId, shape: rowTimesMatrix.outShape(out.shape), dtype: out.dtype };
         }
-        const blocked = runner ? gemmProduct(a, b, transposeA, transposeB, backend, runner) : null;
+        const blocked = heapProduct(a, b, transposeA, transposeB, backend, runner, sparseOf(backend));
         if (blocked) return blocked;
       }
       if (!transposeA && !transposeB) return run(inputs, attrs ?? {});
@@ -137,10 +140,28 @@ export function matrixVectorProduct(a: tf.TensorInfo, b: tf.TensorInfo, transpos
   return out;
 }
 
+/**
+ * op(A) op(B) on the heap by the sparse product where A is mostly zeros, else by the blocked GEMM;
+ * null where neither applies (no wasm SIMD, shapes the stock kernel must handle or reject).
+ */
+export function heapProduct(
+  a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean,
+  backend: MatrixWasmBackend, gemm: GemmRunner | null, sparse: SparseRowsRunner | null,
+): tf.TensorInfo | null {
+  const skipping = sparse ? sparseRowsProduct(a, b, transposeA, transposeB, backend, sparse) : null;
+  return skipping ?? (gemm ? gemmProduct(a, b, transposeA, transposeB, backend, gemm) : null);
+}
+
 /** How a kernel finds its GEMM runner; a parameter of the configs so that tests can turn it off. */
 export type GemmRunnerOf = (backend: MatrixWasmBackend) => GemmRunner | null;
+/** How a kernel finds its sparse-product runner; a parameter of the configs so that tests can turn it off. */
+export type SparseRunnerOf = (backend: MatrixWasmBackend) => SparseRowsRunner | null;
 
 /** BatchMatMul and _FusedMatMul share the slow transposed path; both get the override. */
-export function wasmTransposedMatMulConfigs(opsOf: MatrixOpsOf = matrixOpsOf, runnerOf: GemmRunnerOf = gemmRunner): SteerableKernelConfig[] {
-  return [tf.BatchMatMul, tf._FusedMatMul].map((name) => transposedOperandsFirst(name, opsOf, runnerOf)).filter((c): c is SteerableKernelConfig => c !== null);
+export function wasmTransposedMatMulConfigs(
+  opsOf: MatrixOpsOf = matrixOpsOf, runnerOf: GemmRunnerOf = gemmRunner, sparseOf: SparseRunnerOf = sparseRowsRunner,
+): SteerableKernelConfig[] {
+  return [tf.BatchMatMul, tf._FusedMatMul]
+    .map((name) => transposedOperandsFirst(name, opsOf, runnerOf, sparseOf))
+    .filter((c): c is SteerableKernelConfig => c !== null);
 }

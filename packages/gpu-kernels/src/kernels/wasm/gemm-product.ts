@@ -3,7 +3,7 @@ import type { WasmBackend } from '../backend-types.js';
 import {
   GEMM_KC, GEMM_SCRATCH_FLOATS, type GemmOperands, type GemmSimdKernels, type PackedB, gemmArguments, gemmSimdKernels, opStrides, packedRowBytes,
 } from './gemm-simd.js';
-import { chunkPlan, gemmPool, writeGemmJob } from './gemm-parallel.js';
+import { chunkPlan, gemmPool, writeGemmBatchJob, writeGemmJob } from './gemm-parallel.js';
 import type { HeapWorkerPool } from './heap-worker-pool.js';
 import { productShape } from './product-shape.js';
 import { backendHeap, type HeapBackend } from './simd-module.js';
@@ -13,6 +13,10 @@ type GemmBackend = WasmBackend & HeapBackend;
 // Below this many multiply-adds per product a second thread costs more to wake (tens of
 // microseconds) than it saves.
 const THREADED_MIN_MACS = 1 << 20;
+// A batch of products each under this many multiply-adds is split by whole products (chunks of
+// several) rather than each product by rows: USE-lite's attention is 128 products of 1-2M
+// multiply-adds per BatchMatMul, and waking the helpers for each cost more than the products.
+const BATCH_SPLIT_MAX_MACS = 1 << 23;
 // Split over threads, op(B) is packed once for every chunk up to this size (32 MiB; a 4096 x 256
 // weight is 1M floats) instead of by each chunk again: eight chunks packed B eight times. In five
 // alternating runs on a busy VM, 1024^3 took 47-64 ms packed once against 56-83 per chunk. A
@@ -53,11 +57,12 @@ export function gemmProduct(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: bool
   const [aRows, aCols] = a.shape.slice(-2) as [number, number];
   const [bRows, bCols] = b.shape.slice(-2) as [number, number];
 
-  const pool = m * n * k >= THREADED_MIN_MACS ? runner.pool : null;
+  const byProducts = batch > 1 && m * n * k < BATCH_SPLIT_MAX_MACS && batch * m * n * k >= THREADED_MIN_MACS && runner.pool !== null;
+  const pool = m * n * k >= THREADED_MIN_MACS || byProducts ? runner.pool : null;
   const threads = pool ? pool.threads : 1;
   const plan = chunkPlan(m, n, threads);
   const packFloats = (k * packedRowBytes(n)) / 4;
-  const sharedPackFloats = pool && packFloats <= SHARED_PACK_MAX_FLOATS ? packFloats : 0;
+  const sharedPackFloats = pool && !byProducts && packFloats <= SHARED_PACK_MAX_FLOATS ? packFloats : 0;
   // Allocate the output and the scratch before reading any address: an allocation may grow the
   // heap (offsets stay valid; only JS views detach, and none is taken here).
   const out = backend.makeOutput([...outer, m, n], 'float32');
@@ -71,6 +76,16 @@ export function gemmProduct(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: bool
     const aStrides = opStrides(aRows, aCols, transposeA);
     const bStrides = opStrides(bRows, bCols, transposeB);
     const packed: PackedB | undefined = sharedPackFloats > 0 ? { pointer: scratchBase + GEMM_SCRATCH_FLOATS * threads * 4, rowBytes: packedRowBytes(n) } : undefined;
+    if (pool && byProducts) {
+      const first: GemmOperands = {
+        a: aBase, aRowStride: aStrides.first, aKStride: aStrides.second, b: bBase, bKStride: bStrides.first, bColStride: bStrides.second, c: cBase, m, n, k,
+      };
+      const perChunk = Math.ceil(batch / (threads * 4));
+      const strides = { a: batchA === 1 ? 0 : aRows * aCols * 4, b: batchB === 1 ? 0 : bRows * bCols * 4, c: m * n * 4 };
+      writeGemmBatchJob(pool.params, gemmArguments(first, [0, m, 0, n], scratchBase), batch, perChunk, strides);
+      pool.run(Math.ceil(batch / perChunk), 'batched matmul');
+      return out;
+    }
     for (let i = 0; i < batch; i++) {
       const op: GemmOperands = {
         a: aBase + (batchA === 1 ? 0 : i * aRows * aCols * 4),

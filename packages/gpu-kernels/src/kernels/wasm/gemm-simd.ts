@@ -1,4 +1,4 @@
-import { GEMM_WASM, GEMM_WASM_SHARED } from './gemm-simd-bytes.js';
+import { GEMM_WASM, GEMM_WASM_FMA, GEMM_WASM_FMA_SHARED, GEMM_WASM_SHARED } from './gemm-simd-bytes.js';
 import { simdModule, type WasmMemory } from './simd-module.js';
 
 /** The export of wasm-src/gemm.wat; pointers and strides are bytes in the imported heap. */
@@ -70,10 +70,13 @@ export function gemmArguments(op: GemmOperands, part: readonly [number, number, 
   ];
 }
 
-const gemmModule = simdModule<GemmSimdKernels>({ unshared: GEMM_WASM, shared: GEMM_WASM_SHARED });
+const gemmModule = simdModule<GemmSimdKernels>({ unshared: GEMM_WASM, shared: GEMM_WASM_SHARED, fmaUnshared: GEMM_WASM_FMA, fmaShared: GEMM_WASM_FMA_SHARED });
 
 /** The module compiled for a shared or unshared memory (what the worker threads instantiate). */
 export const gemmCompiled = gemmModule.compiled;
+
+/** Whether the GEMM runs with fused multiply-adds (relaxed SIMD) on such a memory, once compiled. */
+export const gemmFused = gemmModule.fused;
 
 /** The kernels over `memory`, or null where the engine cannot run them (no SIMD). */
 export const gemmSimdKernels: (memory: WasmMemory) => GemmSimdKernels | null = gemmModule.over;

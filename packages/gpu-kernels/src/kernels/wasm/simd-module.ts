@@ -44,10 +44,16 @@ export function backendHeap(backend: HeapBackend): WasmMemory | null {
   return webAssembly && memory instanceof webAssembly.Memory ? memory : null;
 }
 
-/** A module importing `env.memory`, built for unshared and shared memories (base64 bytes). */
+/**
+ * A module importing `env.memory`, built for unshared and shared memories (base64 bytes), and
+ * optionally also with fused multiply-adds (relaxed SIMD), which it prefers where the engine
+ * validates them.
+ */
 export interface SimdModule<Exports> {
   /** The compiled module for a shared or unshared memory; null where the engine cannot run it. */
   compiled(shared: boolean): CompiledModule | null;
+  /** Whether compiled(shared) is the fused build (false before the first compile). */
+  fused(shared: boolean): boolean;
   /** The module's exports over `memory`, or null where they cannot run there. */
   over(memory: WasmMemory): Exports | null;
   /** The module's exports over a backend's heap, or null where they cannot run there. */
@@ -60,16 +66,25 @@ export interface SimdModule<Exports> {
  */
 export type KernelsOf<Exports> = (backend: HeapBackend) => Exports | null;
 
-export function simdModule<Exports>(bytes: { unshared: string; shared: string }): SimdModule<Exports> {
+export function simdModule<Exports>(bytes: { unshared: string; shared: string; fmaUnshared?: string; fmaShared?: string }): SimdModule<Exports> {
   const modules = new Map<boolean, CompiledModule | null>();
+  const fusedModules = new Set<boolean>();
   // null remembers a memory the module cannot run on (no SIMD, an unexpected memory), so the
   // kernel falls back to JS without retrying the compile on every call.
   const instances = new WeakMap<WasmMemory, Exports | null>();
   const compiled = (shared: boolean): CompiledModule | null => {
     if (!modules.has(shared)) {
-      const code = decodeBase64(shared ? bytes.shared : bytes.unshared);
+      // The fused build where the engine validates relaxed SIMD; else the plain one, whose
       // validate is false where the engine lacks SIMD (or shared memories): the JS kernel runs then.
-      modules.set(shared, webAssembly?.validate(code) ? new webAssembly.Module(code) : null);
+      const fusedText = shared ? bytes.fmaShared : bytes.fmaUnshared;
+      const fusedCode = fusedText === undefined ? null : decodeBase64(fusedText);
+      const code = decodeBase64(shared ? bytes.shared : bytes.unshared);
+      if (fusedCode && webAssembly?.validate(fusedCode)) {
+        modules.set(shared, new webAssembly.Module(fusedCode));
+        fusedModules.add(shared);
+      } else {
+        modules.set(shared, webAssembly?.validate(code) ? new webAssembly.Module(code) : null);
+      }
     }
     return modules.get(shared)!;
   };
@@ -93,5 +108,5 @@ export function simdModule<Exports>(bytes: { unshared: string; shared: string })
     const memory = backendHeap(backend);
     return memory ? over(memory) : null;
   };
-  return { compiled, over, ofBackend };
+  return { compiled, fused: (shared) => fusedModules.has(shared), over, ofBackend };
 }
