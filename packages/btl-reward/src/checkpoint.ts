@@ -1,10 +1,8 @@
-import { type CheckpointManifest, disposeCheckpoint, loadCheckpoint, SteerableError } from '@steerable/core';
-import type { RewardModelConfig } from './config/reward-model-config.js';
-import { createRewardModel } from './factory.js';
+import { type CheckpointManifest, disposeCheckpoint, loadCheckpoint } from '@steerable/core';
 import type { RewardModel } from './models/reward-model.js';
+import { rewardModelFromCheckpoint } from './reward-checkpoint.js';
 
-/** The `model.kind` written into checkpoint manifests by this package. */
-export const REWARD_MODEL_CHECKPOINT_KIND = 'steerable-reward-model';
+export { REWARD_MODEL_CHECKPOINT_KIND } from './reward-checkpoint.js';
 
 /**
  * Rebuilds a reward model from a checkpoint directory: the architecture from the manifest's
@@ -13,13 +11,7 @@ export const REWARD_MODEL_CHECKPOINT_KIND = 'steerable-reward-model';
 export async function loadRewardModel(dir: string): Promise<{ model: RewardModel; manifest: CheckpointManifest }> {
   const contents = await loadCheckpoint(dir);
   try {
-    if (contents.manifest.model.kind !== REWARD_MODEL_CHECKPOINT_KIND) {
-      throw new SteerableError('bad-checkpoint', `checkpoint holds a '${contents.manifest.model.kind}', not a reward model`, { file: `${dir}/manifest.json`, field: 'model.kind', hint: 'point at a checkpoint written by trainRewardModel' });
-    }
-    const model = createRewardModel(contents.manifest.model.config as RewardModelConfig, `${dir}/manifest.json`);
-    model.loadStateDict(contents.weights, { source: `${dir}/weights.safetensors` });
-    model.eval();
-    return { model, manifest: contents.manifest };
+    return { model: rewardModelFromCheckpoint(contents, dir), manifest: contents.manifest };
   } finally {
     disposeCheckpoint(contents);
   }

@@ -60,9 +60,11 @@ export {
 export { trainStep, type TrainStepResult } from './train-step.js';
 export { BestModelTracker, validationMetricNames, type BestModelOptions, type BestModelRecord } from './best-model.js';
 export { EarlyStopping, type EarlyStoppingOptions, type EarlyStopRecord } from './early-stopping.js';
-export { loadRewardModel, REWARD_MODEL_CHECKPOINT_KIND } from './checkpoint.js';
+export { loadRewardModel } from './checkpoint.js';
+export { REWARD_MODEL_CHECKPOINT_KIND, rewardModelFromCheckpoint, loadRewardModelFrom } from './reward-checkpoint.js';
 export { FrozenUserRewardModel } from './models/frozen-user.js';
 export { loadRewardRun, type LoadRewardRunOptions } from './text/load-reward-run.js';
+export { fetchRewardRun, loadRewardRunFrom, type FetchRewardRunOptions, type LoadRewardRunFromOptions } from './text/fetch-reward-run.js';
 export { TextRewardModel, type TextChoice } from './text/text-reward-model.js';
 export { UserRewardModel } from './text/user-reward-model.js';
 export { featurizerCheckpointExtra, readFeaturizerRecord, assertSameFeaturizer, type FeaturizerRecord } from './text/featurizer-record.js';

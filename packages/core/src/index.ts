@@ -6,7 +6,8 @@ export { nearestName, editDistance } from './config/nearest-name.js';
 export { writeFileAtomic, writeJsonAtomic, syncDirectory, temporarySibling, TEMPORARY_NAME } from './io/atomic-write.js';
 export { removeDirectory, writeDirectoryAtomic, type WriteDirectoryAtomicOptions } from './io/atomic-directory.js';
 export { assertFiniteValues, firstNonFinite } from './io/finite-values.js';
-export { DEFAULT_MAX_JSON_BYTES, parseJsonBytes, readJsonFile, readJsonFileWithSchema, type ReadJsonFileOptions } from './io/read-json-file.js';
+export { DEFAULT_MAX_JSON_BYTES, readJsonFile, readJsonFileWithSchema, type ReadJsonFileOptions } from './io/read-json-file.js';
+export { parseJsonBytes } from './io/parse-json-bytes.js';
 export { resolveInside, type SafePathLocation } from './io/safe-path.js';
 export { crashPoint } from './io/crash-point.js';
 export {
@@ -16,10 +17,7 @@ export {
   serializeSafetensors,
   parseSafetensors,
   parseSafetensorsHeader,
-  readSafetensors,
-  readSafetensorsHeader,
   readSafetensorsHeaderLength,
-  writeSafetensors,
   SAFETENSORS_MAX_HEADER_BYTES,
   SAFETENSORS_BYTES_PER_ELEMENT,
   type SafetensorsDtype,
@@ -29,19 +27,25 @@ export {
   type SafetensorsHeader,
   type SafetensorsLimits,
 } from './io/safetensors.js';
+export { readSafetensors, readSafetensorsHeader, writeSafetensors } from './io/safetensors-file.js';
+export { saveCheckpoint, loadCheckpoint, verifyCheckpoint, sha256Hex, type SaveCheckpointInput, type SaveCheckpointOptions } from './io/checkpoint.js';
 export {
-  saveCheckpoint,
-  loadCheckpoint,
-  verifyCheckpoint,
   disposeCheckpoint,
   isDamagedCheckpointError,
-  sha256Hex,
   type CheckpointContents,
-  type SaveCheckpointInput,
-  type SaveCheckpointOptions,
   type CheckpointWarning,
   type LoadCheckpointOptions,
-} from './io/checkpoint.js';
+} from './io/checkpoint-contents.js';
+export {
+  loadCheckpointFrom,
+  fetchCheckpointSource,
+  memoryCheckpointSource,
+  directoryUrl,
+  sha256HexAsync,
+  type CheckpointSource,
+  type LoadCheckpointFromOptions,
+  type FetchCheckpointSourceOptions,
+} from './io/checkpoint-source.js';
 export { CheckpointDirectory, type CheckpointDirectoryOptions, type LoadedCheckpoint } from './io/checkpoint-directory.js';
 export {
   CHECKPOINT_FORMAT,

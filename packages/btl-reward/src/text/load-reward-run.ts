@@ -1,10 +1,10 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CheckpointDirectory, SteerableError } from '@steerable/core';
-import { type Featurizer, createFeaturizer } from '@steerable/preference-data';
+import type { Featurizer } from '@steerable/preference-data';
 import { loadRewardModel } from '../checkpoint.js';
-import { readFeaturizerRecord } from './featurizer-record.js';
-import { TextRewardModel } from './text-reward-model.js';
+import { withRecordedFeaturizer } from './reward-run-featurizer.js';
+import type { TextRewardModel } from './text-reward-model.js';
 
 export interface LoadRewardRunOptions {
   /** 'best' (best on validation when the run kept it, else the latest; default) or 'latest'. */
@@ -19,15 +19,7 @@ export interface LoadRewardRunOptions {
  */
 export async function loadRewardRun(dir: string, options: LoadRewardRunOptions = {}): Promise<TextRewardModel> {
   const checkpoint = (await exists(join(dir, 'manifest.json'))) ? dir : await runCheckpoint(dir, options.checkpoint ?? 'best');
-  const { model, manifest } = await loadRewardModel(checkpoint);
-  try {
-    const record = readFeaturizerRecord(manifest.extra);
-    const featurizer = options.featurizer ?? (record.config ? await createFeaturizer(record.config) : null);
-    return new TextRewardModel(model, featurizer, record, checkpoint);
-  } catch (error) {
-    model.dispose();
-    throw error;
-  }
+  return withRecordedFeaturizer(await loadRewardModel(checkpoint), checkpoint, options.featurizer);
 }
 
 async function runCheckpoint(dir: string, which: 'best' | 'latest'): Promise<string> {

@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
-import { saveCheckpoint } from '@steerable/core';
 import type { FeaturizerInput } from '@steerable/preference-data';
-import { REWARD_MODEL_CHECKPOINT_KIND } from '../checkpoint.js';
+import { REWARD_MODEL_CHECKPOINT_KIND } from '../reward-checkpoint.js';
 import { createRewardModel } from '../factory.js';
 import { DplRewardModel } from '../models/dpl.js';
 import { FrozenUserRewardModel } from '../models/frozen-user.js';
 import type { RewardModel } from '../models/reward-model.js';
 import { featurizerCheckpointExtra } from './featurizer-record.js';
 import type { TextRewardModel } from './text-reward-model.js';
+import { writeFrozenCheckpoint } from './write-frozen-checkpoint.js';
 
 /**
  * A reward model for one user: the run's model conditioned once on that user's choices (or on
@@ -69,7 +69,7 @@ export class UserRewardModel {
   async saveFrozen(dir: string): Promise<string> {
     const frozen = this.freeze();
     try {
-      await saveCheckpoint(dir, {
+      await writeFrozenCheckpoint(dir, {
         step: 0,
         model: { kind: REWARD_MODEL_CHECKPOINT_KIND, config: frozen.config, state: frozen.stateDict() },
         extra: featurizerCheckpointExtra(this.run.featurizerRecord),

@@ -3,16 +3,8 @@ import { join } from 'node:path';
 import { SteerableError } from '../errors.js';
 import { removeDirectory } from './atomic-directory.js';
 import { TEMPORARY_NAME, writeJsonAtomic } from './atomic-write.js';
-import {
-  type CheckpointContents,
-  type CheckpointWarning,
-  isDamagedCheckpointError,
-  loadCheckpoint,
-  type LoadCheckpointOptions,
-  saveCheckpoint,
-  type SaveCheckpointInput,
-  verifyCheckpoint,
-} from './checkpoint.js';
+import { loadCheckpoint, saveCheckpoint, type SaveCheckpointInput, verifyCheckpoint } from './checkpoint.js';
+import { type CheckpointContents, type CheckpointWarning, isDamagedCheckpointError, type LoadCheckpointOptions } from './checkpoint-contents.js';
 
 export interface CheckpointDirectoryOptions {
   /** How many `step-N/` checkpoints to keep (default 3; 0 keeps all). Keep 2 or more so a damaged newest one has a fallback. */

@@ -1,12 +1,21 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { formatLocation, SteerableError } from '../errors.js';
+import { SteerableError } from '../errors.js';
 import type { RngState } from '../rng.js';
 import { writeDirectoryAtomic } from './atomic-directory.js';
 import { crashPoint } from './crash-point.js';
 import { writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
+import {
+  asDamaged,
+  type CheckpointContents,
+  type CheckpointWarning,
+  type LoadCheckpointOptions,
+  requiredFiles,
+  safetensorsToTensors,
+  unverifiedWarning,
+} from './checkpoint-contents.js';
 import {
   CHECKPOINT_FORMAT,
   CHECKPOINT_MANIFEST_FILE,
@@ -18,18 +27,9 @@ import {
   type CheckpointManifest,
   validateCheckpointManifest,
 } from './checkpoint-manifest.js';
-import { firstNonFinite } from './finite-values.js';
 import { readJsonFile } from './read-json-file.js';
 import { resolveInside } from './safe-path.js';
-import { entryToFloat32, type NamedArray, parseSafetensorsHeader, readSafetensorsHeaderLength, serializeSafetensors } from './safetensors.js';
-
-export interface CheckpointContents {
-  manifest: CheckpointManifest;
-  weights: Map<string, tf.Tensor>;
-  optimizerState: Map<string, tf.Tensor> | null;
-  /** Problems that did not stop the load (a version 1 checkpoint has no checksums to verify). */
-  warnings: CheckpointWarning[];
-}
+import { type NamedArray, parseSafetensorsHeader, readSafetensorsHeaderLength, serializeSafetensors } from './safetensors.js';
 
 export interface SaveCheckpointInput {
   step: number;
@@ -42,26 +42,6 @@ export interface SaveCheckpointInput {
 export interface SaveCheckpointOptions {
   /** Keep the checkpoint being replaced at this path instead of deleting it (see `writeDirectoryAtomic`). */
   keepPreviousAs?: string;
-}
-
-/**
- * Something a checkpoint reader noticed and worked around. Libraries do not print: these are
- * returned and passed to `onWarning`, for the app to show.
- */
-export interface CheckpointWarning {
-  /** damaged-checkpoint: skipped for an earlier one; unverified-checkpoint: version 1, loaded without checksums; stale-temporary: a leftover of an interrupted write, deleted. */
-  code: 'damaged-checkpoint' | 'unverified-checkpoint' | 'stale-temporary';
-  message: string;
-  /** The checkpoint directory concerned. */
-  checkpoint: string;
-  /** The damaged (or leftover) file or directory. */
-  file: string;
-  field?: string;
-  error?: SteerableError;
-}
-
-export interface LoadCheckpointOptions {
-  onWarning?: (warning: CheckpointWarning) => void;
 }
 
 /** What `saveCheckpoint` writes, as bytes, so the manifest can carry their sizes and checksums. */
@@ -122,26 +102,6 @@ export async function saveCheckpoint(dir: string, input: SaveCheckpointInput, op
     options.keepPreviousAs !== undefined ? { keepPreviousAs: options.keepPreviousAs } : {},
   );
   return manifest;
-}
-
-/** Errors of a checkpoint that mean "damaged: use an earlier one"; anything else (a newer version) is not worked around. */
-export function isDamagedCheckpointError(error: unknown): error is SteerableError {
-  return error instanceof SteerableError && error.code === 'damaged-checkpoint';
-}
-
-/** Re-labels a problem found inside a checkpoint as `damaged-checkpoint`, keeping its location. */
-function asDamaged(error: unknown, fallbackFile: string): unknown {
-  if (!(error instanceof SteerableError) || error.code === 'damaged-checkpoint' || error.code === 'unsupported-checkpoint') return error;
-  const where = formatLocation(error);
-  const first = error.message.split('\n')[0]!;
-  const problem = where && first.startsWith(`${where}: `) ? first.slice(where.length + 2) : first;
-  return new SteerableError('damaged-checkpoint', problem, {
-    file: error.file ?? fallbackFile,
-    ...(error.line !== undefined ? { line: error.line } : {}),
-    ...(error.field !== undefined ? { field: error.field } : {}),
-    hint: error.hint ?? 'resume from an earlier checkpoint (they are kept beside it)',
-    cause: error,
-  });
 }
 
 async function readManifest(dir: string): Promise<CheckpointManifest> {
@@ -205,33 +165,6 @@ async function readWhole(path: string): Promise<Uint8Array> {
   }
 }
 
-/** The tensors of a safetensors file held in memory, validated, with float weights required to be finite. */
-function safetensorsToTensors(bytes: Uint8Array, file: string): Map<string, tf.Tensor> {
-  const headerLength = readSafetensorsHeaderLength(bytes.subarray(0, 8), bytes.byteLength, file);
-  const header = parseSafetensorsHeader(bytes.subarray(8, 8 + headerLength), bytes.byteLength, file);
-  const out = new Map<string, tf.Tensor>();
-  try {
-    for (const [name, { dtype, shape, begin, end }] of header.entries) {
-      // Views, not copies: the conversion below makes the one copy the tensor keeps.
-      const entry = { dtype, shape, data: bytes.subarray(header.dataStart + begin, header.dataStart + end) };
-      if (dtype === 'I32') {
-        out.set(name, tf.tensor(new Int32Array(entry.data.slice().buffer), shape, 'int32'));
-        continue;
-      }
-      const values = entryToFloat32(entry, name, file);
-      const bad = firstNonFinite(values);
-      if (bad !== -1) {
-        throw new SteerableError('damaged-checkpoint', `tensor '${name}' holds ${values[bad]} at flat index ${bad}`, { file, field: name, hint: 'training had diverged when this checkpoint was written; resume from an earlier one' });
-      }
-      out.set(name, tf.tensor(values, shape, 'float32'));
-    }
-  } catch (error) {
-    for (const t of out.values()) t.dispose();
-    throw error;
-  }
-  return out;
-}
-
 /**
  * Checks a checkpoint without building tensors: the manifest's schema, then every listed file's
  * size and SHA-256 (streamed). A version 1 checkpoint has no checksums: its safetensors headers
@@ -251,7 +184,7 @@ export async function verifyCheckpoint(dir: string, options: LoadCheckpointOptio
   } catch (error) {
     throw asDamaged(error, join(dir, CHECKPOINT_MANIFEST_FILE));
   }
-  if (manifest.version < 2) emit(options, unverified(dir));
+  if (manifest.version < 2) emit(options, unverifiedWarning(dir, join(dir, CHECKPOINT_MANIFEST_FILE)));
   return manifest;
 }
 
@@ -278,31 +211,13 @@ export async function loadCheckpoint(dir: string, options: LoadCheckpointOptions
     throw asDamaged(error, join(dir, CHECKPOINT_MANIFEST_FILE));
   }
   if (manifest.version < 2) {
-    const warning = unverified(dir);
+    const warning = unverifiedWarning(dir, join(dir, CHECKPOINT_MANIFEST_FILE));
     warnings.push(warning);
     emit(options, warning);
   }
   return { manifest, weights, optimizerState, warnings };
 }
 
-function requiredFiles(manifest: CheckpointManifest): string[] {
-  return [CHECKPOINT_WEIGHTS_FILE, ...(manifest.optimizer ? [CHECKPOINT_OPTIMIZER_FILE] : [])];
-}
-
-function unverified(dir: string): CheckpointWarning {
-  return {
-    code: 'unverified-checkpoint',
-    message: `${dir} is a version 1 checkpoint, which records no checksums: its files were checked for structure only`,
-    checkpoint: dir,
-    file: join(dir, CHECKPOINT_MANIFEST_FILE),
-  };
-}
-
 function emit(options: LoadCheckpointOptions, warning: CheckpointWarning): void {
   options.onWarning?.(warning);
-}
-
-export function disposeCheckpoint(contents: CheckpointContents): void {
-  for (const t of contents.weights.values()) t.dispose();
-  if (contents.optimizerState) for (const t of contents.optimizerState.values()) t.dispose();
 }

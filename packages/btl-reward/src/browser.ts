@@ -1,0 +1,72 @@
+// The browser build of @steerable/btl-reward (package.json `exports` condition `browser`): the
+// models, losses, evaluation and personalised scoring from text, with checkpoints read from
+// fetched or in-memory bytes (fetchRewardRun, loadRewardRunFrom, loadRewardModelFrom). Training
+// runs and what reads or writes run directories (trainRewardModel, loadRewardRun, run configs)
+// are Node only; UserRewardModel.saveFrozen refuses here.
+export {
+  REWARD_MODEL_KINDS,
+  DPL_ORIGINAL_C,
+  rewardModelConfigSchema,
+  resolveRewardModelConfig,
+  type RewardModelKind,
+  type RewardModelConfig,
+  type ResolvedRewardModelConfig,
+} from './config/reward-model-config.js';
+export { rewardTrainingConfigSchema, type RewardTrainingConfig, type RewardTrainingConfigInput } from './config/reward-training-config.js';
+export { rewardEvaluationConfigSchema, type RewardEvaluationConfig } from './config/reward-evaluation-config.js';
+export { pairwiseLogisticLoss, pairwiseAccuracy } from './losses.js';
+export { RewardHead } from './reward-head.js';
+export {
+  RewardModel,
+  stackTargets,
+  splitTargets,
+  type PairTensors,
+  type ForwardOptions,
+  type RewardModelOutput,
+  type Objective,
+  type PlainPairs,
+} from './models/reward-model.js';
+export { BtlRewardModel } from './models/btl.js';
+export { DplRewardModel } from './models/dpl.js';
+export { NpBtlRewardModel } from './models/np-btl.js';
+export { VplRewardModel } from './models/vpl.js';
+export { createRewardModel } from './factory.js';
+export { taskBatchTensors, disposePairTensors } from './batch-tensors.js';
+export {
+  evaluateRewardModel,
+  summarise,
+  DEFAULT_EVALUATION,
+  type EvalReport,
+  type EvaluateOptions,
+  type AccuracyStat,
+  type AccuracyByK,
+  type UserLatentsReport,
+  type UserLatentPoint,
+} from './evaluate.js';
+export {
+  pairwiseCalibration,
+  binaryNll,
+  brierScore,
+  reliabilityBins,
+  expectedCalibrationError,
+  NLL_PROBABILITY_FLOOR,
+  type CalibrationReport,
+  type ReliabilityBin,
+} from './calibration.js';
+export { rewardCurves, standardise, DEFAULT_REWARD_CURVE_GRID, type RewardCurveOptions, type RewardCurve, type RewardCurves } from './reward-curves.js';
+export { inferUserLatents } from './user-latents.js';
+export {
+  PAPER_OPTIMIZER,
+  optimizerConfigSchema,
+  resolveOptimizerConfig,
+  toAdamConfig,
+  type OptimizerConfig,
+  type ResolvedOptimizerConfig,
+} from './config/optimizer-config.js';
+export { trainStep, type TrainStepResult } from './train-step.js';
+export { REWARD_MODEL_CHECKPOINT_KIND, rewardModelFromCheckpoint, loadRewardModelFrom } from './reward-checkpoint.js';
+export { FrozenUserRewardModel } from './models/frozen-user.js';
+export { fetchRewardRun, loadRewardRunFrom, type FetchRewardRunOptions, type LoadRewardRunFromOptions } from './text/fetch-reward-run.js';
+export { TextRewardModel, type TextChoice } from './text/text-reward-model.js';
+export { UserRewardModel } from './text/user-reward-model.js';
+export { featurizerCheckpointExtra, readFeaturizerRecord, assertSameFeaturizer, type FeaturizerRecord } from './text/featurizer-record.js';
