@@ -10,6 +10,7 @@ export { splitByPair } from './splits/split-by-pair.js';
 export { splitUsers } from './splits/split-users.js';
 export { splitByPrompt, splitByGroup } from './splits/split-by-prompt.js';
 export { filterPairs, pairField, type PairFilter } from './select/filter-pairs.js';
+export { pairSelectionShape, selectPairs, type PairSelection, type RemainingSplit } from './select/pair-selection-config.js';
 export {
   generatePaperSynthetic,
   moreIsBetterReward,

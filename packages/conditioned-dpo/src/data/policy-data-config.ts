@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PREFERENCE_FORMAT_NAMES } from '@steerable/preference-data';
+import { PREFERENCE_FORMAT_NAMES, pairSelectionShape } from '@steerable/preference-data';
 import { steerableTextOptionsSchema } from '../benchmark/steerable-text/generate-steerable-text.js';
 
 const splitFractions = z
@@ -17,7 +17,8 @@ export const policyDataConfigSchema = z.discriminatedUnion('source', [
     source: z.literal('file'),
     path: z.string().min(1, 'needs a file: pass --data FILE'),
     format: z.enum(PREFERENCE_FORMAT_NAMES).optional(),
-    /** Seeds the split when the file has no split column. */
+    ...pairSelectionShape,
+    /** Seeds the split (splitBy, or a file without a split column). */
     seed: z.number().int().default(0),
     splitFractions: splitFractions.default([0.8, 0.1, 0.1]),
   }),

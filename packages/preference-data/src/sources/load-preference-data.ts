@@ -5,6 +5,7 @@ import { splitByPair } from '../splits/split-by-pair.js';
 import { generatePaperSynthetic } from '../synthetic/paper-synthetic.js';
 import type { EmbeddedPairSet } from '../types/embedded-pair-set.js';
 import { readEmbeddingStore } from '../embeddings/embedding-store.js';
+import { selectPairs } from '../select/pair-selection-config.js';
 import { createFeaturizer } from './featurizer-config.js';
 import type { PreferenceDataConfig } from './preference-data-config.js';
 
@@ -35,12 +36,11 @@ export async function loadPreferenceData(config: PreferenceDataConfig, options: 
     }
     case 'file': {
       options.onEvent?.({ type: 'read', path: config.path });
-      const pairs = await readPreferencePairs(config.path, config.format ? { format: config.format } : {});
+      const read = await readPreferencePairs(config.path, config.format ? { format: config.format } : {});
+      const { pairs, remainingSplit } = selectPairs(read, config);
       options.onEvent?.({ type: 'featurize', featurizer: config.featurizer.kind, texts: pairs.length * 2 });
       const set = await embedPairs(pairs, await createFeaturizer(config.featurizer));
-      // A file with a split column keeps its splits; one without gets a seeded split by pair.
-      const hasSplits = pairs.some((pair) => pair.split !== undefined);
-      return hasSplits ? set : splitByPair(set, config.splitFractions, config.seed);
+      return remainingSplit === 'by-pair' ? splitByPair(set, config.splitFractions, config.seed) : set;
     }
   }
 }

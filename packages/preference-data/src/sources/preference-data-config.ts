@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PREFERENCE_FORMAT_NAMES } from '../readers/record-format.js';
+import { pairSelectionShape } from '../select/pair-selection-config.js';
 import { DEFAULT_FEATURIZER_CONFIG, featurizerConfigSchema } from './featurizer-config.js';
 
 const splitFractions = z
@@ -45,7 +46,8 @@ export const preferenceDataConfigSchema = z.discriminatedUnion('source', [
     path: z.string().min(1, 'needs a file: pass --data FILE'),
     format: z.enum(PREFERENCE_FORMAT_NAMES).optional(),
     featurizer,
-    /** Seeds the split when the file has no split column. */
+    ...pairSelectionShape,
+    /** Seeds the split (splitBy, or a file without a split column). */
     seed: z.number().int().default(0),
     splitFractions: splitFractions.default([0.8, 0.1, 0.1]),
   }),
