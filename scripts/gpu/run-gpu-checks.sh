@@ -2,7 +2,7 @@
 # Parity tests and the benchmark on a GPU machine, through tfjs-node-gpu (backend `tensorflow`)
 # and WebGPU (Dawn on the NVIDIA Vulkan driver), for a GPU machine with Node, pnpm and a network.
 # Not part of CI. Its webgpu half has run through device-run.sh on an H200 (2026-11-27, results in
-# packages/gpu-kernels/bench-results/2026-11-27-h200*); its tfjs-node-gpu half never has.
+# results/bench/2026-11-27-h200*); its tfjs-node-gpu half never has.
 # On this workplace's lent GPU machines (python3 + torch, but no node, npm or network) use
 # scripts/gpu/device-run.sh instead: it brings node, node_modules and dist in a carried archive.
 #

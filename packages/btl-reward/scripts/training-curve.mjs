@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Held-out test accuracy versus k every N steps while the paper's synthetic NP-BTL trains: shows how
-// far the accuracy of one run moves between nearby steps (results/synthetic-training-curves.txt).
+// far the accuracy of one run moves between nearby steps (results/synthetic/synthetic-training-curves.txt at the repository root).
 // Runs against the built packages: `pnpm --filter @steerable/btl-reward... build` first.
 //
 //   node packages/btl-reward/scripts/training-curve.mjs [--seed 0] [--epochs 3] [--every 50]
