@@ -57,7 +57,9 @@ export { useLiteFeaturizer, type UseLiteFeaturizer, type UseLiteFeaturizerOption
 export { UseLiteEncoder, USE_LITE_DIM, USE_LITE_MAX_TOKENS, type UseLiteEncoderOptions } from './featurize/use-lite/use-lite-encoder.js';
 export { USE_LITE_RECIPE, USE_LITE_FEATURE_DIM } from './featurize/use-lite/use-lite-recipe.js';
 export { USE_LITE_ENCODER_ID, USE_LITE_INSTALL_COMMAND, USE_LITE_MODEL_PACKAGE, USE_LITE_TOKENIZER_ID } from './featurize/use-lite/use-lite-packages.js';
-export type { UseLiteFileReader, PackageDirectoryResolver } from './featurize/use-lite/use-lite-files.js';
+export type { UseLiteFileReader, PackageDirectoryResolver } from './featurize/use-lite/use-lite-file-reader.js';
+export { fetchUseLiteFiles, type FetchUseLiteFilesOptions } from './featurize/use-lite/fetch-use-lite-files.js';
+export { USE_LITE_PUBLISHED_FILES, type PublishedFile } from './featurize/use-lite/use-lite-published-files.js';
 export type { TextTokenizer } from './featurize/use-lite/use-lite-tokenizer.js';
 export { SentencePieceTokenizer, type SentencePieceVocabulary } from './featurize/use-lite/sentencepiece-tokenizer.js';
 export { builtinDatasetPath, BUILTIN_DATASETS, type BuiltinDatasetName } from './datasets/builtin-datasets.js';
