@@ -62,7 +62,8 @@ beforeAll(async () => {
   await cp(join(dir, 'run', 'checkpoints', 'best'), join(dir, 'use-lite-run'), { recursive: true });
   const manifestFile = join(dir, 'use-lite-run', 'manifest.json');
   const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as { extra: Record<string, unknown> };
-  manifest.extra = { ...manifest.extra, ...featurizerCheckpointExtra({ config: { kind: 'use-lite', maxTokens: 128, batchSize: 32 }, description: useLiteDescription }) };
+  const useLiteConfig = { kind: 'use-lite', maxTokens: 128, batchSize: 32 } as const;
+  manifest.extra = { ...manifest.extra, ...featurizerCheckpointExtra({ config: useLiteConfig, description: useLiteDescription }) };
   await writeFile(manifestFile, JSON.stringify(manifest));
   // A static server over the temp directory, as a page would serve a run next to itself.
   server = createServer(async (request, response) => {

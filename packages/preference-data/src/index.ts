@@ -9,7 +9,7 @@ export { SPLIT_NAMES, assignSplits, validateSplitFractions, type SplitFractions 
 export { splitByPair } from './splits/split-by-pair.js';
 export { splitUsers } from './splits/split-users.js';
 export { splitByPrompt, splitByGroup } from './splits/split-by-prompt.js';
-export { filterPairs, pairField, type PairFilter } from './select/filter-pairs.js';
+export { filterPairs, pairField, type FieldValue, type PairFilter } from './select/filter-pairs.js';
 export { pairSelectionShape, selectPairs, type PairSelection, type RemainingSplit } from './select/pair-selection-config.js';
 export {
   generatePaperSynthetic,
@@ -30,6 +30,7 @@ export { hhRlhfFormat, splitTranscripts } from './readers/hh-rlhf-format.js';
 export { relabeledHhFormat } from './readers/relabeled-hh-format.js';
 export { ultraFeedbackFormat, parseUltraFeedbackRow, ULTRAFEEDBACK_CRITERIA, type UltraFeedbackRow, type UltraFeedbackCriterion } from './readers/ultrafeedback-format.js';
 export { jsonlRecords } from './readers/jsonl-source.js';
+export type { RecordSourceOptions } from './readers/record-source.js';
 export { csvRecords } from './readers/csv-source.js';
 export { parquetRecords } from './readers/parquet-source.js';
 export { PreferenceFileReader, readPreferenceFile, readPreferencePairs, type ReadPreferenceOptions, type ReadPreferenceResult } from './readers/read-preference-file.js';

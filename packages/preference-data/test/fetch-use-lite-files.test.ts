@@ -33,8 +33,10 @@ function packageFetch(overrides: Record<string, ServedFile> = {}) {
     const url = String(input);
     requested.push(url);
     const name = url.startsWith(BASE) ? url.slice(BASE.length) : '';
-    const served = overrides[name] ?? (Object.hasOwn(USE_LITE_PUBLISHED_FILES, name) ? { body: await readFile(join(packageDist, name)) } : { status: 404, body: '' });
-    return new Response(served.body, { status: served.status ?? 200, headers: { 'content-type': served.type ?? 'application/octet-stream' } });
+    const published = Object.hasOwn(USE_LITE_PUBLISHED_FILES, name);
+    const fromPackage = async (): Promise<ServedFile> => ({ body: new Uint8Array(await readFile(join(packageDist, name))) });
+    const served: ServedFile = overrides[name] ?? (published ? await fromPackage() : { status: 404, body: '' });
+    return new Response(served.body as ConstructorParameters<typeof Response>[0], { status: served.status ?? 200, headers: { 'content-type': served.type ?? 'application/octet-stream' } });
   }) as typeof fetch;
   return { fetch: fetchFile, requested };
 }
@@ -75,7 +77,7 @@ describe('fetchUseLiteFiles', () => {
   });
 
   it('is what createFeaturizer builds from a run config that names use-lite (defaults: all 128 tokens)', async () => {
-    const config = parseConfig(featurizerConfigSchema, { kind: 'use-lite' }, { source: 'run.json' });
+    const config = parseConfig(featurizerConfigSchema, { kind: 'use-lite' }, { file: 'run.json' });
     expect(config).toEqual({ kind: 'use-lite', maxTokens: 128, batchSize: 32 });
     const built = await createFeaturizer(config);
     try {
@@ -83,8 +85,8 @@ describe('fetchUseLiteFiles', () => {
     } finally {
       built.dispose?.();
     }
-    expect(() => parseConfig(featurizerConfigSchema, { kind: 'use-lite', maxTokens: 129 }, { source: 'run.json' })).toThrow(/maxTokens/);
-    expect(() => parseConfig(featurizerConfigSchema, { kind: 'use-lite', maxToken: 64 }, { source: 'run.json' })).toThrow(/maxTokens/);
+    expect(() => parseConfig(featurizerConfigSchema, { kind: 'use-lite', maxTokens: 129 }, { file: 'run.json' })).toThrow(/maxTokens/);
+    expect(() => parseConfig(featurizerConfigSchema, { kind: 'use-lite', maxToken: 64 }, { file: 'run.json' })).toThrow(/maxTokens/);
   });
 
   it('refuses a file that is not the published one (one byte changed, truncated, too long), naming its URL', async () => {

@@ -40,7 +40,9 @@ function differingKeys(a: Record<string, unknown>, b: Record<string, unknown>): 
 export function assertSameFeaturizer(featurizer: Featurizer, expected: FeaturizerRecord['description'], source: string): void {
   if (!expected || canonical(featurizer.description) === canonical(expected)) return;
   const differs = differingKeys(expected, featurizer.description).join(', ');
-  const problem = `this model was trained on embeddings from ${canonical(expected)}; the featurizer given is ${canonical(featurizer.description)} (they differ in ${differs})`;
+  const problem =
+    `this model was trained on embeddings from ${canonical(expected)}; ` +
+    `the featurizer given is ${canonical(featurizer.description)} (they differ in ${differs})`;
   throw new SteerableError('featurizer-mismatch', problem, {
     file: source,
     field: 'featurizer',

@@ -39,7 +39,8 @@ export function fetchUseLiteFiles(url: string | URL, options: FetchUseLiteFilesO
     try {
       response = await fetchFile(fileUrl, options.init);
     } catch (cause) {
-      throw new SteerableError('fetch-failed', `cannot fetch USE-lite's ${name}: ${(cause as Error).message}`, { file: fileUrl, hint: SERVE_HINT(base.href), cause });
+      const problem = `cannot fetch USE-lite's ${name}: ${(cause as Error).message}`;
+      throw new SteerableError('fetch-failed', problem, { file: fileUrl, hint: SERVE_HINT(base.href), cause });
     }
     if (!response.ok) {
       await response.body?.cancel();
