@@ -27,8 +27,10 @@ function cell(stats) {
 const lines = [];
 lines.push(`# DialSummEval: implicit preference accuracy (%) on held-out dialogues vs k`);
 lines.push('');
-lines.push(`Seeds ${seeds.join(', ')}; ${seeds.length > 1 ? 'mean ± s.e. over seeds' : 'mean ± s.e. over evaluation tasks (one seed)'}; ` +
-  `${evals[0].implicit_accuracy[users[0]][String(ks[0])].n} tasks per criterion and k, targets never in the context. DPO-mixed takes no context (the same at every k).`);
+const spread = seeds.length > 1 ? 'mean ± s.e. over seeds' : 'mean ± s.e. over evaluation tasks (one seed)';
+const tasks = evals[0].implicit_accuracy[users[0]][String(ks[0])].n;
+lines.push(`Seeds ${seeds.join(', ')}; ${spread}; ${tasks} tasks per criterion and k, targets never in the context.`);
+lines.push('DPO-mixed takes no context (the same at every k).');
 lines.push('');
 lines.push(`| model | criterion | ${ks.map((k) => `k=${k}`).join(' | ')} |`);
 lines.push(`|---|---|${ks.map(() => '---:').join('|')}|`);

@@ -80,7 +80,8 @@ describe('steerable-train policy', () => {
         const conflict = d % 2 === 0;
         const fluentWins = user === 'fluency' || !conflict;
         const [fluent, copied] = [`ann and ben meet at cafe ${d} .`, `ann : cafe ${d} ? ben : yes`];
-        lines.push(JSON.stringify({ prompt: `| ann : cafe ${d} ? | ben : yes`, chosen: fluentWins ? fluent : copied, rejected: fluentWins ? copied : fluent, user_id: user, conflict }));
+        const [chosen, rejected] = fluentWins ? [fluent, copied] : [copied, fluent];
+        lines.push(JSON.stringify({ prompt: `| ann : cafe ${d} ? | ben : yes`, chosen, rejected, user_id: user, conflict }));
       }
     }
     const data = join(dir, 'summaries.jsonl');

@@ -27,7 +27,8 @@ function summaryLines(): string[] {
         const conflict = prefers('fluency') * prefers('relevance') < 0;
         for (const criterion of ['fluency', 'relevance']) {
           const [chosen, rejected] = prefers(criterion) > 0 ? [a, b] : [b, a];
-          lines.push(JSON.stringify({ prompt, chosen: texts[chosen], rejected: texts[rejected], user_id: criterion, dialogue_id: `d${d}`, systems: [chosen, rejected], conflict }));
+          const record = { prompt, chosen: texts[chosen], rejected: texts[rejected], user_id: criterion, dialogue_id: `d${d}`, conflict };
+          lines.push(JSON.stringify({ ...record, systems: [chosen, rejected] }));
         }
       }
     }
@@ -81,7 +82,8 @@ describe('a policy run config that selects and splits the pairs of a file', () =
   });
 
   it('--data on a preset that reads a file keeps its selection; on a generated benchmark it replaces the source', () => {
-    const merged = withDataFile({ name: 'x', data: { source: 'file', path: '', where: { conflict: true }, splitBy: 'prompt', format: 'csv' } }, { path: '/data/a.jsonl' });
+    const fileConfig = { name: 'x', data: { source: 'file', path: '', where: { conflict: true }, splitBy: 'prompt', format: 'csv' } };
+    const merged = withDataFile(fileConfig, { path: '/data/a.jsonl' });
     expect(merged.data).toEqual({ source: 'file', path: '/data/a.jsonl', where: { conflict: true }, splitBy: 'prompt' });
     const replaced = withDataFile({ name: 'x', data: { source: 'steerable-text', labelNoise: 0.1 } }, { path: '/data/a.jsonl', format: 'trl-jsonl' });
     expect(replaced.data).toEqual({ source: 'file', path: '/data/a.jsonl', format: 'trl-jsonl' });
@@ -100,7 +102,8 @@ describe('a policy run config that selects and splits the pairs of a file', () =
   });
 
   it('refuses a where that matches no pair, naming data.where', async () => {
-    const config = parsePolicyRunConfig(withDataFile({ name: 'x', kind: 'sft', data: { source: 'file', path: '', where: { conflict: 'yes' } } }, { path: file }));
+    const input = { name: 'x', kind: 'sft', data: { source: 'file', path: '', where: { conflict: 'yes' } } };
+    const config = parsePolicyRunConfig(withDataFile(input, { path: file }));
     await expect(loadPolicyPairs(config.data)).rejects.toMatchObject({ field: 'data.where' });
   });
 });

@@ -25,7 +25,11 @@ export function registerPolicyEvalCommand(program: Command, context: CliContext)
       .description('evaluate an NP-DPO run on its test split: implicit accuracy per user type vs k; with a judge, generations scored per type and win rates vs DPO-mixed (eval.json)')
       .requiredOption('--run <dir>', 'the NP-DPO run directory (its reference, DPO-mixed baseline and eval.baselines are found from its config)')
       .option('--out <dir>', 'where eval.json goes (default: <run>/eval, or <run>/eval-validation with --split validation)')
-      .addOption(new Option('--split <name>', 'the split to score: test (held out), or validation while choosing hyperparameters').choices(['validation', 'test']).default('test'))
+      .addOption(
+        new Option('--split <name>', 'the split to score: test (held out), or validation while choosing hyperparameters')
+          .choices(['validation', 'test'])
+          .default('test'),
+      )
       .option('--data <file>', "evaluate on this preference file's test split instead of the run's own data")
       .option('--format <name>', 'the format of --data when detection is not enough')
       .addOption(new Option('--judge <name>', "score text with this judge ('steerable-text'), or 'none' for labels only (default: the run's eval.judge)"))
@@ -76,7 +80,8 @@ export function registerPolicyEvalCommand(program: Command, context: CliContext)
 
 function policySummary(result: PolicyEvalJson): string {
   const cell = (stat: { mean: number | null } | undefined): string => (stat?.mean === null || stat?.mean === undefined ? '  -  ' : stat.mean.toFixed(3));
-  const lines = [`implicit accuracy (${result.split} split) by k: ${result.k.join(' ')}${result.judge ? `; truth and win rates by the ${result.judge} judge` : ''}`];
+  const judged = result.judge ? `; truth and win rates by the ${result.judge} judge` : '';
+  const lines = [`implicit accuracy (${result.split} split) by k: ${result.k.join(' ')}${judged}`];
   for (const user of Object.keys(result.implicit_accuracy)) {
     const wins = result.win_rate[user] ? ` | win rate vs dpo-mixed ${result.k.map((k) => cell(result.win_rate[user]![String(k)])).join(' ')}` : '';
     lines.push(`${user.padEnd(12)} ${result.k.map((k) => cell(result.implicit_accuracy[user]![String(k)])).join(' ')}${wins}`);

@@ -157,7 +157,8 @@ async function trainPolicyIn(run: RunDirectory, config: PolicyRunConfig, flags: 
     bar.update({ step: event.step, totalSteps: event.totalSteps, ...(event.metrics.loss !== undefined ? { loss: event.metrics.loss } : {}), ...(accuracy !== undefined ? { extra: `acc ${accuracy.toFixed(3)}` } : {}) });
   };
   try {
-    const result = await trainPolicy(config, { run, pairs, ...(reference ? { referenceModelDir: reference.modelPath, referenceCacheDir: reference.cachePath } : {}), resumeFrom, signal: abort.signal, onEvent });
+    const referenceRun = reference ? { referenceModelDir: reference.modelPath, referenceCacheDir: reference.cachePath } : {};
+    const result = await trainPolicy(config, { run, pairs, ...referenceRun, resumeFrom, signal: abort.signal, onEvent });
     for (const bar of bars.values()) bar.stop();
     await run.writeSummary({ status: 'finished', steps: result.steps, wall_time_s: (Date.now() - started) / 1000, metrics: result.metrics });
     logger.info(`done: ${config.name}, ${result.steps} steps`);

@@ -71,7 +71,10 @@ export async function evaluatePolicyCheckpoints(options: EvaluatePolicyCheckpoin
     const template = promptTemplate(tokenizer, config.template);
     const split = options.split ?? 'test';
     const test = subsetText(policyTextPairs(options.pairs, config.data), [split]);
-    if (test.labels.length === 0) throw new SteerableError('not-enough-labels', `the data has no ${split} split to evaluate on`, { field: 'data', hint: `give the file a split column with ${split} rows, or set data.splitFractions` });
+    if (test.labels.length === 0) {
+      const hint = `give the file a split column with ${split} rows, or set data.splitFractions`;
+      throw new SteerableError('not-enough-labels', `the data has no ${split} split to evaluate on`, { field: 'data', hint });
+    }
     const dataset = tokenizePolicyData(test, tokenizer, template);
     const examples = await preferenceExamples(policy, dataset, options.cacheDir);
     const embedded = await embedTextPairs(test, await contextFeaturizer(config, model, tokenizer, template));

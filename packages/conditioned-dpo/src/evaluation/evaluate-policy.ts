@@ -133,10 +133,27 @@ export async function evaluatePolicy(inputs: PolicyEvalInputs): Promise<PolicyEv
   const { policy, config, embedded, dataset } = inputs;
   const maxK = Math.max(...config.ks);
   const split = inputs.split ?? 'test';
-  const { tasks } = evaluationTaskSet(embedded, { split, contextSize: maxK, numTargets: config.targetsPerTask, tasksPerUser: config.tasksPerType, seed: inputs.seed, tooFewLabels: 'skip' });
+  const { tasks } = evaluationTaskSet(embedded, {
+    split,
+    contextSize: maxK,
+    numTargets: config.targetsPerTask,
+    tasksPerUser: config.tasksPerType,
+    seed: inputs.seed,
+    tooFewLabels: 'skip',
+  });
   const users = [...new Set(tasks.map((task) => task.user))];
   const judgeUsers = inputs.judge ? users.filter((user) => inputs.judge!.reward(user, '', '', true) !== null) : [];
-  const result: PolicyEvalJson = { model: inputs.modelName, split, k: config.ks, judge: inputs.judge?.name ?? null, implicit_accuracy: {}, win_rate: {}, oracle_reward: {}, samples: {}, baselines: {} };
+  const result: PolicyEvalJson = {
+    model: inputs.modelName,
+    split,
+    k: config.ks,
+    judge: inputs.judge?.name ?? null,
+    implicit_accuracy: {},
+    win_rate: {},
+    oracle_reward: {},
+    samples: {},
+    baselines: {},
+  };
   for (const name of Object.keys(inputs.baselines)) result.baselines[name] = { implicit_accuracy: {}, oracle_reward: {}, win_rate: {} };
   const generating = judgeUsers.length > 0 && config.generationsPerType > 0;
   for (const [u, user] of users.entries()) {

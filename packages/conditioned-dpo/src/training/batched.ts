@@ -10,7 +10,8 @@ import type { Policy, PolicyMode } from '../policy/policy.js';
  */
 export async function batchedLogProbs(policy: Policy, examples: readonly TokenizedExample[], mode: PolicyMode, padId: number, batchSize = 128): Promise<Float32Array> {
   if (mode.z && mode.z.shape[0] !== examples.length) {
-    throw new SteerableError('invalid-argument', `z has ${mode.z.shape[0]} rows for ${examples.length} examples`, { field: 'z', hint: 'give one FiLM latent per example (repeatPerTask)' });
+    const hint = 'give one FiLM latent per example (repeatPerTask)';
+    throw new SteerableError('invalid-argument', `z has ${mode.z.shape[0]} rows for ${examples.length} examples`, { field: 'z', hint });
   }
   const out = new Float32Array(examples.length);
   for (let start = 0; start < examples.length; start += batchSize) {
