@@ -56,7 +56,7 @@ export interface LoadPreferenceDataOptions {
  * checked (2,048 hashed n-gram floats per text are also 8 KB of disk each); USE-lite takes about
  * a minute for DialSummEval's 11,000 texts on two cores.
  */
-export const CACHED_FEATURIZERS: ReadonlySet<FeaturizerConfig['kind']> = new Set(['use-lite']);
+export const CACHED_FEATURIZERS: ReadonlySet<string> = new Set<FeaturizerConfig['kind']>(['use-lite']);
 
 /**
  * Builds the embedded preference set a run trains and evaluates on, from its data config.
