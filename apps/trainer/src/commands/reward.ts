@@ -103,12 +103,11 @@ async function resolveRunConfig(flags: RewardFlags, context: CliContext): Promis
     const { path: _path, format: _format, ...selection } = previous;
     const kept = previous.source === 'file' ? selection : previous.featurizer ? { featurizer: previous.featurizer } : {};
     input.data = { ...kept, source: 'file', path: flags.data, ...(flags.format ? { format: flags.format } : {}) };
-  } else if (previous.source === 'file' && !previous.path) {
-    const name = flags.preset ?? String(input.name ?? flags.config);
-    throw new SteerableError('missing-data', `${flags.preset ? `preset '${name}'` : `${name}`} trains on a preference file you supply: pass --data FILE`, {
+  } else if (flags.preset && previous.source === 'file' && !previous.path) {
+    // A config file without a path is refused by the schema, naming data.path.
+    throw new SteerableError('missing-data', `preset '${flags.preset}' trains on a preference file you supply: pass --data FILE`, {
       field: '--data',
-      ...(file ? { file } : {}),
-      hint: REWARD_PRESET_DATA_HINTS[name] ?? 'pass your preference file with --data FILE, or set data.path in the config',
+      hint: REWARD_PRESET_DATA_HINTS[flags.preset] ?? 'pass your preference file with --data FILE',
     });
   }
   // The generic preset takes the best featurizer this install has, and says which.
