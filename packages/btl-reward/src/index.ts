@@ -10,7 +10,7 @@ export {
 export { rewardTrainingConfigSchema, type RewardTrainingConfig, type RewardTrainingConfigInput } from './config/reward-training-config.js';
 export { rewardEvaluationConfigSchema, type RewardEvaluationConfig } from './config/reward-evaluation-config.js';
 export { rewardRunConfigSchema, parseRewardRunConfig, type RewardRunConfig, type RewardRunConfigInput } from './config/reward-run-config.js';
-export { REWARD_PRESETS } from './config/reward-presets.js';
+export { REWARD_PRESETS, REWARD_PRESET_DATA_HINTS } from './config/reward-presets.js';
 export { trainingOptionsFromConfig, type TrainingOptionsFromConfig } from './config/training-options.js';
 export { pairwiseLogisticLoss, pairwiseAccuracy } from './losses.js';
 export { RewardHead } from './reward-head.js';

@@ -52,6 +52,7 @@ export {
   featurizerConfigSchema,
   createFeaturizer,
   DEFAULT_FEATURIZER_CONFIG,
+  type CreateFeaturizerOptions,
   type FeaturizerConfig,
   type FeaturizerConfigInput,
 } from './sources/featurizer-config.js';

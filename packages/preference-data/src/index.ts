@@ -54,8 +54,9 @@ export { RESPONSE_CUE_COUNT, RESPONSE_CUE_NAMES, writeResponseCues } from './fea
 export { ResponseCueFeaturizer } from './featurize/response-cue-featurizer.js';
 export { transformersFeaturizer, type TransformersFeaturizerOptions } from './featurize/transformers-featurizer.js';
 export { groupPairs, embedTextPairs, embedPairs, type GroupPairsOptions, type EmbedPairsOptions } from './featurize/embed-pairs.js';
-export { useLiteFeaturizer, type UseLiteFeaturizer, type UseLiteFeaturizerOptions } from './featurize/use-lite/use-lite-featurizer.js';
-export { UseLiteEncoder, USE_LITE_DIM, USE_LITE_MAX_TOKENS, type UseLiteEncoderOptions } from './featurize/use-lite/use-lite-encoder.js';
+export { useLiteFeaturizer, useLiteDescription, type UseLiteFeaturizer, type UseLiteFeaturizerOptions } from './featurize/use-lite/use-lite-featurizer.js';
+export { deferredUseLiteFeaturizer } from './featurize/use-lite/deferred-use-lite-featurizer.js';
+export { UseLiteEncoder, USE_LITE_DIM, USE_LITE_MAX_TOKENS, checkUseLiteEncoderOptions, type UseLiteEncoderOptions } from './featurize/use-lite/use-lite-encoder.js';
 export { USE_LITE_RECIPE, USE_LITE_FEATURE_DIM } from './featurize/use-lite/use-lite-recipe.js';
 export { USE_LITE_ENCODER_ID, USE_LITE_INSTALL_COMMAND, USE_LITE_MODEL_PACKAGE, USE_LITE_TOKENIZER_ID } from './featurize/use-lite/use-lite-packages.js';
 export type { UseLiteFileReader, PackageDirectoryResolver } from './featurize/use-lite/use-lite-file-reader.js';
@@ -67,7 +68,22 @@ export { builtinDatasetPath, BUILTIN_DATASETS, type BuiltinDatasetName } from '.
 export { loadRelabeledHh, type LoadRelabeledHhOptions } from './datasets/relabeled-hh.js';
 export { buildUltraFeedbackSet, readUltraFeedbackRows, ULTRAFEEDBACK_SETTINGS, type UltraFeedbackBuildOptions, type UltraFeedbackBuildResult } from './readers/ultrafeedback-builder.js';
 export { generateSyntheticPreferences, linearLatentReward, type LatentReward, type SyntheticPreferencesOptions } from './synthetic/synthetic-preferences.js';
-export { featurizerConfigSchema, createFeaturizer, DEFAULT_FEATURIZER_CONFIG, type FeaturizerConfig, type FeaturizerConfigInput } from './sources/featurizer-config.js';
+export {
+  featurizerConfigSchema,
+  createFeaturizer,
+  DEFAULT_FEATURIZER_CONFIG,
+  type CreateFeaturizerOptions,
+  type FeaturizerConfig,
+  type FeaturizerConfigInput,
+} from './sources/featurizer-config.js';
+export type { UseLiteSource } from './sources/use-lite-from-config.js';
+export { preferredTextFeaturizer, type PreferredTextFeaturizer } from './sources/preferred-text-featurizer.js';
 export { preferenceDataConfigSchema, type PreferenceDataConfig, type PreferenceDataConfigInput } from './sources/preference-data-config.js';
-export { loadPreferenceData, type LoadPreferenceDataOptions, type PreferenceDataEvent } from './sources/load-preference-data.js';
+export {
+  loadPreferenceData,
+  CACHED_FEATURIZERS,
+  type EmbeddingsStatus,
+  type LoadPreferenceDataOptions,
+  type PreferenceDataEvent,
+} from './sources/load-preference-data.js';
 export { restrictToUsers } from './sources/restrict-to-users.js';
