@@ -8,7 +8,7 @@
 //   pnpm bench -- [--backends wasm,cpu] [--workloads a,b] [--reps 5] [--wasm-threads 2]
 //                 [--json FILE] [--profile] [--no-torch] [--no-packages] [--full]
 //                 [--torch-device cpu|cuda|cpu,cuda] [--torch-threads N] [--python PATH]
-//                 [--encoder-rounds 3] [--demo-reps 3]
+//                 [--encoder-rounds 3] [--demo-reps 3] [--pipeline-epochs N]
 //
 // use-lite-encode (wasm) is USE-lite's throughput on 256 synthetic paragraphs, for stock and
 // steerable kernels on 1 and 2 threads: `--encoder-rounds` rounds, each running the four
@@ -23,6 +23,9 @@
 // /usr/bin/python3, Debian's python3-torch; GPU machines keep theirs elsewhere). `--backends ''`
 // runs only the references. `--workloads demo` (opt-in: minutes) times `pnpm demo` end to end and
 // the same experiment trained by the original code's loop in PyTorch-CPU (scripts/bench/demo.mjs).
+// `--workloads real-data-pipeline` (opt-in: minutes; reads DialSummEval from $STEERABLE_SHARED_DATA)
+// times embed -> train -> evaluate through the CLIs from a cold and from a warm embedding cache
+// (scripts/bench/real-data-pipeline.mjs; --pipeline-epochs shortens its training).
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -50,6 +53,7 @@ const { values: args } = parseArgs({
     python: { type: 'string', default: '/usr/bin/python3' },
     'encoder-rounds': { type: 'string', default: '3' },
     'demo-reps': { type: 'string', default: '1' },
+    'pipeline-epochs': { type: 'string' },
   },
 });
 const reps = args.reps;
@@ -238,6 +242,12 @@ if (only?.has('demo')) {
   for (const row of parseRows(run('pnpm demo end to end (scripts/bench/demo.mjs) and the same experiment in PyTorch-CPU', process.execPath, argv))) rows.push(row);
 }
 
+// 4b. The real-data pipeline from a cold and a warm embedding cache, only when asked for by name.
+if (only?.has('real-data-pipeline')) {
+  const argv = ['scripts/bench/real-data-pipeline.mjs', ...(args['pipeline-epochs'] ? ['--epochs', args['pipeline-epochs']] : [])];
+  for (const row of parseRows(run('embed -> train -> evaluate on DialSummEval, cold then warm cache (scripts/bench/real-data-pipeline.mjs)', process.execPath, argv))) rows.push(row);
+}
+
 // 5. The table and the ratios.
 const fmt = (r) => (r && r.median_ms != null ? `${r.median_ms.toFixed(1)} (${r.min_ms.toFixed(0)}-${r.max_ms.toFixed(0)}, n=${r.n})` : r?.error ? 'failed' : '-');
 const find = (workload, backend, variant) => rows.find((r) => r.workload === workload && r.backend === backend && r.variant === variant);
@@ -281,6 +291,12 @@ if (demo) {
   const reference = find('demo', 'torch-cpu', 'reference');
   console.log(`  demo end to end: ${(demo.median_ms / 1000).toFixed(1)} s (median of ${demo.n}, load ${demo.load?.join(', ')})${reference ? `; the original's loop in PyTorch-CPU ${(reference.median_ms / 1000).toFixed(1)} s` : ''}`);
   say('demo: speed vs torch-cpu (torch s / demo s)', ratio(reference, demo), null);
+}
+const pipelineRow = find('real-data-pipeline', 'wasm', 'steerable');
+if (pipelineRow) {
+  const { cold, warm } = pipelineRow;
+  console.log(`  real-data pipeline (dialsummeval-np-btl, epochs ${pipelineRow.epochs}): cold cache ${cold.total_s} s (embedding ${cold.embed_s} s), warm ${warm.total_s} s (embedding ${warm.embed_s} s); saved ${pipelineRow.saved_s} s`);
+  say('real-data pipeline: warm vs cold cache (cold s / warm s)', cold.total_s / warm.total_s, null);
 }
 const mm = find('matmul-1024', 'wasm', 'steerable');
 if (mm?.gflops) {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,24 +34,32 @@ describe('steerable-train policy / steerable-eval policy', () => {
     await run(['--config', await write('sft', { kind: 'sft' }), '--out', join(dir, 'sft')]);
     await run(['--config', await write('mixed', { kind: 'dpo', reference: 'sft' }), '--out', join(dir, 'mixed')]);
     await run(['--config', await write('np', { kind: 'np-dpo', reference: 'sft', baseline: 'mixed' }), '--out', join(dir, 'np')]);
+    // DPO-mixed and NP-DPO adapt one SFT model on the same pairs: log pi_ref is computed once, in its run.
+    const cached = async (run: string) => (await readdir(join(dir, run, 'cache')).catch(() => [])).filter((name) => name.startsWith('ref-logps-'));
+    expect(await cached('sft')).toHaveLength(1);
+    expect([...(await cached('mixed')), ...(await cached('np'))]).toEqual([]);
     const metrics = (await readFile(join(dir, 'np', 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
     expect(metrics).toHaveLength(2);
     for (const key of ['loss', 'rewards/chosen', 'rewards/rejected', 'rewards/margins', 'rewards/accuracies', 'logps/chosen', 'logps/rejected']) expect(Number.isFinite(metrics[0]![key])).toBe(true);
 
     const io = bufferIo();
     expect(await runEvaluation(['policy', '--run', join(dir, 'np'), '--out', join(dir, 'eval'), '--backend', 'wasm'], io), io.errors()).toBe(0);
+    // The evaluation adds the test pairs' log pi_ref to the same cache.
+    expect(await cached('sft')).toHaveLength(2);
     const html = await readFile(join(dir, 'eval', 'report.html'), 'utf8');
     for (const id of ['policy-implicit-accuracy-np', 'policy-win-rate-np', 'policy-oracle-reward-np', 'training-np']) {
       expect(html).toContain(`data-figure="${id}"`);
     }
     const result = policyEvalSchema.parse(JSON.parse(await readFile(join(dir, 'eval', 'eval.json'), 'utf8'))) as {
       model: string;
+      split: string;
       k: number[];
       implicit_accuracy: Record<string, Record<string, { mean: number; sem: number; n: number }>>;
       win_rate: Record<string, Record<string, { mean: number; sem: number; n: number }>>;
       oracle_reward: Record<string, Record<string, Record<string, { mean: number }>>>;
     };
     expect(result.model).toBe('np');
+    expect(result.split).toBe('test');
     expect(result.k).toEqual([0, 1, 10]);
     for (const type of ['formal', 'casual']) {
       for (const k of ['0', '1', '10']) {
@@ -64,5 +72,9 @@ describe('steerable-train policy / steerable-eval policy', () => {
         // The two oracles are exact opposites on well-formed text; both are -1 only on malformed output.
       }
     }
+    // These runs hold no validation pairs: scoring that split is refused with the field to fix.
+    const validation = bufferIo();
+    expect(await runEvaluation(['policy', '--run', join(dir, 'np'), '--split', 'validation', '--backend', 'wasm'], validation)).toBe(2);
+    expect(validation.errors()).toMatch(/no validation split/);
   });
 });

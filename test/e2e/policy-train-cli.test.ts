@@ -71,4 +71,35 @@ describe('steerable-train policy', () => {
     // The run refers to its SFT run relatively, so the two move together.
     expect(JSON.parse(await readFile(configPath, 'utf8')).reference).toBe('sft');
   });
+
+  it('--data keeps the where / splitBy of a config that reads a file; a file preset without --data exits 2 naming data.path', async () => {
+    // Six dialogues, two summaries each, judged by two criteria that disagree on half the dialogues.
+    const lines: string[] = [];
+    for (let d = 0; d < 6; d++) {
+      for (const user of ['fluency', 'relevance']) {
+        const conflict = d % 2 === 0;
+        const fluentWins = user === 'fluency' || !conflict;
+        const [fluent, copied] = [`ann and ben meet at cafe ${d} .`, `ann : cafe ${d} ? ben : yes`];
+        const [chosen, rejected] = fluentWins ? [fluent, copied] : [copied, fluent];
+        lines.push(JSON.stringify({ prompt: `| ann : cafe ${d} ? | ben : yes`, chosen, rejected, user_id: user, conflict }));
+      }
+    }
+    const data = join(dir, 'summaries.jsonl');
+    await writeFile(data, `${lines.join('\n')}\n`);
+    const config = join(dir, 'file-sft.json');
+    const selection = { where: { conflict: true }, splitBy: 'prompt', splitFractions: [0.34, 0.33, 0.33] };
+    await writeFile(config, JSON.stringify({ ...small, name: 'file-sft', kind: 'sft', data: { source: 'file', path: 'elsewhere.jsonl', ...selection } }));
+    const io = bufferIo();
+    expect(await runTrainer(['policy', '--config', config, '--data', data, '--out', join(dir, 'file-sft'), '--backend', 'cpu'], io), io.errors()).toBe(0);
+    const written = JSON.parse(await readFile(join(dir, 'file-sft', 'config.json'), 'utf8')) as { data: Record<string, unknown> };
+    expect(written.data).toMatchObject({ source: 'file', path: data, ...selection });
+    // Three conflicting dialogues, one per split: the SFT run sees one dialogue's two summaries.
+    const phase = io.text() + io.errors();
+    expect(phase).toMatch(/sft: 2 examples/);
+
+    const missing = bufferIo();
+    expect(await runTrainer(['policy', '--preset', 'dialsummeval-sft', '--out', join(dir, 'no-data'), '--backend', 'cpu'], missing)).toBe(2);
+    expect(missing.errors()).toMatch(/data\.path/);
+    expect(missing.errors()).toMatch(/--data FILE/);
+  });
 });

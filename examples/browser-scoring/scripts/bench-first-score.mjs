@@ -30,7 +30,8 @@ try {
         const visit = await visitAsTwoPeople(context, `${server.url}${kernels === 'stock' ? '?kernels=stock' : ''}`);
         if (visit.errors.length) throw new Error(visit.errors.join('\n'));
         const [first, second] = visit.timings.people;
-        samples[kernels].push({ featurizer: visit.featurizer, encoderLoadMs: visit.timings.encoderLoadMs, runLoadMs: visit.timings.runLoadMs, first, second });
+        const { backendMs, encoderLoadMs, runLoadMs } = visit.timings;
+        samples[kernels].push({ featurizer: visit.featurizer, backendMs, encoderLoadMs, runLoadMs, first, second });
       } finally {
         await context.close();
         await rm(profile, { recursive: true, force: true });
@@ -45,6 +46,7 @@ const summary = {};
 for (const [kernels, runs] of Object.entries(samples)) {
   summary[kernels] = {
     featurizer: runs[0].featurizer,
+    backendMs: median(runs.map((r) => r.backendMs)),
     encoderLoadMs: median(runs.map((r) => r.encoderLoadMs)),
     runLoadMs: median(runs.map((r) => r.runLoadMs)),
     conditionMs: median(runs.map((r) => r.first.conditionMs)),
@@ -55,13 +57,17 @@ for (const [kernels, runs] of Object.entries(samples)) {
   };
 }
 const ratio = summary.stock.firstScoreMs / summary.steerable.firstScoreMs;
-const result = { when: new Date().toISOString(), cpus: cpus().length, loadAverage1m: load, summary, stockOverSteerable: ratio, samples };
-console.log(`time to first score (median of ${rounds} cold page loads, ${summary.steerable.featurizer}; 1-minute load ${load.toFixed(2)} on ${cpus().length} CPUs)`);
+const loadAfter = loadavg()[0];
+const result = { when: new Date().toISOString(), cpus: cpus().length, loadAverage1m: load, loadAverage1mAfter: loadAfter, summary, stockOverSteerable: ratio, samples };
+console.log(
+  `time to first score (median of ${rounds} cold page loads, ${summary.steerable.featurizer}; ` +
+    `1-minute load ${load.toFixed(2)} before, ${loadAfter.toFixed(2)} after, on ${cpus().length} CPUs)`,
+);
 for (const [kernels, s] of Object.entries(summary)) {
   const ms = (value) => `${Math.round(value)} ms`;
   console.log(
     `  ${kernels.padEnd(9)} encoder ${ms(s.encoderLoadMs)} + 5 choices ${ms(s.conditionMs)} + 10 answers ${ms(s.scoreMs)} = ${ms(s.firstScoreMs)}` +
-      `  (run ${ms(s.runLoadMs)}; next person ${ms(s.secondPerson.conditionMs)} + ${ms(s.secondPerson.scoreMs)})`,
+      `  (before it: wasm start ${ms(s.backendMs)}, run ${ms(s.runLoadMs)}; next person ${ms(s.secondPerson.conditionMs)} + ${ms(s.secondPerson.scoreMs)})`,
   );
 }
 console.log(`  stock / steerable: ${ratio.toFixed(2)}x`);

@@ -59,7 +59,7 @@ async function loadModel(): Promise<TextRewardModel> {
   const featurizer = await loadPageFeaturizer(new URL('vendor/use-lite/', here));
   timings.encoderLoadMs = performance.now() - encoderStarted;
   const runStarted = performance.now();
-  const run = await fetchRewardRun(new URL('run/', here), featurizer ? { featurizer } : {});
+  const run = await fetchRewardRun(new URL('run/', here), { featurizer });
   timings.runLoadMs = performance.now() - runStarted;
   window.steerable.featurizer = run.featurizer?.description.kind ?? 'none';
   return run;

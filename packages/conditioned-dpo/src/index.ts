@@ -32,6 +32,7 @@ export {
 export { POLICY_PRESETS, resolvePolicyPreset } from './config/policy-presets.js';
 export { policyDataConfigSchema, type PolicyDataConfig } from './data/policy-data-config.js';
 export { loadPolicyPairs, policyTextPairs } from './data/load-policy-pairs.js';
+export { type DataFile, withDataFile } from './data/with-data-file.js';
 export { type PromptTemplate, promptTemplate, tokenizeExample } from './data/prompt-template.js';
 export { buildWordLevelTokenizer, WORD_LEVEL_SPECIAL_TOKENS, type WordLevelVocabularyOptions } from './data/word-level-vocabulary.js';
 export { type PolicyDataset, type TokenizedPair, tokenizePolicyData, sftExamples } from './data/policy-dataset.js';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '@steerable/core';
 import { initBackend } from '@steerable/gpu-kernels';
-import { PolicyAdapters, Policy, buildSequenceBatch, sequenceLogProbs, sftLoss, REFERENCE_MODE } from '../src/index.js';
+import { PolicyAdapters, Policy, batchedLogProbs, buildSequenceBatch, sequenceLogProbs, sftLoss, REFERENCE_MODE } from '../src/index.js';
 import { finiteDifferenceCheck, tinyModel, TINY_CONFIG } from './helpers.js';
 
 beforeAll(async () => {
@@ -113,5 +113,38 @@ describe('response-only sequence log-probabilities', () => {
     const before = tf.memory().numTensors;
     policy.logProbs(batch, { lora: true, z }).dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('batchedLogProbs (evaluation and reference log-probs in mini-batches)', () => {
+  it('gives each example the log-prob it has in one batch, with its own FiLM latent row, and frees every chunk', async () => {
+    const model = tinyModel(4);
+    const adapters = new PolicyAdapters({ lora: { rank: 2, alpha: 4, dropout: 0 }, filmLatentDim: 3 }, 2, 16, new Rng(5));
+    randomiseAdapters(adapters, 30);
+    const policy = new Policy(model, adapters);
+    const rng = new Rng(6);
+    const examples = Array.from({ length: 11 }, () => ({
+      prompt: [0, ...Array.from({ length: rng.int(1, 3) }, () => rng.int(2, 21))],
+      response: [...Array.from({ length: rng.int(1, 5) }, () => rng.int(2, 21)), 1],
+    }));
+    const z = tf.randomNormal([11, 3], 0, 1, 'float32', 7) as tf.Tensor2D;
+    const batch = buildSequenceBatch(examples, 1);
+    const whole = policy.logProbs(batch, { lora: true, z });
+    const expected = (await whole.data()) as Float32Array;
+    tf.dispose([whole, batch.ids, batch.labelMask]);
+    const before = tf.memory().numTensors;
+    // Chunks of 4 (a last one of 3) are padded to their own lengths; right padding changes nothing.
+    const chunked = await batchedLogProbs(policy, examples, { lora: true, z }, 1, 4);
+    expect(tf.memory().numTensors).toBe(before);
+    for (let i = 0; i < examples.length; i++) expect(chunked[i]).toBeCloseTo(expected[i]!, 4);
+    // The latent rows follow their examples: swapping two rows swaps (only) those two results.
+    const swapped = tf.gather(z, [1, 0, ...Array.from({ length: 9 }, (_, i) => i + 2)]) as tf.Tensor2D;
+    const moved = await batchedLogProbs(policy, examples, { lora: true, z: swapped }, 1, 4);
+    expect(moved[0]).not.toBeCloseTo(chunked[0]!, 4);
+    expect(Array.from(moved.slice(2))).toEqual(Array.from(chunked.slice(2)));
+    await expect(batchedLogProbs(policy, examples.slice(0, 5), { lora: true, z }, 1, 4)).rejects.toThrow(/z has 11 rows for 5 examples/);
+    tf.dispose([z, swapped]);
+    policy.dispose();
+    model.dispose();
   });
 });

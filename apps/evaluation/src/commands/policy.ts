@@ -13,6 +13,7 @@ interface PolicyEvalFlags extends BackendFlags {
   data?: string;
   format?: string;
   judge?: string;
+  split: 'validation' | 'test';
   json?: boolean;
 }
 
@@ -23,7 +24,12 @@ export function registerPolicyEvalCommand(program: Command, context: CliContext)
       .command('policy')
       .description('evaluate an NP-DPO run on its test split: implicit accuracy per user type vs k; with a judge, generations scored per type and win rates vs DPO-mixed (eval.json)')
       .requiredOption('--run <dir>', 'the NP-DPO run directory (its reference, DPO-mixed baseline and eval.baselines are found from its config)')
-      .option('--out <dir>', 'where eval.json goes (default: <run>/eval)')
+      .option('--out <dir>', 'where eval.json goes (default: <run>/eval, or <run>/eval-validation with --split validation)')
+      .addOption(
+        new Option('--split <name>', 'the split to score: test (held out), or validation while choosing hyperparameters')
+          .choices(['validation', 'test'])
+          .default('test'),
+      )
       .option('--data <file>', "evaluate on this preference file's test split instead of the run's own data")
       .option('--format <name>', 'the format of --data when detection is not enough')
       .addOption(new Option('--judge <name>', "score text with this judge ('steerable-text'), or 'none' for labels only (default: the run's eval.judge)"))
@@ -59,10 +65,12 @@ export function registerPolicyEvalCommand(program: Command, context: CliContext)
       referenceModelDir: reference.modelPath,
       baselines,
       pairs,
-      cacheDir: run.cachePath,
+      // log pi_ref of the scored pairs, cached with the SFT model that training runs share.
+      cacheDir: reference.cachePath,
+      split: flags.split,
       ...(flags.judge !== undefined ? { judge: flags.judge === 'none' ? null : flags.judge } : {}),
     });
-    const out = resolve(flags.out ?? run.evalPath);
+    const out = resolve(flags.out ?? (flags.split === 'validation' ? join(run.path, 'eval-validation') : run.evalPath));
     await writeJsonAtomic(join(out, 'eval.json'), result);
     const reportRun = withEvaluation(await readReportRun(run.path), { kind: 'policy', data: result, path: join(out, 'eval.json') });
     const report = await writeReport(out, await buildReport([reportRun], { title: 'steerable: policy evaluation' }));
@@ -72,7 +80,8 @@ export function registerPolicyEvalCommand(program: Command, context: CliContext)
 
 function policySummary(result: PolicyEvalJson): string {
   const cell = (stat: { mean: number | null } | undefined): string => (stat?.mean === null || stat?.mean === undefined ? '  -  ' : stat.mean.toFixed(3));
-  const lines = [`implicit accuracy (held-out) by k: ${result.k.join(' ')}${result.judge ? `; truth and win rates by the ${result.judge} judge` : ''}`];
+  const judged = result.judge ? `; truth and win rates by the ${result.judge} judge` : '';
+  const lines = [`implicit accuracy (${result.split} split) by k: ${result.k.join(' ')}${judged}`];
   for (const user of Object.keys(result.implicit_accuracy)) {
     const wins = result.win_rate[user] ? ` | win rate vs dpo-mixed ${result.k.map((k) => cell(result.win_rate[user]![String(k)])).join(' ')}` : '';
     lines.push(`${user.padEnd(12)} ${result.k.map((k) => cell(result.implicit_accuracy[user]![String(k)])).join(' ')}${wins}`);

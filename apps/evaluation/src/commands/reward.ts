@@ -4,14 +4,25 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { evaluateRewardModel, loadRewardModel, parseRewardRunConfig } from '@steerable/btl-reward';
 import { SteerableError, writeJsonAtomic } from '@steerable/core';
 import { type PreferenceDataConfig, loadPreferenceData } from '@steerable/preference-data';
-import { type BackendFlags, type CliContext, RunDirectory, addBackendOptions, dataEventLogger, parsePositiveInt, setupBackend } from '@steerable/cli-kit';
+import {
+  type BackendFlags,
+  type CliContext,
+  type EmbeddingCacheFlags,
+  RunDirectory,
+  addBackendOptions,
+  addEmbeddingCacheOptions,
+  dataEventLogger,
+  embeddingCacheDir,
+  parsePositiveInt,
+  setupBackend,
+} from '@steerable/cli-kit';
 import { type RewardEval, rewardEvalSchema } from '../report/eval-contract.js';
 import { accuracyTable } from '../report/format-table.js';
 import { buildReport } from '../report/build-report.js';
 import { readReportRun, type ReportRun, withEvaluation } from '../report/run-files.js';
 import { writeReport } from '../report/write-report.js';
 
-interface EvalRewardFlags extends BackendFlags {
+interface EvalRewardFlags extends BackendFlags, EmbeddingCacheFlags {
   run: string[];
   data?: string;
   format?: string;
@@ -35,7 +46,7 @@ export function parseKList(value: string): number[] {
 }
 
 export function registerRewardEvalCommand(program: Command, context: CliContext): void {
-  addBackendOptions(
+  const command = addBackendOptions(
     program
       .command('reward')
       .description('held-out accuracy versus context size k, per user type, for one or more reward runs')
@@ -50,7 +61,9 @@ export function registerRewardEvalCommand(program: Command, context: CliContext)
       .addOption(new Option('--checkpoint <which>', "which weights: 'best' (best on validation, when training kept them; else the latest) or 'latest'").choices(['best', 'latest']).default('best'))
       .option('--wait', 'evaluate each run once its training has finished (summary.json written), waiting for runs still training')
       .option('--json', 'print eval.json to stdout instead of the table'),
-  ).action(async (flags: EvalRewardFlags) => {
+  );
+  addEmbeddingCacheOptions(command).action(async (flags: EvalRewardFlags) => {
+    embeddingCacheDir(flags);
     await setupBackend(flags, flags.json ? context.quietLogger : context.logger);
     const evals: RewardEval[] = [];
     const reportRuns: ReportRun[] = [];
@@ -99,7 +112,8 @@ async function evaluateRun(runPath: string, flags: EvalRewardFlags, context: Cli
     if (!('featurizer' in config.data)) throw new SteerableError('invalid-argument', `the run trained on ${config.data.source} data, which has no text featurizer to embed --data with`, { field: '--data', hint: 'evaluate a run trained on text (a file or relabeled-hh)' });
     data = { source: 'file', path: resolve(flags.data), ...(flags.format ? { format: flags.format as never } : {}), featurizer: config.data.featurizer, seed: 0, splitFractions: [0, 0, 1] };
   }
-  const set = await loadPreferenceData(data, { onEvent: dataEventLogger(context.logger) });
+  const cacheDir = embeddingCacheDir(flags);
+  const set = await loadPreferenceData(data, { onEvent: dataEventLogger(context.logger), ...(cacheDir ? { cacheDir } : {}) });
   const { model } = await loadRewardModel(checkpoint);
   try {
     context.logger.info(`evaluating ${config.name} (${checkpoint})`);

@@ -1,12 +1,20 @@
 import { type Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { type TextChoice, loadRewardRun } from '@steerable/btl-reward';
+import { type TextChoice, TextRewardModel, loadRewardRun } from '@steerable/btl-reward';
 import { SteerableError } from '@steerable/core';
-import { issueToError, jsonlRecords, readPreferencePairs } from '@steerable/preference-data';
-import { type BackendFlags, type CliContext, addBackendOptions, setupBackend } from '@steerable/cli-kit';
+import { CACHED_FEATURIZERS, embedFilesCached, issueToError, jsonlRecords, readPreferencePairs } from '@steerable/preference-data';
+import {
+  type BackendFlags,
+  type CliContext,
+  type EmbeddingCacheFlags,
+  addBackendOptions,
+  addEmbeddingCacheOptions,
+  embeddingCacheDir,
+  setupBackend,
+} from '@steerable/cli-kit';
 
-interface ScoreFlags extends BackendFlags {
+interface ScoreFlags extends BackendFlags, EmbeddingCacheFlags {
   run: string;
   context?: string;
   input: string;
@@ -40,7 +48,7 @@ async function readInputs(file: string): Promise<Array<ScoreInput & { line: numb
  * the run was trained on. Without --context it scores for the user nothing is known about.
  */
 export function registerScoreCommand(program: Command, context: CliContext): void {
-  addBackendOptions(
+  const command = addBackendOptions(
     program
       .command('score')
       .description("score responses for one user, inferred from that user's choices (no gradient step)")
@@ -49,11 +57,14 @@ export function registerScoreCommand(program: Command, context: CliContext): voi
       .requiredOption('--input <file>', 'JSONL lines {prompt, response} to score, or {prompt, a, b} to compare')
       .addOption(new Option('--checkpoint <which>', "'best' (default) or 'latest'").choices(['best', 'latest']).default('best'))
       .option('--json', 'print JSON lines instead of a table'),
-  ).action(async (flags: ScoreFlags) => {
+  );
+  addEmbeddingCacheOptions(command).action(async (flags: ScoreFlags) => {
+    const cacheDir = embeddingCacheDir(flags);
     await setupBackend(flags, flags.json ? context.quietLogger : context.logger);
     const choices: TextChoice[] = flags.context ? (await readPreferencePairs(resolve(flags.context))).map(({ prompt, chosen, rejected }) => ({ prompt, chosen, rejected })) : [];
     const inputs = await readInputs(resolve(flags.input));
-    const run = await loadRewardRun(resolve(flags.run), { checkpoint: flags.checkpoint });
+    const loaded = await loadRewardRun(resolve(flags.run), { checkpoint: flags.checkpoint });
+    const run = flags.context && cacheDir ? await withCachedContext(loaded, resolve(flags.context), cacheDir, context) : loaded;
     const user = await run.condition(choices);
     try {
       context.logger.info(`scoring ${inputs.length} items for a user known from ${choices.length} choices (${run.source})`);
@@ -75,4 +86,18 @@ export function registerScoreCommand(program: Command, context: CliContext): voi
       run.dispose();
     }
   });
+}
+
+/**
+ * The run with the context file's embeddings served from the cache (embedded once per file
+ * content and encoder); the items to score are embedded as usual. Only the pretrained encoder is
+ * worth caching, so other runs are returned as they are.
+ */
+async function withCachedContext(run: TextRewardModel, contextFile: string, cacheDir: string, context: CliContext): Promise<TextRewardModel> {
+  if (!run.featurizer || !CACHED_FEATURIZERS.has(run.featurizer.description.kind)) return run;
+  const started = performance.now();
+  const cached = await embedFilesCached({ files: [contextFile], featurizer: run.featurizer, cacheDir });
+  const how = cached.status === 'hit' ? 'read from the cache' : `${cached.status} and cached`;
+  context.logger.info(`embeddings (${run.featurizer.description.kind}) of the ${cached.set.numPairs} context pairs ${how} in ${((performance.now() - started) / 1000).toFixed(1)} s: ${cached.directory}`);
+  return new TextRewardModel(run.model, cached.featurizer, run.featurizerRecord, run.source);
 }

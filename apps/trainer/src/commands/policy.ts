@@ -8,6 +8,7 @@ import {
   loadPolicyPairs,
   parsePolicyRunConfig,
   trainPolicy,
+  withDataFile,
 } from '@steerable/conditioned-dpo';
 import {
   type BackendFlags,
@@ -78,14 +79,14 @@ async function resolveConfig(source: { preset?: string; config?: string }, flags
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new SteerableError('invalid-config', 'a run config is a JSON object', { file: file!, hint: 'start from --list-presets --json' });
     input = raw as Record<string, unknown>;
   }
-  if (flags.data) input.data = { source: 'file', path: resolve(flags.data), ...(flags.format ? { format: flags.format } : {}) };
+  // A preset that reads a file keeps its where / splitBy / splitFractions for the file named here.
+  if (flags.data) input = withDataFile(input, { path: resolve(flags.data), format: flags.format });
   if (flags.seed !== undefined) input.seed = flags.seed;
   return parsePolicyRunConfig(input, file);
 }
 
 async function trainPolicyRun(flags: PolicyFlags, backend: BackendInfo, context: CliContext): Promise<void> {
   const { logger } = context;
-  const started = Date.now();
   let config: PolicyRunConfig;
   let run: RunDirectory;
   if (flags.resume) {
@@ -98,7 +99,7 @@ async function trainPolicyRun(flags: PolicyFlags, backend: BackendInfo, context:
     run = await RunDirectory.create(flags.out ?? resolve('runs', config.name), { overwrite: Boolean(flags.overwrite), keepCheckpoints: config.keepCheckpoints });
   }
   try {
-    await trainPolicyIn(run, config, flags, backend, context, started);
+    await trainPolicyIn(run, config, flags, backend, context);
   } catch (error) {
     // A refused input (data, model or tokenizer file) leaves no half-made run directory behind.
     await run.discardIfNoProgress();
@@ -106,7 +107,7 @@ async function trainPolicyRun(flags: PolicyFlags, backend: BackendInfo, context:
   }
 }
 
-async function trainPolicyIn(run: RunDirectory, config: PolicyRunConfig, flags: PolicyFlags, backend: BackendInfo, context: CliContext, started: number): Promise<void> {
+async function trainPolicyIn(run: RunDirectory, config: PolicyRunConfig, flags: PolicyFlags, backend: BackendInfo, context: CliContext): Promise<void> {
   const { logger } = context;
   const runsRoot = dirname(run.path);
   const totalSteps = config.kind === 'sft' ? null : config.kind === 'dpo' ? config.dpo.steps : config.npDpo.steps;
@@ -117,12 +118,13 @@ async function trainPolicyIn(run: RunDirectory, config: PolicyRunConfig, flags: 
   }
 
   // The runs this one starts from (and NP-DPO's evaluation baseline): trained first when a preset names them.
-  let referenceModelDir: string | undefined;
+  let reference: RunDirectory | undefined;
   if (config.kind !== 'sft') {
-    const reference = await ensureDependency(config.reference!, runsRoot, flags, backend, context);
-    referenceModelDir = reference.modelPath;
+    reference = await ensureDependency(config.reference!, runsRoot, flags, backend, context);
     if (config.kind === 'np-dpo' && config.baseline) await ensureDependency(config.baseline, runsRoot, flags, backend, context);
   }
+  // This run's own wall time: the runs it depends on record theirs in their own summary.json.
+  const started = Date.now();
 
   if (!flags.resume) await run.writeConfig(config);
   const resumeFrom = flags.resume ? await run.checkpoints.latest() : null;
@@ -155,7 +157,8 @@ async function trainPolicyIn(run: RunDirectory, config: PolicyRunConfig, flags: 
     bar.update({ step: event.step, totalSteps: event.totalSteps, ...(event.metrics.loss !== undefined ? { loss: event.metrics.loss } : {}), ...(accuracy !== undefined ? { extra: `acc ${accuracy.toFixed(3)}` } : {}) });
   };
   try {
-    const result = await trainPolicy(config, { run, pairs, ...(referenceModelDir ? { referenceModelDir } : {}), resumeFrom, signal: abort.signal, onEvent });
+    const referenceRun = reference ? { referenceModelDir: reference.modelPath, referenceCacheDir: reference.cachePath } : {};
+    const result = await trainPolicy(config, { run, pairs, ...referenceRun, resumeFrom, signal: abort.signal, onEvent });
     for (const bar of bars.values()) bar.stop();
     await run.writeSummary({ status: 'finished', steps: result.steps, wall_time_s: (Date.now() - started) / 1000, metrics: result.metrics });
     logger.info(`done: ${config.name}, ${result.steps} steps`);

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { SteerableError } from '@steerable/core';
 import {
   REWARD_PRESETS,
+  REWARD_PRESET_DATA_HINTS,
   type RewardRunConfig,
   type TrainEvent,
   createRewardModel,
@@ -12,11 +13,14 @@ import {
   trainRewardModel,
   trainingOptionsFromConfig,
 } from '@steerable/btl-reward';
-import { loadPreferenceData, restrictToUsers } from '@steerable/preference-data';
+import { loadPreferenceData, preferredTextFeaturizer, restrictToUsers } from '@steerable/preference-data';
 import {
   type BackendFlags,
   type CliContext,
   EXIT_CODES,
+  type EmbeddingCacheFlags,
+  addEmbeddingCacheOptions,
+  embeddingCacheDir,
   RunDirectory,
   TrainingProgress,
   addBackendOptions,
@@ -30,7 +34,7 @@ import {
 } from '@steerable/cli-kit';
 import { rewardMetricsRecord } from '../reward-metrics-record.js';
 
-interface RewardFlags extends BackendFlags {
+interface RewardFlags extends BackendFlags, EmbeddingCacheFlags {
   preset?: string;
   config?: string;
   data?: string;
@@ -46,7 +50,7 @@ interface RewardFlags extends BackendFlags {
 }
 
 export function registerRewardCommand(program: Command, context: CliContext): void {
-  addBackendOptions(
+  const command = addBackendOptions(
     program
       .command('reward')
       .description('train a reward model (BTL, DPL, NP-BTL, VPL) from a preset or a JSON config')
@@ -57,12 +61,17 @@ export function registerRewardCommand(program: Command, context: CliContext): vo
       .option('--data <file>', 'train on this preference file instead (TRL/HH/relabeled JSONL, parquet, CSV; gzip ok)')
       .option('--format <name>', 'the format of --data when detection is not enough')
       .option('--out <dir>', 'run directory (default runs/<preset name>)')
-      .addOption(new Option('--seed <n>', 'seed for initialisation, sampling and dropout').argParser((v) => Number.parseInt(v, 10)))
+      .addOption(
+        new Option('--seed <n>', "seed for initialisation, sampling and dropout (with seedScope 'all', as the real-text presets: also the split and the evaluation tasks)").argParser((v) =>
+          Number.parseInt(v, 10),
+        ),
+      )
       .addOption(new Option('--epochs <n>', 'override the number of epochs').argParser(parsePositiveInt))
       .addOption(new Option('--checkpoint-every <n>', 'write a checkpoint every N steps (default: at the end)').argParser(parsePositiveInt))
       .option('--resume', 'continue the run in --out from its latest checkpoint')
       .option('--overwrite', 'replace an existing run in --out'),
-  ).action(async (flags: RewardFlags) => {
+  );
+  addEmbeddingCacheOptions(command).action(async (flags: RewardFlags) => {
     if (flags.listPresets) {
       listPresets(context, 'reward', REWARD_PRESETS, flags.json);
       return;
@@ -72,7 +81,7 @@ export function registerRewardCommand(program: Command, context: CliContext): vo
 }
 
 /** A preset or a config file, then the flags that override it, validated strictly. */
-async function resolveRunConfig(flags: RewardFlags): Promise<RewardRunConfig> {
+async function resolveRunConfig(flags: RewardFlags, context: CliContext): Promise<RewardRunConfig> {
   if (!flags.preset === !flags.config) {
     throw new SteerableError('invalid-argument', 'give exactly one of --preset NAME or --config FILE', { hint: 'run with --list-presets to see the presets' });
   }
@@ -87,9 +96,25 @@ async function resolveRunConfig(flags: RewardFlags): Promise<RewardRunConfig> {
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new SteerableError('invalid-config', 'a run config is a JSON object', { file: file!, hint: 'start from --list-presets --json' });
     input = raw as Record<string, unknown>;
   }
+  const previous = (input.data ?? {}) as { source?: string; path?: string; featurizer?: unknown; format?: unknown };
   if (flags.data) {
-    const previous = (input.data ?? {}) as { featurizer?: unknown };
-    input.data = { source: 'file', path: flags.data, ...(flags.format ? { format: flags.format } : {}), ...(previous.featurizer ? { featurizer: previous.featurizer } : {}) };
+    // A preset made for a file keeps how it selects and splits the pairs (DialSummEval: conflicting
+    // pairs, split by dialogue); any other keeps only its featurizer.
+    const { path: _path, format: _format, ...selection } = previous;
+    const kept = previous.source === 'file' ? selection : previous.featurizer ? { featurizer: previous.featurizer } : {};
+    input.data = { ...kept, source: 'file', path: flags.data, ...(flags.format ? { format: flags.format } : {}) };
+  } else if (flags.preset && previous.source === 'file' && !previous.path) {
+    // A config file without a path is refused by the schema, naming data.path.
+    throw new SteerableError('missing-data', `preset '${flags.preset}' trains on a preference file you supply: pass --data FILE`, {
+      field: '--data',
+      hint: REWARD_PRESET_DATA_HINTS[flags.preset] ?? 'pass your preference file with --data FILE',
+    });
+  }
+  // The generic preset takes the best featurizer this install has, and says which.
+  if (flags.preset === 'generic' && !(input.data as { featurizer?: unknown }).featurizer) {
+    const preferred = await preferredTextFeaturizer();
+    input.data = { ...(input.data as object), featurizer: preferred.config };
+    context.logger.info(`featurizer: ${preferred.reason}`);
   }
   if (flags.seed !== undefined) input.seed = flags.seed;
   if (flags.epochs !== undefined) input.training = { ...((input.training as object | undefined) ?? {}), epochs: flags.epochs };
@@ -101,6 +126,7 @@ async function trainReward(flags: RewardFlags, context: CliContext): Promise<voi
   const { logger } = context;
   const started = Date.now();
   // Everything is validated before the run directory is touched, so a bad flag or config loses nothing.
+  embeddingCacheDir(flags);
   let config: RewardRunConfig;
   let run: RunDirectory;
   if (flags.resume) {
@@ -109,7 +135,7 @@ async function trainReward(flags: RewardFlags, context: CliContext): Promise<voi
     config = parseRewardRunConfig(await existing.readConfig(), existing.configPath);
     run = await RunDirectory.create(flags.out, { resume: true, keepCheckpoints: config.training.keepCheckpoints, onWarning: (warning) => logger.warn(warning.message) });
   } else {
-    config = await resolveRunConfig(flags);
+    config = await resolveRunConfig(flags, context);
     run = await RunDirectory.create(flags.out ?? resolve('runs', config.name), { overwrite: Boolean(flags.overwrite), keepCheckpoints: config.training.keepCheckpoints });
   }
 
@@ -125,7 +151,8 @@ async function trainReward(flags: RewardFlags, context: CliContext): Promise<voi
 async function trainRewardIn(run: RunDirectory, config: RewardRunConfig, flags: RewardFlags, context: CliContext, started: number): Promise<void> {
   const { logger, io } = context;
   const backend = await setupBackend(flags, logger);
-  const set = await loadPreferenceData(config.data, { onEvent: dataEventLogger(logger) });
+  const cacheDir = embeddingCacheDir(flags);
+  const set = await loadPreferenceData(config.data, { onEvent: dataEventLogger(logger), ...(cacheDir ? { cacheDir } : {}) });
   const users = [...new Set(set.labels.map((label) => label.user))];
   logger.info(`data: ${set.numPairs} pairs, ${set.labels.length} labels, users ${users.join(', ')}, embedding size ${set.dim}`);
 

@@ -18,6 +18,14 @@ export const rewardRunConfigSchema = z
     name: z.string().min(1),
     description: z.string().default(''),
     seed: z.number().int().default(0),
+    /**
+     * What `seed` draws. 'training' (default): the initialisation, the training tasks and dropout;
+     * data.seed and evaluation.seed keep their own values, so every seed sees one split and one set
+     * of evaluation tasks. 'all': also the split (data.seed) and the validation and evaluation tasks
+     * (evaluation.seed), which then take the run's seed whatever they say: the real-text
+     * experiments' protocol, where each seed is a fresh split.
+     */
+    seedScope: z.enum(['training', 'all']).default('training'),
     data: preferenceDataConfigSchema,
     model: runModelSchema,
     training: rewardTrainingConfigSchema.default(rewardTrainingConfigSchema.parse({})),
@@ -44,5 +52,6 @@ export { REWARD_MODEL_KINDS };
 
 /** Validates a reward run config; errors name the file and the field (and the nearest valid key). */
 export function parseRewardRunConfig(input: unknown, file?: string): RewardRunConfig {
-  return parseConfig(rewardRunConfigSchema, input, { ...(file ? { file } : {}), reference: 'every field and its default: steerable-train reward --list-presets --json' });
+  const run = parseConfig(rewardRunConfigSchema, input, { ...(file ? { file } : {}), reference: 'every field and its default: steerable-train reward --list-presets --json' });
+  return run.seedScope === 'all' ? { ...run, data: { ...run.data, seed: run.seed }, evaluation: { ...run.evaluation, seed: run.seed } } : run;
 }

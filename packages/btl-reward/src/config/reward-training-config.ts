@@ -16,6 +16,12 @@ export const rewardTrainingConfigSchema = z.strictObject({
   tasksPerEpoch: z.number().int().positive().optional(),
   /** Draw the context among the T targets (the original code's episodes) instead of disjoint from them. */
   targetsIncludeContext: z.boolean().default(false),
+  /**
+   * Context-free kinds (BTL, DPL) ignore the context, so by default they train on tasks without one
+   * (k = 0). true draws it anyway: at one seed they then train on exactly the tasks a context model
+   * (NP-BTL) draws, as the real-text presets compare them.
+   */
+  sameTasksAsContextModels: z.boolean().default(false),
   /** Train only on these users' labels (per-type oracles); evaluation still covers every user. */
   users: z.array(z.string().min(1)).min(1).optional(),
   optimizer: optimizerConfigSchema.default({ kind: 'adam', lr: 1e-4, eps: 3e-5, betas: [0.9, 0.999], maxGradNorm: null }),

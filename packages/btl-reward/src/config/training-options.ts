@@ -26,10 +26,10 @@ export interface TrainingOptionsFromConfig {
 /**
  * Maps the config sections onto trainRewardModel's options, so every setting a config states
  * reaches the loop (the optimizer's betas and gradient clip included). Context-free kinds (BTL,
- * DPL) train with k = 0 whatever the config's context range.
+ * DPL) train with k = 0 whatever the config's context range, unless sameTasksAsContextModels.
  */
 export function trainingOptionsFromConfig(training: RewardTrainingConfig, evaluation: RewardEvaluationConfig, kind: RewardModelKind): TrainingOptionsFromConfig {
-  const contextFree = kind === 'btl' || kind === 'dpl';
+  const contextFree = (kind === 'btl' || kind === 'dpl') && !training.sameTasksAsContextModels;
   return {
     epochs: training.epochs,
     sampler: {

@@ -20,7 +20,7 @@ export interface ForwardOptions {
 }
 
 export interface RewardModelOutput {
-  /** [B, T]: the logit that each target's chosen option wins, for that task's user. */
+  /** The logit that each target's chosen option wins, for that task's user: shape [B, T]. */
   logits: tf.Tensor;
   /** Added to the pairwise loss (beta-weighted KL for latent models), or null. */
   regularizer: tf.Scalar | null;

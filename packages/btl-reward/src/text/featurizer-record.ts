@@ -28,10 +28,22 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Refuses a featurizer whose description differs from the one the model was trained on. */
+/** The keys whose values differ between two descriptions, in sorted order. */
+function differingKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort().filter((key) => canonical(a[key]) !== canonical(b[key]));
+}
+
+/**
+ * Refuses a featurizer whose description differs from the one the model was trained on (another
+ * kind, another encoder or version, recipe, truncation or dimension), naming what differs.
+ */
 export function assertSameFeaturizer(featurizer: Featurizer, expected: FeaturizerRecord['description'], source: string): void {
   if (!expected || canonical(featurizer.description) === canonical(expected)) return;
-  throw new SteerableError('featurizer-mismatch', `this model was trained on embeddings from ${canonical(expected)}; the featurizer given is ${canonical(featurizer.description)}`, {
+  const differs = differingKeys(expected, featurizer.description).join(', ');
+  const problem =
+    `this model was trained on embeddings from ${canonical(expected)}; ` +
+    `the featurizer given is ${canonical(featurizer.description)} (they differ in ${differs})`;
+  throw new SteerableError('featurizer-mismatch', problem, {
     file: source,
     field: 'featurizer',
     hint: 'score with the featurizer the run was trained with (loadRewardRun rebuilds it), or retrain on the new embeddings',

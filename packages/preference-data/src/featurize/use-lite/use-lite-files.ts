@@ -1,20 +1,12 @@
 import { SteerableError } from '@steerable/core';
+import type { PackageDirectoryResolver, UseLiteFileReader } from './use-lite-file-reader.js';
 import { missingUseLitePackage, USE_LITE_MODEL_PACKAGE, USE_LITE_MODEL_VERSION } from './use-lite-packages.js';
-
-/**
- * Reads one of the model package's `dist/` files by name (`model.json`, `group1-shard1of7`, ...,
- * `vocab.json`). In Node the default reads them from the installed package; a browser page passes
- * its own (e.g. `fetch` from its own server, or bytes it bundled).
- */
-export type UseLiteFileReader = (name: string) => Promise<ArrayBuffer | Uint8Array | string>;
-
-/** How the Node reader finds the package directory; tests replace it to simulate a missing package. */
-export type PackageDirectoryResolver = (packageName: string) => Promise<string>;
 
 /**
  * The Node file reader: resolves the installed model package (from this module's location, as an
  * import would) and reads its `dist/` files from disk. node:fs is imported here only, so a browser
- * that supplies its own reader never loads it.
+ * that supplies its own reader never loads it (and the browser build swaps this module for
+ * use-lite-files.browser.ts, which has no file system to read).
  */
 export async function nodePackageFileReader(resolveDirectory: PackageDirectoryResolver = resolveInstalledPackage): Promise<UseLiteFileReader> {
   let directory: string;

@@ -1,6 +1,6 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { SteerableError } from '@steerable/core';
-import type { UseLiteFileReader } from './use-lite-files.js';
+import type { UseLiteFileReader } from './use-lite-file-reader.js';
 import { USE_LITE_ENCODER_ID } from './use-lite-packages.js';
 
 /** The subset of model.json that the loader reads (a TF.js graph model). */

@@ -1,6 +1,6 @@
 import { SteerableError } from '@steerable/core';
 import { SentencePieceTokenizer, type SentencePieceVocabulary } from './sentencepiece-tokenizer.js';
-import type { UseLiteFileReader } from './use-lite-files.js';
+import type { UseLiteFileReader } from './use-lite-file-reader.js';
 import { parseReaderJson, REINSTALL } from './use-lite-graph.js';
 
 /** What the encoder needs of a tokenizer: SentencePiece ids of a text. */
