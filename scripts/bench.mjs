@@ -67,18 +67,35 @@ const profiles = [];
 const PLAN = {
   wasm: {
     stock: ['matmul-1024', 'np-btl-step-synthetic', 'np-btl-step-paper'],
-    steerable: ['matmul-1024', 'np-btl-step-synthetic', 'np-btl-step-paper', 'seq-logprob-fwd-bwd', 'seq-logprob-fwd-bwd-composite', 'seq-logprob-fwd-bwd-gather'],
+    steerable: [
+      'matmul-1024',
+      'np-btl-step-synthetic',
+      'np-btl-step-paper',
+      'seq-logprob-fwd-bwd',
+      'seq-logprob-fwd-bwd-composite',
+      'seq-logprob-fwd-bwd-gather',
+    ],
   },
   cpu: {
     stock: ['matmul-1024', 'np-btl-step-synthetic', ...(args.full ? ['np-btl-step-paper'] : [])],
-    steerable: ['matmul-1024', 'np-btl-step-synthetic', ...(args.full ? ['np-btl-step-paper'] : []), 'seq-logprob-fwd-bwd', 'seq-logprob-fwd-bwd-composite', 'seq-logprob-fwd-bwd-gather'],
+    steerable: [
+      'matmul-1024',
+      'np-btl-step-synthetic',
+      ...(args.full ? ['np-btl-step-paper'] : []),
+      'seq-logprob-fwd-bwd',
+      'seq-logprob-fwd-bwd-composite',
+      'seq-logprob-fwd-bwd-gather',
+    ],
   },
   webgpu: {
     stock: ['matmul-1024', ...(args.full ? ['np-btl-step-synthetic', 'np-btl-step-paper'] : [])],
     steerable: ['matmul-1024', 'np-btl-step-synthetic', ...(args.full ? ['np-btl-step-paper', 'seq-logprob-fwd-bwd', 'seq-logprob-fwd-bwd-composite'] : [])],
   },
   webgl: { stock: ['matmul-1024'], steerable: ['matmul-1024', 'np-btl-step-synthetic'] },
-  tensorflow: { stock: ['matmul-1024', 'np-btl-step-synthetic', 'np-btl-step-paper'], steerable: ['matmul-1024', 'np-btl-step-synthetic', 'np-btl-step-paper', 'seq-logprob-fwd-bwd', 'seq-logprob-fwd-bwd-composite'] },
+  tensorflow: {
+    stock: ['matmul-1024', 'np-btl-step-synthetic', 'np-btl-step-paper'],
+    steerable: ['matmul-1024', 'np-btl-step-synthetic', 'np-btl-step-paper', 'seq-logprob-fwd-bwd', 'seq-logprob-fwd-bwd-composite'],
+  },
 };
 const only = args.workloads ? new Set(args.workloads.split(',')) : null;
 
@@ -104,7 +121,13 @@ function save() {
 function run(label, command, argv, env = {}) {
   save();
   log(`- ${label}`);
-  const result = spawnSync(command, argv, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
+  const result = spawnSync(command, argv, {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+    maxBuffer: 1 << 26,
+  });
   if (result.status !== 0) log(`  ${label} exited with ${result.status ?? result.signal}; keeping the rows it printed`);
   return result.stdout ?? '';
 }
@@ -133,7 +156,12 @@ for (const backend of backends) {
 
 // 1b. USE-lite encoder throughput, 1 and 2 threads x stock and steerable, alternating.
 if (backends.includes('wasm') && (!only || only.has('use-lite-encode'))) {
-  const configs = [['stock', 1], ['steerable', 1], ['stock', 2], ['steerable', 2]];
+  const configs = [
+    ['stock', 1],
+    ['steerable', 1],
+    ['stock', 2],
+    ['steerable', 2],
+  ];
   const samples = new Map();
   const rounds = Number(args['encoder-rounds']);
   for (let round = 0; round < rounds; round++) {
@@ -196,12 +224,23 @@ if (!args['no-packages']) {
   const readValidate = 'packages/preference-data/bench/read-validate.mjs';
   if (existsSync(`${root}${readValidate}`)) {
     for (const row of parseRows(run(`${readValidate} (200k lines)`, process.execPath, [readValidate, '--lines', '200000']))) {
-      rows.push({ workload: row.workload ?? 'read-validate', backend: 'node', variant: 'steerable', median_ms: Math.round(row.seconds * 1000), min_ms: Math.round(row.seconds * 1000), max_ms: Math.round(row.seconds * 1000), n: 1, lines_per_s: row.lines_per_s });
+      rows.push({
+        workload: row.workload ?? 'read-validate',
+        backend: 'node',
+        variant: 'steerable',
+        median_ms: Math.round(row.seconds * 1000),
+        min_ms: Math.round(row.seconds * 1000),
+        max_ms: Math.round(row.seconds * 1000),
+        n: 1,
+        lines_per_s: row.lines_per_s,
+      });
     }
   } else log(`- ${readValidate} is absent; skipped`);
   // Long-run leak check (too slow for the tests): tensors after 1,000 steps of each family vs after 10.
   if (!only || only.has('leak')) {
-    for (const row of parseRows(run('scripts/bench/leak-check.mjs (1,000 steps per family)', process.execPath, ['scripts/bench/leak-check.mjs', '--backend', 'wasm']))) {
+    for (const row of parseRows(
+      run('scripts/bench/leak-check.mjs (1,000 steps per family)', process.execPath, ['scripts/bench/leak-check.mjs', '--backend', 'wasm']),
+    )) {
       rows.push({ ...row, variant: 'steerable', median_ms: row.ms, min_ms: row.ms, max_ms: row.ms, n: 1 });
       if (row.leaked !== 0) log(`! ${row.workload}: ${row.leaked} tensors leaked over ${row.steps} steps`);
     }
@@ -212,7 +251,8 @@ if (!args['no-packages']) {
 // --torch-threads), and torch-cuda when asked (--torch-device cuda; the GPU machines' python3).
 const python = args.python;
 const torchDevices = args['torch-device'].split(',').filter(Boolean);
-const hasTorch = !args['no-torch'] && torchDevices.length > 0 && existsSync(python) && spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+const hasTorch =
+  !args['no-torch'] && torchDevices.length > 0 && existsSync(python) && spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 if (hasTorch) {
   const workloads = ['matmul-1024', 'np-btl-step-synthetic', 'np-btl-step-paper', 'seq-logprob-fwd-bwd'].filter((w) => !only || only.has(w));
   const torchThreads = args['torch-threads'] ?? String(threads);
@@ -222,7 +262,9 @@ if (hasTorch) {
     if (process.env.SEQ_LOGPROB_SHAPE) argv.push('--seq-shape', process.env.SEQ_LOGPROB_SHAPE);
     let label;
     if (device === 'cpu') {
-      const blas = spawnSync(python, ['-c', "import torch; c = torch.__config__.show(); print('BLAS_INFO=' + c.split('BLAS_INFO=')[1].split(',')[0])"], { encoding: 'utf8' }).stdout.trim();
+      const blas = spawnSync(python, ['-c', "import torch; c = torch.__config__.show(); print('BLAS_INFO=' + c.split('BLAS_INFO=')[1].split(',')[0])"], {
+        encoding: 'utf8',
+      }).stdout.trim();
       label = `torch-cpu reference (${torchThreads} threads, ${blas}; libblas.so.3 is whatever Debian's alternatives point at)`;
     } else {
       argv.push('--device', device);
@@ -232,24 +274,31 @@ if (hasTorch) {
     for (const row of parseRows(run(label, python, argv, env))) rows.push(row);
   }
 } else {
-  log(`- PyTorch reference skipped: ${args['no-torch'] || torchDevices.length === 0 ? 'not asked for' : `${python} with torch not found (apt-get install -y python3-torch libopenblas0-pthread)`}`);
+  log(
+    `- PyTorch reference skipped: ${args['no-torch'] || torchDevices.length === 0 ? 'not asked for' : `${python} with torch not found (apt-get install -y python3-torch libopenblas0-pthread)`}`,
+  );
 }
 
 // 4. The demo end to end, only when asked for by name (it takes minutes, its reference longer).
 if (only?.has('demo')) {
   const argv = ['scripts/bench/demo.mjs', '--reps', args['demo-reps'], '--python', python, '--torch-threads', args['torch-threads'] ?? String(threads)];
   if (args['no-torch'] || !torchDevices.includes('cpu')) argv.push('--no-torch');
-  for (const row of parseRows(run('pnpm demo end to end (scripts/bench/demo.mjs) and the same experiment in PyTorch-CPU', process.execPath, argv))) rows.push(row);
+  for (const row of parseRows(run('pnpm demo end to end (scripts/bench/demo.mjs) and the same experiment in PyTorch-CPU', process.execPath, argv)))
+    rows.push(row);
 }
 
 // 4b. The real-data pipeline from a cold and a warm embedding cache, only when asked for by name.
 if (only?.has('real-data-pipeline')) {
   const argv = ['scripts/bench/real-data-pipeline.mjs', ...(args['pipeline-epochs'] ? ['--epochs', args['pipeline-epochs']] : [])];
-  for (const row of parseRows(run('embed -> train -> evaluate on DialSummEval, cold then warm cache (scripts/bench/real-data-pipeline.mjs)', process.execPath, argv))) rows.push(row);
+  for (const row of parseRows(
+    run('embed -> train -> evaluate on DialSummEval, cold then warm cache (scripts/bench/real-data-pipeline.mjs)', process.execPath, argv),
+  ))
+    rows.push(row);
 }
 
 // 5. The table and the ratios.
-const fmt = (r) => (r && r.median_ms != null ? `${r.median_ms.toFixed(1)} (${r.min_ms.toFixed(0)}-${r.max_ms.toFixed(0)}, n=${r.n})` : r?.error ? 'failed' : '-');
+const fmt = (r) =>
+  r && r.median_ms != null ? `${r.median_ms.toFixed(1)} (${r.min_ms.toFixed(0)}-${r.max_ms.toFixed(0)}, n=${r.n})` : r?.error ? 'failed' : '-';
 const find = (workload, backend, variant) => rows.find((r) => r.workload === workload && r.backend === backend && r.variant === variant);
 const columns = [...new Set(rows.map((r) => `${r.backend}/${r.variant}`))];
 const workloadNames = [...new Set(rows.map((r) => r.workload))];
@@ -263,7 +312,11 @@ console.log('\nratios (same run):');
 const ratio = (a, b) => (a?.median_ms && b?.median_ms ? a.median_ms / b.median_ms : null);
 const say = (label, value, target) => console.log(`  ${label}: ${value == null ? 'n/a' : `${value.toFixed(2)}x`}${target ? ` (target >= ${target})` : ''}`);
 for (const w of ['np-btl-step-synthetic', 'np-btl-step-paper'].filter((name) => !only || only.has(name))) {
-  say(`${w}: speed vs torch-cpu (torch ms / wasm steerable ms)`, ratio(find(w, 'torch-cpu', 'reference'), find(w, 'wasm', 'steerable')), w.endsWith('paper') ? '0.5' : '1.0');
+  say(
+    `${w}: speed vs torch-cpu (torch ms / wasm steerable ms)`,
+    ratio(find(w, 'torch-cpu', 'reference'), find(w, 'wasm', 'steerable')),
+    w.endsWith('paper') ? '0.5' : '1.0',
+  );
   say(`${w}: wasm steerable vs stock wasm`, ratio(find(w, 'wasm', 'stock'), find(w, 'wasm', 'steerable')), w.endsWith('paper') ? '5' : null);
 }
 for (const backend of ['wasm', 'cpu', ...(rows.some((r) => r.backend === 'webgpu') ? ['webgpu'] : [])]) {
@@ -273,7 +326,10 @@ for (const backend of ['wasm', 'cpu', ...(rows.some((r) => r.backend === 'webgpu
   const gather = find('seq-logprob-fwd-bwd-gather', backend, 'steerable');
   say(`seq-logprob fwd+bwd on ${backend}: fused vs its composite fallback (one-hot)`, ratio(composite, fused), '2');
   say(`seq-logprob fwd+bwd on ${backend}: fused vs logSoftmax + gather by hand`, ratio(gather, fused), '2');
-  if (fused?.peak_mb != null) console.log(`    peak tensor memory: fused ${fused?.peak_mb ?? '?'} MB, one-hot composite ${composite?.peak_mb ?? '?'} MB, logSoftmax + gather ${gather?.peak_mb ?? '?'} MB`);
+  if (fused?.peak_mb != null)
+    console.log(
+      `    peak tensor memory: fused ${fused?.peak_mb ?? '?'} MB, one-hot composite ${composite?.peak_mb ?? '?'} MB, logSoftmax + gather ${gather?.peak_mb ?? '?'} MB`,
+    );
 }
 for (const t of [1, 2]) {
   const stock = find(`use-lite-encode-${t}t`, 'wasm', 'stock');
@@ -289,29 +345,36 @@ say('use-lite-encode, steerable: 2 threads vs 1 (texts/s)', ratio(encoder1, enco
 const demo = find('demo', 'wasm', 'steerable');
 if (demo) {
   const reference = find('demo', 'torch-cpu', 'reference');
-  console.log(`  demo end to end: ${(demo.median_ms / 1000).toFixed(1)} s (median of ${demo.n}, load ${demo.load?.join(', ')})${reference ? `; the original's loop in PyTorch-CPU ${(reference.median_ms / 1000).toFixed(1)} s` : ''}`);
+  console.log(
+    `  demo end to end: ${(demo.median_ms / 1000).toFixed(1)} s (median of ${demo.n}, load ${demo.load?.join(', ')})${reference ? `; the original's loop in PyTorch-CPU ${(reference.median_ms / 1000).toFixed(1)} s` : ''}`,
+  );
   say('demo: speed vs torch-cpu (torch s / demo s)', ratio(reference, demo), null);
 }
 const pipelineRow = find('real-data-pipeline', 'wasm', 'steerable');
 if (pipelineRow) {
   const { cold, warm } = pipelineRow;
-  console.log(`  real-data pipeline (dialsummeval-np-btl, epochs ${pipelineRow.epochs}): cold cache ${cold.total_s} s (embedding ${cold.embed_s} s), warm ${warm.total_s} s (embedding ${warm.embed_s} s); saved ${pipelineRow.saved_s} s`);
+  console.log(
+    `  real-data pipeline (dialsummeval-np-btl, epochs ${pipelineRow.epochs}): cold cache ${cold.total_s} s (embedding ${cold.embed_s} s), warm ${warm.total_s} s (embedding ${warm.embed_s} s); saved ${pipelineRow.saved_s} s`,
+  );
   say('real-data pipeline: warm vs cold cache (cold s / warm s)', cold.total_s / warm.total_s, null);
 }
 const mm = find('matmul-1024', 'wasm', 'steerable');
 if (mm?.gflops) {
   const used = mm.threads ?? 1;
   const peak = used * 2.1 * 4 * 2 * 2;
-  console.log(`  matmul-1024 on wasm: ${mm.gflops} GFLOP/s on ${used} thread(s); 128-bit SIMD peak = ${used} cores x 2.1 GHz x 4 lanes x 2 FMA units x 2 flops = ${peak.toFixed(1)} GFLOP/s -> ${((100 * mm.gflops) / peak).toFixed(0)}% (target >= 70%)`);
+  console.log(
+    `  matmul-1024 on wasm: ${mm.gflops} GFLOP/s on ${used} thread(s); 128-bit SIMD peak = ${used} cores x 2.1 GHz x 4 lanes x 2 FMA units x 2 flops = ${peak.toFixed(1)} GFLOP/s -> ${((100 * mm.gflops) / peak).toFixed(0)}% (target >= 70%)`,
+  );
 }
 for (const p of profiles) {
   console.log(`\nprofile: ${p.workload} on ${p.backend}/${p.variant} (one step under tf.profile; peak ${p.peak_mb} MB)`);
   const total = p.kernels.reduce((s, k) => s + k.ms, 0);
-  for (const k of p.kernels.slice(0, 12)) console.log(`  ${k.kernel.padEnd(32)} ${k.ms.toFixed(1).padStart(9)} ms  ${((100 * k.ms) / total).toFixed(1).padStart(5)}%  ${k.calls} calls`);
+  for (const k of p.kernels.slice(0, 12))
+    console.log(`  ${k.kernel.padEnd(32)} ${k.ms.toFixed(1).padStart(9)} ms  ${((100 * k.ms) / total).toFixed(1).padStart(5)}%  ${k.calls} calls`);
 }
 
 if (args.json) {
   save();
-  if (profiles.length) writeFileSync(args.json.replace(/\.json$/, '') + '.profile.json', `${JSON.stringify(profiles, null, 2)}\n`);
+  if (profiles.length) writeFileSync(`${args.json.replace(/\.json$/, '')}.profile.json`, `${JSON.stringify(profiles, null, 2)}\n`);
   log(`rows written to ${args.json}`);
 }

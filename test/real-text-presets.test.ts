@@ -14,7 +14,9 @@ const withData = (name: string, seed?: number) => {
 
 const EXPECTED: Record<string, { dataset: 'dialsummeval' | 'relabeled-hh'; model: string; users?: string[] }> = {
   'dialsummeval-btl-mixed': { dataset: 'dialsummeval', model: 'btl-mixed' },
-  ...Object.fromEntries(['coherence', 'consistency', 'fluency', 'relevance'].map((c) => [`dialsummeval-btl-${c}`, { dataset: 'dialsummeval', model: 'btl-oracle', users: [c] }])),
+  ...Object.fromEntries(
+    ['coherence', 'consistency', 'fluency', 'relevance'].map((c) => [`dialsummeval-btl-${c}`, { dataset: 'dialsummeval', model: 'btl-oracle', users: [c] }]),
+  ),
   'dialsummeval-np-btl': { dataset: 'dialsummeval', model: 'np-btl' },
   'relabeled-hh-use-btl-mixed': { dataset: 'relabeled-hh', model: 'btl-mixed' },
   'relabeled-hh-use-btl-helpful': { dataset: 'relabeled-hh', model: 'btl-oracle', users: ['helpful'] },
@@ -28,7 +30,8 @@ describe('real-text presets', () => {
     const experiment = (CONFIGS as Record<string, { models: Record<string, ExperimentModel> }>)[expected.dataset]!.models[expected.model]!;
     expect(run.model).toMatchObject(experiment.model);
     expect(run.data).toMatchObject({ featurizer: FEATURIZER, seed: 0 });
-    if (expected.dataset === 'dialsummeval') expect(run.data).toMatchObject({ source: 'file', where: { conflict: true }, splitBy: 'prompt', splitFractions: [0.6, 0.15, 0.25] });
+    if (expected.dataset === 'dialsummeval')
+      expect(run.data).toMatchObject({ source: 'file', where: { conflict: true }, splitBy: 'prompt', splitFractions: [0.6, 0.15, 0.25] });
     else expect(run.data).toMatchObject({ source: 'relabeled-hh', splitFractions: [0.5, 0.1, 0.4] });
     expect(run.training.users).toEqual(expected.users);
     const options = trainingOptionsFromConfig(run.training, run.evaluation, run.model.kind);
@@ -54,7 +57,7 @@ describe('real-text presets', () => {
     expect([synthetic.seed, synthetic.data.seed, synthetic.evaluation.seed]).toEqual([2, 0, 1234]);
   });
 
-  it('a context-free model trains without a context unless it is to draw the context models\' tasks', () => {
+  it("a context-free model trains without a context unless it is to draw the context models' tasks", () => {
     const run = withData('dialsummeval-btl-mixed');
     expect(trainingOptionsFromConfig({ ...run.training, sameTasksAsContextModels: false }, run.evaluation, 'btl').sampler.contextSize).toBe(0);
     expect(trainingOptionsFromConfig(run.training, run.evaluation, 'btl').sampler.contextSize).toEqual([0, 10]);

@@ -15,11 +15,16 @@ interface WorkspacePackage {
 /** Every package.json under packages/ and apps/, with the workspace packages it depends on (any dependency field). */
 function workspacePackages(): WorkspacePackage[] {
   const found: WorkspacePackage[] = [];
-  for (const [parent, kind] of [['packages', 'library'], ['apps', 'app']] as const) {
+  for (const [parent, kind] of [
+    ['packages', 'library'],
+    ['apps', 'app'],
+  ] as const) {
     for (const entry of readdirSync(join(root, parent), { withFileTypes: true })) {
       if (!entry.isDirectory()) continue;
       const manifest = JSON.parse(readFileSync(join(root, parent, entry.name, 'package.json'), 'utf8')) as Record<string, Record<string, string> | string>;
-      const fields = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'].map((field) => (manifest[field] ?? {}) as Record<string, string>);
+      const fields = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'].map(
+        (field) => (manifest[field] ?? {}) as Record<string, string>,
+      );
       const dependsOn = [...new Set(fields.flatMap((deps) => Object.keys(deps)).filter((dep) => dep.startsWith('@steerable/')))];
       found.push({ name: manifest.name as string, folder: `${parent}/${entry.name}`, kind, dependsOn });
     }
@@ -32,7 +37,12 @@ describe('workspace dependency graph', () => {
   const byName = new Map(packages.map((pkg) => [pkg.name, pkg]));
 
   it('finds the libraries and both apps', () => {
-    expect(packages.filter((pkg) => pkg.kind === 'app').map((pkg) => pkg.name).sort()).toEqual(['@steerable/evaluation', '@steerable/trainer']);
+    expect(
+      packages
+        .filter((pkg) => pkg.kind === 'app')
+        .map((pkg) => pkg.name)
+        .sort(),
+    ).toEqual(['@steerable/evaluation', '@steerable/trainer']);
     expect(packages.filter((pkg) => pkg.kind === 'library').length).toBeGreaterThanOrEqual(6);
   });
 

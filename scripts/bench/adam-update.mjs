@@ -53,7 +53,9 @@ if (args.compare) {
     return { median: s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2, min: s[0], max: s.at(-1), n: s.length };
   };
   const fmt = ({ median, min, max }) => `${median.toPrecision(3)} (${min.toPrecision(3)}-${max.toPrecision(3)})`;
-  console.log(`AdamUpdate on wasm, ${args.threads} threads${args.clip ? ', clipped' : ''}: ms per call, median (min-max) of ${args.rounds} x ${args.reps} reps per checkout`);
+  console.log(
+    `AdamUpdate on wasm, ${args.threads} threads${args.clip ? ', clipped' : ''}: ms per call, median (min-max) of ${args.rounds} x ${args.reps} reps per checkout`,
+  );
   console.log('| shape | old | new | old / new |');
   console.log('|---|---|---|---|');
   for (const shape of args.shapes.split(',')) {
@@ -70,8 +72,14 @@ if (info.backend !== 'wasm') throw new Error(`got backend ${info.backend}`);
 const reps = Number(args.reps);
 const step = 10;
 const attrs = {
-  lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 3e-5, weightDecay: 0, decoupledWeightDecay: false,
-  biasCorrection1: 1 - 0.9 ** step, biasCorrection2: 1 - 0.999 ** step,
+  lr: 1e-4,
+  beta1: 0.9,
+  beta2: 0.999,
+  eps: 3e-5,
+  weightDecay: 0,
+  decoupledWeightDecay: false,
+  biasCorrection1: 1 - 0.9 ** step,
+  biasCorrection2: 1 - 0.999 ** step,
 };
 const rng = new core.Rng(1);
 const random = (size, scale) => Float32Array.from({ length: size }, () => rng.normal() * scale);
@@ -83,7 +91,10 @@ for (const shapeText of args.shapes.split(',')) {
     param: tf.tensor(random(size, 0.05), shape),
     grad: tf.tensor(random(size, 1e-3), shape),
     m: tf.tensor(random(size, 1e-4), shape),
-    v: tf.tensor(random(size, 1e-4).map((x) => x * x), shape),
+    v: tf.tensor(
+      random(size, 1e-4).map((x) => x * x),
+      shape,
+    ),
     ...(args.clip ? { gradScale: tf.scalar(0.5) } : {}),
   };
   const calls = Math.max(1, Math.ceil(65536 / size));

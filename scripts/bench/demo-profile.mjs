@@ -78,8 +78,15 @@ function analyse(file) {
   const fns = new Set(profile.nodes.map((n) => n.callFrame.functionName));
   let kind = 'other process';
   if (fns.has('buildReport')) kind = 'evaluation + report';
-  else if (fns.has('trainRewardModel')) kind = fns.has('decoderHidden') ? 'train synthetic-np-btl' : fns.has('meanAndStd') ? 'train synthetic-dpl' : 'train synthetic-btl';
-  return { kind, file, start_us: profile.startTime, wall_s: (profile.endTime - profile.startTime) / 1e6, phases: Object.fromEntries([...totals].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round(v) / 1000])) };
+  else if (fns.has('trainRewardModel'))
+    kind = fns.has('decoderHidden') ? 'train synthetic-np-btl' : fns.has('meanAndStd') ? 'train synthetic-dpl' : 'train synthetic-btl';
+  return {
+    kind,
+    file,
+    start_us: profile.startTime,
+    wall_s: (profile.endTime - profile.startTime) / 1e6,
+    phases: Object.fromEntries([...totals].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round(v) / 1000])),
+  };
 }
 
 const dir = args.keep ?? mkdtempSync(join(tmpdir(), 'demo-profile-'));
@@ -102,10 +109,13 @@ const processes = readdirSync(dir)
   .sort((a, b) => a.start_us - b.start_us);
 const firstStart = Math.min(...processes.map((p) => p.start_us));
 const out = [];
-out.push(`demo wall ${wall.toFixed(1)} s (profiled: the sampler adds a few %); load average before ${load.map((x) => x.toFixed(2)).join(' ')}, after ${loadAfter.map((x) => x.toFixed(2)).join(' ')}`);
+out.push(
+  `demo wall ${wall.toFixed(1)} s (profiled: the sampler adds a few %); load average before ${load.map((x) => x.toFixed(2)).join(' ')}, after ${loadAfter.map((x) => x.toFixed(2)).join(' ')}`,
+);
 for (const p of processes) {
   out.push(`\n${p.kind}: ${p.wall_s.toFixed(1)} s, starting ${((p.start_us - firstStart) / 1e6).toFixed(1)} s after the first`);
-  for (const [phase, s] of Object.entries(p.phases)) out.push(`  ${phase.padEnd(38)} ${s.toFixed(1).padStart(6)} s  ${((100 * s) / p.wall_s).toFixed(0).padStart(3)}%`);
+  for (const [phase, s] of Object.entries(p.phases))
+    out.push(`  ${phase.padEnd(38)} ${s.toFixed(1).padStart(6)} s  ${((100 * s) / p.wall_s).toFixed(0).padStart(3)}%`);
 }
 console.log(out.join('\n'));
 if (args.json) writeFileSync(args.json, `${JSON.stringify({ wall_s: wall, load_before: load, load_after: loadAfter, processes }, null, 2)}\n`);

@@ -31,7 +31,9 @@ function trainingTasks(config, contextSize) {
 
 function evaluation(split, tasksPerUser) {
   const { ks, numTargets, seed } = btl.evaluation;
-  return Object.fromEntries(ks.map((k) => [k, flatTasks(evaluationTasks(set, { split, contextSize: k, numTargets, tasksPerUser, seed, tooFewLabels: 'skip' }))]));
+  return Object.fromEntries(
+    ks.map((k) => [k, flatTasks(evaluationTasks(set, { split, contextSize: k, numTargets, tasksPerUser, seed, tooFewLabels: 'skip' }))]),
+  );
 }
 
 const data = {

@@ -74,7 +74,8 @@ if (!args['no-torch']) {
         stdio: ['ignore', 'pipe', 'inherit'],
         env: { ...process.env, OMP_NUM_THREADS: threads, OPENBLAS_NUM_THREADS: threads },
       });
-      for (const line of (ref.stdout ?? '').split('\n').filter((l) => l.startsWith('{'))) process.stdout.write(`${JSON.stringify({ ...JSON.parse(line), load: [round(load)] })}\n`);
+      for (const line of (ref.stdout ?? '').split('\n').filter((l) => l.startsWith('{')))
+        process.stdout.write(`${JSON.stringify({ ...JSON.parse(line), load: [round(load)] })}\n`);
       if (ref.status !== 0) note(`torch_demo_reference.py exited with ${ref.status ?? ref.signal}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });

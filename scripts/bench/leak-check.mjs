@@ -28,7 +28,19 @@ function memoryProbe() {
 }
 
 function report(family, { at10, end }, started) {
-  console.log(JSON.stringify({ workload: `leak-${family}`, backend: args.backend, steps, tensors_at_10: at10.numTensors, tensors_at_end: end.numTensors, bytes_at_10: at10.numBytes, bytes_at_end: end.numBytes, leaked: end.numTensors - at10.numTensors, ms: Date.now() - started }));
+  console.log(
+    JSON.stringify({
+      workload: `leak-${family}`,
+      backend: args.backend,
+      steps,
+      tensors_at_10: at10.numTensors,
+      tensors_at_end: end.numTensors,
+      bytes_at_10: at10.numBytes,
+      bytes_at_end: end.numBytes,
+      leaked: end.numTensors - at10.numTensors,
+      ms: Date.now() - started,
+    }),
+  );
 }
 
 // Reward family: NP-BTL on the paper's synthetic data, the demo's model at a smaller width.
@@ -55,15 +67,38 @@ function report(family, { at10, end }, started) {
 {
   const dir = await mkdtemp(join(tmpdir(), 'leak-'));
   const pairs = policy.generateSteerableText({ pairsPerType: { train: 200, validation: 0, test: 0 } });
-  const base = { data: { source: 'steerable-text', pairsPerType: { train: 200, validation: 0, test: 0 } }, template: { maxPromptLength: 6, maxLength: 15 }, model: { n_positions: 16, n_embd: 16, n_head: 2, n_layer: 1 }, checkpointEvery: steps };
-  const handle = (name) => ({ checkpoints: new core.CheckpointDirectory(join(dir, name, 'checkpoints')), modelPath: join(dir, name, 'model'), cachePath: join(dir, name, 'cache') });
-  await policy.trainPolicy(policy.parsePolicyRunConfig({ ...base, name: 'sft', kind: 'sft', sft: { epochs: 1, batchSize: 32 } }), { run: handle('sft'), pairs });
+  const base = {
+    data: { source: 'steerable-text', pairsPerType: { train: 200, validation: 0, test: 0 } },
+    template: { maxPromptLength: 6, maxLength: 15 },
+    model: { n_positions: 16, n_embd: 16, n_head: 2, n_layer: 1 },
+    checkpointEvery: steps,
+  };
+  const handle = (name) => ({
+    checkpoints: new core.CheckpointDirectory(join(dir, name, 'checkpoints')),
+    modelPath: join(dir, name, 'model'),
+    cachePath: join(dir, name, 'cache'),
+  });
+  await policy.trainPolicy(policy.parsePolicyRunConfig({ ...base, name: 'sft', kind: 'sft', sft: { epochs: 1, batchSize: 32 } }), {
+    run: handle('sft'),
+    pairs,
+  });
   const probe = memoryProbe();
   const started = Date.now();
-  const config = policy.parsePolicyRunConfig({ ...base, name: 'np-dpo', kind: 'np-dpo', reference: 'sft', npDpo: { steps, tasksPerBatch: 4, contextSize: [0, 4], targetsPerTask: 3, encoderHiddenDim: 8, encoderHeads: 2 } });
-  await policy.trainPolicy(config, { run: handle('np-dpo'), pairs, referenceModelDir: join(dir, 'sft', 'model'), onEvent: (event) => {
-    if (event.type === 'step') probe.onStep(event.step);
-  } });
+  const config = policy.parsePolicyRunConfig({
+    ...base,
+    name: 'np-dpo',
+    kind: 'np-dpo',
+    reference: 'sft',
+    npDpo: { steps, tasksPerBatch: 4, contextSize: [0, 4], targetsPerTask: 3, encoderHiddenDim: 8, encoderHeads: 2 },
+  });
+  await policy.trainPolicy(config, {
+    run: handle('np-dpo'),
+    pairs,
+    referenceModelDir: join(dir, 'sft', 'model'),
+    onEvent: (event) => {
+      if (event.type === 'step') probe.onStep(event.step);
+    },
+  });
   report('policy-np-dpo', probe, started);
   await rm(dir, { recursive: true, force: true });
 }

@@ -21,7 +21,15 @@ export async function buildNpBtl({ tf, core }, shape, { seed = 0 } = {}) {
   const { inputDim: D, hidden: H, heads, batch: B, targets: T, context: K } = shape;
   // batchNorm pinned to the paper's head: the PyTorch reference builds that architecture, and the
   // product's NP-BTL default (no head BatchNorm) would time slightly less work.
-  const model = createRewardModel({ kind: 'np-btl', inputDim: D, hiddenDim: H, numHeads: heads, pairEncoder: shape.pairEncoder, initSeed: seed, batchNorm: true });
+  const model = createRewardModel({
+    kind: 'np-btl',
+    inputDim: D,
+    hiddenDim: H,
+    numHeads: heads,
+    pairEncoder: shape.pairEncoder,
+    initSeed: seed,
+    batchNorm: true,
+  });
   model.train();
   const params = model.trainableParameters();
   const adam = new Adam(params, { lr: 1e-4, eps: 3e-5 });

@@ -79,7 +79,8 @@ for (const [variant, rounds] of Object.entries(variants)) {
   }));
   kernelsList.sort((a, b) => b.ms - a.ms);
   const total = median(rounds.map((calls) => calls.reduce((s, k) => s + k.kernelTimeMs, 0)));
-  const big = rounds.at(-1)
+  const big = rounds
+    .at(-1)
     .filter((k) => k.kernelTimeMs >= Number(args['min-ms']))
     .map((k) => ({ kernel: k.name, ms: k.kernelTimeMs, inputs: k.inputShapes, outputs: k.outputShapes }));
   summary[variant] = { total_ms: total, kernels: kernelsList, calls_over_min_ms: big };

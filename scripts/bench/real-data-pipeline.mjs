@@ -33,7 +33,12 @@ const round = (x) => Math.round(x * 10) / 10;
 /** Runs one CLI command; returns its wall seconds and what it logged. */
 function cli(app, argv) {
   const started = performance.now();
-  const result = spawnSync(process.execPath, [join(root, 'apps', app, 'dist', 'cli.js'), ...argv], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 26 });
+  const result = spawnSync(process.execPath, [join(root, 'apps', app, 'dist', 'cli.js'), ...argv], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 1 << 26,
+  });
   const seconds = (performance.now() - started) / 1000;
   if (result.status !== 0) throw new Error(`${app} ${argv.join(' ')} exited with ${result.status ?? result.signal}:\n${result.stderr}`);
   return { seconds, log: result.stderr };
@@ -49,11 +54,43 @@ function embedding(log) {
 function pipeline(label) {
   const load = loadavg()[0];
   const run = join(work, label);
-  const training = cli('trainer', ['reward', '--preset', 'dialsummeval-np-btl', '--data', data, '--out', run, '--overwrite', '--backend', 'wasm', '--cache-dir', cacheDir, ...(args.epochs ? ['--epochs', args.epochs] : [])]);
-  const evaluation = cli('evaluation', ['reward', '--run', run, '--backend', 'wasm', '--cache-dir', cacheDir, ...(args['tasks-per-user'] ? ['--tasks-per-user', args['tasks-per-user']] : [])]);
+  const training = cli('trainer', [
+    'reward',
+    '--preset',
+    'dialsummeval-np-btl',
+    '--data',
+    data,
+    '--out',
+    run,
+    '--overwrite',
+    '--backend',
+    'wasm',
+    '--cache-dir',
+    cacheDir,
+    ...(args.epochs ? ['--epochs', args.epochs] : []),
+  ]);
+  const evaluation = cli('evaluation', [
+    'reward',
+    '--run',
+    run,
+    '--backend',
+    'wasm',
+    '--cache-dir',
+    cacheDir,
+    ...(args['tasks-per-user'] ? ['--tasks-per-user', args['tasks-per-user']] : []),
+  ]);
   const embed = embedding(training.log);
   const evalEmbed = embedding(evaluation.log);
-  const phases = { total_s: round(training.seconds + evaluation.seconds), train_command_s: round(training.seconds), embed_s: embed.seconds, embed_status: embed.status, eval_command_s: round(evaluation.seconds), eval_embed_s: evalEmbed.seconds, eval_embed_status: evalEmbed.status, load_before: round(load) };
+  const phases = {
+    total_s: round(training.seconds + evaluation.seconds),
+    train_command_s: round(training.seconds),
+    embed_s: embed.seconds,
+    embed_status: embed.status,
+    eval_command_s: round(evaluation.seconds),
+    eval_embed_s: evalEmbed.seconds,
+    eval_embed_status: evalEmbed.status,
+    load_before: round(load),
+  };
   note(`${label}: ${JSON.stringify(phases)}`);
   return phases;
 }
@@ -61,7 +98,8 @@ function pipeline(label) {
 try {
   const cold = pipeline('cold');
   const warm = pipeline('warm');
-  if (cold.embed_status !== 'computed' || warm.embed_status !== 'cached') throw new Error(`expected a cold then a warm cache, got ${cold.embed_status} then ${warm.embed_status}`);
+  if (cold.embed_status !== 'computed' || warm.embed_status !== 'cached')
+    throw new Error(`expected a cold then a warm cache, got ${cold.embed_status} then ${warm.embed_status}`);
   const row = {
     workload: 'real-data-pipeline',
     backend: 'wasm',

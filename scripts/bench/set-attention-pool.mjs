@@ -56,7 +56,8 @@ const rows = [
   { kernel: 'forward', ...time(forward) },
   { kernel: 'gradient', ...time(gradient) },
 ].map((row) => ({ ...row, backend: info.backend, threads: info.threads, shape: [g, n, d] }));
-for (const row of rows) process.stdout.write(`${row.kernel.padEnd(9)} ${row.backend} [${g}, ${n}, ${d}]: ${row.median_ms} ms (${row.min_ms}-${row.max_ms}, n=${row.n})\n`);
+for (const row of rows)
+  process.stdout.write(`${row.kernel.padEnd(9)} ${row.backend} [${g}, ${n}, ${d}]: ${row.median_ms} ms (${row.min_ms}-${row.max_ms}, n=${row.n})\n`);
 if (args.json) writeFileSync(args.json, `${JSON.stringify(rows, null, 2)}\n`);
 tf.dispose([q, k, v, weightsMask, dy]);
 process.exit(0);

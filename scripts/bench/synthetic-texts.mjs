@@ -3,18 +3,86 @@
 // texts and no corpus needs to be downloaded or committed. Lengths vary around a target in
 // SentencePiece tokens, as a dialogue summary or a chat response would.
 
-const SUBJECTS = ['the committee', 'our team', 'the new manager', 'a local farmer', 'the patient', 'my neighbour', 'the author', 'the city council',
-  'the students', 'a small company', 'the doctor', 'the engineers', 'her brother', 'the museum', 'the reviewer', 'the customer', 'the old library',
-  'the driver'];
-const VERBS = ['discussed', 'rejected', 'approved', 'described', 'repaired', 'questioned', 'explained', 'postponed', 'announced', 'compared', 'ignored',
-  'planned', 'measured', 'summarised', 'welcomed', 'criticised', 'organised', 'delivered'];
-const OBJECTS = ['the budget', 'a detailed proposal', 'the broken heater', 'the weekly schedule', 'an unusual request', 'the results of the survey',
-  'the safety rules', 'a long letter', 'the missing invoice', 'the river project', 'the annual report', 'a better solution', 'the parking problem',
-  'the final chapter', 'several complaints', 'the training plan'];
-const ADVERBS = ['carefully', 'quickly', 'without much enthusiasm', 'after a long debate', 'in the morning', 'for the second time', 'with great care',
-  'at the last minute', 'surprisingly well', 'in front of everyone'];
-const CLAUSES = ['because the deadline was close', 'although nobody was sure why', 'so that everyone could follow', 'while the others waited outside',
-  'since the weather had changed', 'even though it was expensive', 'before the meeting ended', 'as the newspaper had reported'];
+const SUBJECTS = [
+  'the committee',
+  'our team',
+  'the new manager',
+  'a local farmer',
+  'the patient',
+  'my neighbour',
+  'the author',
+  'the city council',
+  'the students',
+  'a small company',
+  'the doctor',
+  'the engineers',
+  'her brother',
+  'the museum',
+  'the reviewer',
+  'the customer',
+  'the old library',
+  'the driver',
+];
+const VERBS = [
+  'discussed',
+  'rejected',
+  'approved',
+  'described',
+  'repaired',
+  'questioned',
+  'explained',
+  'postponed',
+  'announced',
+  'compared',
+  'ignored',
+  'planned',
+  'measured',
+  'summarised',
+  'welcomed',
+  'criticised',
+  'organised',
+  'delivered',
+];
+const OBJECTS = [
+  'the budget',
+  'a detailed proposal',
+  'the broken heater',
+  'the weekly schedule',
+  'an unusual request',
+  'the results of the survey',
+  'the safety rules',
+  'a long letter',
+  'the missing invoice',
+  'the river project',
+  'the annual report',
+  'a better solution',
+  'the parking problem',
+  'the final chapter',
+  'several complaints',
+  'the training plan',
+];
+const ADVERBS = [
+  'carefully',
+  'quickly',
+  'without much enthusiasm',
+  'after a long debate',
+  'in the morning',
+  'for the second time',
+  'with great care',
+  'at the last minute',
+  'surprisingly well',
+  'in front of everyone',
+];
+const CLAUSES = [
+  'because the deadline was close',
+  'although nobody was sure why',
+  'so that everyone could follow',
+  'while the others waited outside',
+  'since the weather had changed',
+  'even though it was expensive',
+  'before the meeting ended',
+  'as the newspaper had reported',
+];
 const OPENERS = ['Yesterday', 'Later that week', 'In the end', 'According to the minutes', 'Meanwhile', 'At first', 'Unexpectedly', 'After lunch'];
 
 /** A seeded generator of floats in [0, 1) (mulberry32). */

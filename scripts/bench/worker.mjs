@@ -43,13 +43,23 @@ async function time(fn, n, warmup = 1) {
 }
 const round = (x) => Math.round(x * 1000) / 1000;
 const emit = (workload, stats, extra = {}) =>
-  process.stdout.write(`${JSON.stringify({
-    workload, backend: args.backend, variant: args.variant, ...stats, threads: info.threads, relaxed_simd: info.wasm_relaxed_simd, ...extra,
-  })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({
+      workload,
+      backend: args.backend,
+      variant: args.variant,
+      ...stats,
+      threads: info.threads,
+      relaxed_simd: info.wasm_relaxed_simd,
+      ...extra,
+    })}\n`,
+  );
 
 /** Per-kernel time of one call of fn, summed by kernel name, largest first. */
 async function kernelProfile(fn) {
-  const result = await tf.profile(async () => { await fn(); });
+  const result = await tf.profile(async () => {
+    await fn();
+  });
   const byKernel = new Map();
   for (const k of result.kernels) {
     const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
@@ -66,11 +76,15 @@ const workloads = {
   async 'matmul-1024'() {
     const a = tf.randomNormal([1024, 1024]);
     const b = tf.randomNormal([1024, 1024]);
-    const stats = await time(async () => {
-      const c = tf.matMul(a, b);
-      await c.data();
-      c.dispose();
-    }, Math.max(reps, 5), 2);
+    const stats = await time(
+      async () => {
+        const c = tf.matMul(a, b);
+        await c.data();
+        c.dispose();
+      },
+      Math.max(reps, 5),
+      2,
+    );
     tf.dispose([a, b]);
     emit('matmul-1024', stats, { gflops: round((2 * 1024 ** 3) / (stats.median_ms * 1e6)) });
   },
@@ -104,7 +118,10 @@ const workloads = {
 function logSoftmaxGather(logits, labels, mask) {
   const [b, l, v] = logits.shape;
   const logProbs = tf.logSoftmax(logits).reshape([b * l, v]);
-  const rows = tf.range(0, b * l, 1, 'int32').mul(tf.scalar(v, 'int32')).add(labels.reshape([b * l]));
+  const rows = tf
+    .range(0, b * l, 1, 'int32')
+    .mul(tf.scalar(v, 'int32'))
+    .add(labels.reshape([b * l]));
   const picked = tf.gather(logProbs.reshape([b * l * v]), rows).reshape([b, l]);
   return tf.sum(tf.mul(picked, mask), 1);
 }

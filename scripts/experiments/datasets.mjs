@@ -22,14 +22,18 @@ export const DATASETS = {
     splitBy: 'pair',
     // Split by (prompt, responses): the pair a grouped label belongs to, as splitByPair does.
     split: (data, pairs, seed) => {
-      const key = (p) => { const [x, y] = p.chosen <= p.rejected ? [p.chosen, p.rejected] : [p.rejected, p.chosen]; return `${p.prompt}\u0000${x}\u0000${y}`; };
+      const key = (p) => {
+        const [x, y] = p.chosen <= p.rejected ? [p.chosen, p.rejected] : [p.rejected, p.chosen];
+        return `${p.prompt}\u0000${x}\u0000${y}`;
+      };
       return data.splitByGroup(pairs, key, [0.5, 0.1, 0.4], seed);
     },
   },
 };
 
 export async function loadDatasetPairs(data, dataset) {
-  for (const file of dataset.files) if (!existsSync(file)) throw new Error(`${file} is missing (set STEERABLE_SHARED_DATA to the folder that holds dialsummeval/ and relabeled-hh/)`);
+  for (const file of dataset.files)
+    if (!existsSync(file)) throw new Error(`${file} is missing (set STEERABLE_SHARED_DATA to the folder that holds dialsummeval/ and relabeled-hh/)`);
   const pairs = [];
   for (const file of dataset.files) pairs.push(...(await data.readPreferencePairs(file)));
   return dataset.filter ? data.filterPairs(pairs, dataset.filter) : pairs;

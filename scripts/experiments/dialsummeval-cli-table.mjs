@@ -17,9 +17,16 @@ if (!out) throw new Error('usage: dialsummeval-cli-table.mjs OUT [--reference FI
 const CRITERIA = ['coherence', 'consistency', 'fluency', 'relevance'];
 const KS = ['0', '1', '3', '5', '10'];
 // Rows as the experiment script labels its models.
-const MODELS = { 'dialsummeval-btl-mixed': 'btl-mixed', ...Object.fromEntries(CRITERIA.map((c) => [`dialsummeval-btl-${c}`, `btl-${c}`])), 'dialsummeval-np-btl': 'np-btl' };
+const MODELS = {
+  'dialsummeval-btl-mixed': 'btl-mixed',
+  ...Object.fromEntries(CRITERIA.map((c) => [`dialsummeval-btl-${c}`, `btl-${c}`])),
+  'dialsummeval-np-btl': 'np-btl',
+};
 
-const seeds = readdirSync(out).filter((d) => /^seed-\d+$/.test(d)).map((d) => Number(d.slice(5))).sort((a, b) => a - b);
+const seeds = readdirSync(out)
+  .filter((d) => /^seed-\d+$/.test(d))
+  .map((d) => Number(d.slice(5)))
+  .sort((a, b) => a - b);
 const perSeed = {}; // perSeed[seed][label][criterion][k] = accuracy
 const files = [];
 for (const seed of seeds) {
@@ -28,7 +35,9 @@ for (const seed of seeds) {
     if (!existsSync(file)) continue;
     const evaluation = JSON.parse(readFileSync(file, 'utf8'));
     files.push(file);
-    ((perSeed[seed] ??= {})[label] = Object.fromEntries(CRITERIA.map((c) => [c, Object.fromEntries(KS.map((k) => [k, evaluation.heldout[c]?.[k]?.mean ?? null]))])));
+    (perSeed[seed] ??= {})[label] = Object.fromEntries(
+      CRITERIA.map((c) => [c, Object.fromEntries(KS.map((k) => [k, evaluation.heldout[c]?.[k]?.mean ?? null]))]),
+    );
   }
 }
 const complete = seeds.filter((s) => Object.keys(perSeed[s] ?? {}).length === Object.keys(MODELS).length);
@@ -59,10 +68,12 @@ const at10 = (label, c) => summary[label][c]['10'].mean;
 const npMean = CRITERIA.reduce((a, c) => a + at10('np-btl', c), 0) / CRITERIA.length;
 const oracleMean = CRITERIA.reduce((a, c) => a + at10(`btl-${c}`, c), 0) / CRITERIA.length;
 const gain = Object.fromEntries(CRITERIA.map((c) => [c, at10('np-btl', c) - at10('btl-mixed', c)]));
-const rising = Object.fromEntries(CRITERIA.map((c) => {
-  const curve = KS.map((k) => summary['np-btl'][c][k].mean);
-  return [c, { monotone: curve.every((v, i) => i === 0 || v >= curve[i - 1]), kmax_minus_k0: curve.at(-1) - curve[0] }];
-}));
+const rising = Object.fromEntries(
+  CRITERIA.map((c) => {
+    const curve = KS.map((k) => summary['np-btl'][c][k].mean);
+    return [c, { monotone: curve.every((v, i) => i === 0 || v >= curve[i - 1]), kmax_minus_k0: curve.at(-1) - curve[0] }];
+  }),
+);
 const checks = {
   np_btl_mean_at_k10: npMean,
   oracle_mean_at_k10: oracleMean,
@@ -91,7 +102,13 @@ if (args.reference) {
       }
     }
   }
-  comparison = { reference: args.reference, max_abs_difference: worst, identical: lines.filter((l) => l.difference === 0).length, compared: lines.length, lines };
+  comparison = {
+    reference: args.reference,
+    max_abs_difference: worst,
+    identical: lines.filter((l) => l.difference === 0).length,
+    compared: lines.length,
+    lines,
+  };
 }
 
 const [one, five, fifteen] = loadavg();
@@ -101,7 +118,7 @@ const markdown = [
   ...(args.command ? [`- command: \`${args.command}\``] : []),
   `- runs: ${out}/seed-S/<preset>, evaluations ${out}/seed-S/eval/<preset>/eval.json (steerable-eval reward, the presets' held-out test split: T = 20, 500 tasks per user and k)`,
   `- machine: ${cpus().length} cores, load average when the table was made ${one.toFixed(2)}/${five.toFixed(2)}/${fifteen.toFixed(2)} (shared machine)`,
-  '- oracles (btl-<criterion>) are the BTL preset trained on that criterion\'s labels only; only their own criterion\'s row is shown',
+  "- oracles (btl-<criterion>) are the BTL preset trained on that criterion's labels only; only their own criterion's row is shown",
   '',
   ...rows,
   '',
@@ -114,10 +131,16 @@ const markdown = [
   JSON.stringify(checks, null, 2),
   '```',
   ...(comparison
-    ? ['', `Against ${comparison.reference}: ${comparison.identical} of ${comparison.compared} (seed, model, criterion, k) accuracies identical, largest difference ${(100 * comparison.max_abs_difference).toFixed(2)} points.`]
+    ? [
+        '',
+        `Against ${comparison.reference}: ${comparison.identical} of ${comparison.compared} (seed, model, criterion, k) accuracies identical, largest difference ${(100 * comparison.max_abs_difference).toFixed(2)} points.`,
+      ]
     : []),
   '',
 ].join('\n');
 writeFileSync(join(out, 'table.md'), markdown);
-writeFileSync(join(out, 'results.json'), `${JSON.stringify({ seeds: complete, eval_files: files, per_seed: perSeed, summary, checks, comparison }, null, 2)}\n`);
+writeFileSync(
+  join(out, 'results.json'),
+  `${JSON.stringify({ seeds: complete, eval_files: files, per_seed: perSeed, summary, checks, comparison }, null, 2)}\n`,
+);
 process.stdout.write(markdown);

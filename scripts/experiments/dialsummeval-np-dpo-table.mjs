@@ -42,10 +42,12 @@ for (const user of users) lines.push(`| NP-DPO | ${user} | ${ks.map((k) => cell(
 const average = (pick) => evals.map((e) => users.reduce((a, u) => a + pick(e, u), 0) / users.length);
 const meanOf = (values) => values.reduce((a, b) => a + b, 0) / values.length;
 lines.push('');
-lines.push(`Mean over the four criteria: DPO-mixed ${(100 * meanOf(average((e, u) => e.baselines['dpo-mixed'].implicit_accuracy[u].mean))).toFixed(1)}, ` +
-  `NP-DPO ${ks.map((k) => `k=${k} ${(100 * meanOf(average((e, u) => e.implicit_accuracy[u][String(k)].mean))).toFixed(1)}`).join(', ')}.`);
+lines.push(
+  `Mean over the four criteria: DPO-mixed ${(100 * meanOf(average((e, u) => e.baselines['dpo-mixed'].implicit_accuracy[u].mean))).toFixed(1)}, ` +
+    `NP-DPO ${ks.map((k) => `k=${k} ${(100 * meanOf(average((e, u) => e.implicit_accuracy[u][String(k)].mean))).toFixed(1)}`).join(', ')}.`,
+);
 lines.push('');
-lines.push('Wall time per run (s, from each run\'s summary.json):');
+lines.push("Wall time per run (s, from each run's summary.json):");
 lines.push('');
 lines.push('| seed | SFT | DPO-mixed | NP-DPO | eval |');
 lines.push('|---|---:|---:|---:|---:|');

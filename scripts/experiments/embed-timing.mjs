@@ -8,7 +8,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadExperimentStack, machineLoad } from './stack.mjs';
 
-const { values: args } = parseArgs({ options: { file: { type: 'string', multiple: true }, 'batch-size': { type: 'string', default: '32' }, json: { type: 'string' }, 'stock-kernels': { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({
+  options: {
+    file: { type: 'string', multiple: true },
+    'batch-size': { type: 'string', default: '32' },
+    json: { type: 'string' },
+    'stock-kernels': { type: 'boolean', default: false },
+  },
+});
 const { data, backendInfo } = await loadExperimentStack({ stockKernels: args['stock-kernels'] });
 const cacheDir = mkdtempSync(join(tmpdir(), 'steerable-embed-timing-'));
 const loadBefore = machineLoad();
@@ -21,7 +28,15 @@ for (const run of ['cold', 'warm']) {
   const result = await data.embedFilesCached({ files: args.file, featurizer, cacheDir, onProgress: (p) => (texts = p.total) });
   const end = performance.now();
   featurizer.dispose();
-  runs.push({ run, status: result.status, pairs: result.set.numPairs, texts_embedded: texts, model_load_s: (loaded - start) / 1000, total_s: (end - start) / 1000, embed_s: (end - loaded) / 1000 });
+  runs.push({
+    run,
+    status: result.status,
+    pairs: result.set.numPairs,
+    texts_embedded: texts,
+    model_load_s: (loaded - start) / 1000,
+    total_s: (end - start) / 1000,
+    embed_s: (end - loaded) / 1000,
+  });
   console.log(JSON.stringify(runs.at(-1)));
 }
 rmSync(cacheDir, { recursive: true, force: true });

@@ -10,7 +10,14 @@ import { DATASETS, loadDatasetPairs } from './datasets.mjs';
 import { join } from 'node:path';
 import { loadExperimentStack, machineLoad, root } from './stack.mjs';
 
-const { values: args } = parseArgs({ options: { dataset: { type: 'string', default: 'dialsummeval' }, seeds: { type: 'string', default: '0,1,2' }, json: { type: 'string' }, variants: { type: 'string' } } });
+const { values: args } = parseArgs({
+  options: {
+    dataset: { type: 'string', default: 'dialsummeval' },
+    seeds: { type: 'string', default: '0,1,2' },
+    json: { type: 'string' },
+    variants: { type: 'string' },
+  },
+});
 const started = performance.now();
 const loadBefore = machineLoad();
 const { tf, data } = await loadExperimentStack();
@@ -23,7 +30,10 @@ const D = data.USE_LITE_DIM;
 // Per-text embeddings under three ways of reading a long text.
 const texts = [...new Set(pairs.flatMap((p) => [p.prompt, p.chosen, p.rejected]))];
 const index = new Map(texts.map((t, i) => [t, i]));
-const full = texts.map((t) => { const ids = encoder.tokenize(t); return ids.length ? ids : encoder.tokenize(' '); });
+const full = texts.map((t) => {
+  const ids = encoder.tokenize(t);
+  return ids.length ? ids : encoder.tokenize(' ');
+});
 const MAX = data.USE_LITE_MAX_TOKENS;
 // The three tables are kept on disk between probe runs (keyed by the texts), so variants are cheap to add.
 const { createHash } = await import('node:crypto');
@@ -33,7 +43,10 @@ mkdirSync(probeCache, { recursive: true });
 const textsKey = createHash('sha256').update(texts.join('\u0000')).digest('hex').slice(0, 16);
 const cachedTable = async (name, compute) => {
   const file = join(probeCache, `${textsKey}-${name}.f32`);
-  if (existsSync(file)) { const b = readFileSync(file); return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4).slice(); }
+  if (existsSync(file)) {
+    const b = readFileSync(file);
+    return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4).slice();
+  }
   const table = await compute();
   writeFileSync(file, Buffer.from(table.buffer, table.byteOffset, table.byteLength));
   return table;
@@ -44,12 +57,21 @@ const windows = await cachedTable('windows', async () => {
   const windows = new Float32Array(head.length);
   const pieces = [];
   const owner = [];
-  full.forEach((ids, i) => { for (let s = 0; s < ids.length; s += MAX) { pieces.push(ids.slice(s, s + MAX)); owner.push(i); } });
+  full.forEach((ids, i) => {
+    for (let s = 0; s < ids.length; s += MAX) {
+      pieces.push(ids.slice(s, s + MAX));
+      owner.push(i);
+    }
+  });
   const e = await encoder.embedTokens(pieces);
-  owner.forEach((i, j) => { for (let d = 0; d < D; d++) windows[i * D + d] += e[j * D + d]; });
+  owner.forEach((i, j) => {
+    for (let d = 0; d < D; d++) windows[i * D + d] += e[j * D + d];
+  });
   for (let i = 0; i < texts.length; i++) {
-    let n = 0; for (let d = 0; d < D; d++) n += windows[i * D + d] ** 2;
-    n = Math.sqrt(n); for (let d = 0; d < D; d++) windows[i * D + d] /= n;
+    let n = 0;
+    for (let d = 0; d < D; d++) n += windows[i * D + d] ** 2;
+    n = Math.sqrt(n);
+    for (let d = 0; d < D; d++) windows[i * D + d] /= n;
   }
   return windows;
 });
@@ -70,15 +92,22 @@ const VARIANTS = {
 function features(variant, prompt, response) {
   const r = vec(variant.response, response);
   const parts = [r];
-  if (variant.product) { const p = vec(variant.prompt, prompt); parts.push(r.map((x, d) => x * p[d])); }
+  if (variant.product) {
+    const p = vec(variant.prompt, prompt);
+    parts.push(r.map((x, d) => x * p[d]));
+  }
   if (variant.promptItself) parts.push(vec(variant.prompt, prompt));
   if (variant.length) parts.push(Float32Array.of(Math.log1p(response.length)));
   const out = new Float32Array(parts.reduce((a, b) => a + b.length, 0));
-  let o = 0; for (const part of parts) { out.set(part, o); o += part.length; }
+  let o = 0;
+  for (const part of parts) {
+    out.set(part, o);
+    o += part.length;
+  }
   return out;
 }
 
-function fit(X, n, dim, lambda) {
+function fitRidge(X, n, dim, lambda) {
   // Logistic regression without bias on +-(f(chosen) - f(rejected)): symmetric by construction.
   return tf.tidy(() => {
     const x = tf.tensor2d(X, [n, dim]);
@@ -88,11 +117,20 @@ function fit(X, n, dim, lambda) {
       opt.minimize(() => tf.add(tf.mean(tf.softplus(tf.neg(tf.matMul(x, w)))), tf.mul(lambda, tf.sum(tf.square(w)))));
     }
     const out = w.dataSync().slice();
-    opt.dispose(); w.dispose();
+    opt.dispose();
+    w.dispose();
     return out;
   });
 }
-const accuracy = (w, X, n, dim) => { let c = 0; for (let i = 0; i < n; i++) { let s = 0; for (let d = 0; d < dim; d++) s += X[i * dim + d] * w[d]; if (s > 0) c++; } return c / n; };
+const accuracy = (w, X, n, dim) => {
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let d = 0; d < dim; d++) s += X[i * dim + d] * w[d];
+    if (s > 0) c++;
+  }
+  return c / n;
+};
 
 const users = [...new Set(pairs.map((p) => p.user))].sort();
 const seeds = args.seeds.split(',').map(Number);
@@ -104,7 +142,11 @@ for (const [name, variant] of Object.entries(VARIANTS).filter(([n]) => !args.var
     const design = (subset) => {
       const dim = features(variant, subset[0].prompt, subset[0].chosen).length;
       const X = new Float32Array(subset.length * dim);
-      subset.forEach((p, i) => { const a = features(variant, p.prompt, p.chosen); const b = features(variant, p.prompt, p.rejected); for (let d = 0; d < dim; d++) X[i * dim + d] = a[d] - b[d]; });
+      subset.forEach((p, i) => {
+        const a = features(variant, p.prompt, p.chosen);
+        const b = features(variant, p.prompt, p.rejected);
+        for (let d = 0; d < dim; d++) X[i * dim + d] = a[d] - b[d];
+      });
       return { X, n: subset.length, dim };
     };
     // Columns scaled by their training spread: the product block is ~20x smaller than e(r), which an
@@ -124,7 +166,7 @@ for (const [name, variant] of Object.entries(VARIANTS).filter(([n]) => !args.var
       standardize(train, validation, ...Object.values(tests));
       let best = null;
       for (const lambda of [1e-4, 1e-3, 1e-2, 1e-1]) {
-        const w = fit(train.X, train.n, train.dim, lambda);
+        const w = fitRidge(train.X, train.n, train.dim, lambda);
         const acc = accuracy(w, validation.X, validation.n, validation.dim);
         if (!best || acc > best.acc) best = { acc, w, lambda };
       }
@@ -136,10 +178,27 @@ for (const [name, variant] of Object.entries(VARIANTS).filter(([n]) => !args.var
     perSeed.push(row);
   }
   const keys = Object.keys(perSeed[0]);
-  results[name] = Object.fromEntries(keys.map((k) => { const v = perSeed.map((r) => r[k]); const m = v.reduce((a, b) => a + b, 0) / v.length; const sd = Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, v.length - 1)); return [k, { mean: m, sem: sd / Math.sqrt(v.length), seeds: v }]; }));
+  results[name] = Object.fromEntries(
+    keys.map((k) => {
+      const v = perSeed.map((r) => r[k]);
+      const m = v.reduce((a, b) => a + b, 0) / v.length;
+      const sd = Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, v.length - 1));
+      return [k, { mean: m, sem: sd / Math.sqrt(v.length), seeds: v }];
+    }),
+  );
   const line = keys.map((k) => `${k} ${(100 * results[name][k].mean).toFixed(1)}`).join('  ');
   const oracleMean = users.reduce((a, u) => a + results[name][`oracle/${u}`].mean, 0) / users.length;
   console.log(`${name.padEnd(32)} oracle mean ${(100 * oracleMean).toFixed(1)} | ${line}`);
 }
-const report = { dataset: args.dataset, seeds, texts: texts.length, long_texts: longTexts, results, wall_s: (performance.now() - started) / 1000, load_before: loadBefore, load_after: machineLoad(), command: `node scripts/experiments/linear-probe.mjs ${process.argv.slice(2).join(' ')}` };
+const report = {
+  dataset: args.dataset,
+  seeds,
+  texts: texts.length,
+  long_texts: longTexts,
+  results,
+  wall_s: (performance.now() - started) / 1000,
+  load_before: loadBefore,
+  load_after: machineLoad(),
+  command: `node scripts/experiments/linear-probe.mjs ${process.argv.slice(2).join(' ')}`,
+};
 if (args.json) writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);

@@ -11,7 +11,11 @@ export const EVALUATION = { split: 'test', ks: [0, 1, 3, 5, 10], numTargets: 20,
 const sampler = { batchSize: 64, numTargets: 20, contextSize: [0, 10] };
 const adam = (lr) => ({ kind: 'adam', lr, eps: 3e-5, betas: [0.9, 0.999], weightDecay: 0 });
 // Best-on-validation weights: episodic training swings by points between evaluations.
-const selection = (metric) => ({ evaluateEvery: 20, validation: { split: 'validation', ks: EVALUATION.ks, numTargets: 20, tasksPerUser: 100 }, bestModel: { metric } });
+const selection = (metric) => ({
+  evaluateEvery: 20,
+  validation: { split: 'validation', ks: EVALUATION.ks, numTargets: 20, tasksPerUser: 100 },
+  bestModel: { metric },
+});
 
 // DialSummEval (validation, seeds 0-1, 12 dialogues): NP-BTL at lr 1e-3 / H 64 / 10 epochs reached
 // 70.3 at k = 10 (seed 0), lr 3e-4 / 20 epochs 72.6, AdamW 0.01 71.8, H 128 / lr 3e-4 / 20 epochs

@@ -10,7 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DATASETS, loadDatasetPairs } from './datasets.mjs';
+import { DATASETS } from './datasets.mjs';
 import { CONFIGS, EVALUATION, FEATURIZER } from './real-text-configs.mjs';
 import { loadExperimentStack, machineLoad, root } from './stack.mjs';
 
@@ -41,12 +41,22 @@ for (const assignment of args.set) {
   let target = configs.models;
   for (const key of keys.slice(0, -1)) target = target[key] ??= {};
   let value;
-  try { value = JSON.parse(raw); } catch { value = raw; }
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    value = raw;
+  }
   target[keys.at(-1)] = value;
 }
 const modelNames = args.models ? args.models.split(',') : Object.keys(configs.models);
-const evaluation = { ...EVALUATION, ...(args['tasks-per-user'] ? { tasksPerUser: Number(args['tasks-per-user']) } : {}), ...(args['no-test'] ? { split: 'validation' } : {}) };
-const log = (...parts) => { if (!args.quiet) console.error(...parts); };
+const evaluation = {
+  ...EVALUATION,
+  ...(args['tasks-per-user'] ? { tasksPerUser: Number(args['tasks-per-user']) } : {}),
+  ...(args['no-test'] ? { split: 'validation' } : {}),
+};
+const log = (...parts) => {
+  if (!args.quiet) console.error(...parts);
+};
 
 // Embeddings: every text of the files once, through the cache.
 const embedStart = performance.now();
@@ -57,7 +67,12 @@ const cached = await data.embedFilesCached({
   featurizer,
   cacheDir: args['cache-dir'],
   onEvent: (event) => log(`cache ${event.type}: ${event.message}`),
-  onProgress: (p) => { if (p.done - lastProgress >= 256 || p.done === p.total) { lastProgress = p.done; log(`embedded ${p.done}/${p.total} texts`); } },
+  onProgress: (p) => {
+    if (p.done - lastProgress >= 256 || p.done === p.total) {
+      lastProgress = p.done;
+      log(`embedded ${p.done}/${p.total} texts`);
+    }
+  },
 });
 const embedSeconds = (performance.now() - embedStart) / 1000;
 const selected = dataset.filter ? data.filterPairs(cached.pairs, dataset.filter) : cached.pairs;
@@ -89,15 +104,32 @@ for (const seed of args.seeds.split(',').map(Number)) {
         evaluateEvery: config.training.evaluateEvery,
         validation: { ...config.training.validation, seed },
         bestModel: config.training.bestModel,
-        onEvent: (event) => { if (event.type === 'eval') evals.push({ step: event.step, accuracy: event.metrics['eval/accuracy'] }); },
+        onEvent: (event) => {
+          if (event.type === 'eval') evals.push({ step: event.step, accuracy: event.metrics['eval/accuracy'] });
+        },
       });
       const trainSeconds = (performance.now() - t0) / 1000;
       const report = await reward.evaluateRewardModel(model, set, { ...evaluation, seed, modelName: label });
       model.dispose?.();
-      const heldout = Object.fromEntries(users.map((u) => [u, Object.fromEntries(evaluation.ks.map((k) => [k, report.heldout[u]?.[String(k)]?.mean ?? null]))]));
-      runs.push({ seed, model: label, kind: config.model.kind, user, steps: result.steps, best: result.best, train_seconds: trainSeconds, validation_curve: evals, heldout, report });
-      log(`seed ${seed} ${label.padEnd(16)} ${result.steps} steps ${trainSeconds.toFixed(0)} s, best step ${result.best?.step} (val ${(100 * (result.best?.value ?? NaN)).toFixed(1)}) | ` +
-        users.map((u) => `${u} ${evaluation.ks.map((k) => (100 * heldout[u][k]).toFixed(1)).join('/')}`).join('  '));
+      const heldout = Object.fromEntries(
+        users.map((u) => [u, Object.fromEntries(evaluation.ks.map((k) => [k, report.heldout[u]?.[String(k)]?.mean ?? null]))]),
+      );
+      runs.push({
+        seed,
+        model: label,
+        kind: config.model.kind,
+        user,
+        steps: result.steps,
+        best: result.best,
+        train_seconds: trainSeconds,
+        validation_curve: evals,
+        heldout,
+        report,
+      });
+      log(
+        `seed ${seed} ${label.padEnd(16)} ${result.steps} steps ${trainSeconds.toFixed(0)} s, best step ${result.best?.step} (val ${(100 * (result.best?.value ?? NaN)).toFixed(1)}) | ` +
+          users.map((u) => `${u} ${evaluation.ks.map((k) => (100 * heldout[u][k]).toFixed(1)).join('/')}`).join('  '),
+      );
     }
   }
   log(`tensors alive: ${tf.memory().numTensors}`);
@@ -146,10 +178,12 @@ if (summary['np-btl']) {
     checks.np_btl_minus_btl_mixed_at_kmax = Object.fromEntries(users.map((u) => [u, summary['np-btl'][u][kMax].mean - summary['btl-mixed'][u][kMax].mean]));
     checks.btl_mixed_mean = meanOver('btl-mixed');
   }
-  checks.rising_with_k = Object.fromEntries(users.map((u) => {
-    const curve = evaluation.ks.map((k) => summary['np-btl'][u][k].mean);
-    return [u, { monotone: curve.every((v, i) => i === 0 || v >= curve[i - 1]), kmax_minus_k0: curve.at(-1) - curve[0] }];
-  }));
+  checks.rising_with_k = Object.fromEntries(
+    users.map((u) => {
+      const curve = evaluation.ks.map((k) => summary['np-btl'][u][k].mean);
+      return [u, { monotone: curve.every((v, i) => i === 0 || v >= curve[i - 1]), kmax_minus_k0: curve.at(-1) - curve[0] }];
+    }),
+  );
 }
 const load = machineLoad();
 const markdown = [
@@ -165,7 +199,7 @@ const markdown = [
   '',
   table,
   '',
-  ...(Object.keys(checks).length ? ['checks (seed means at k = ' + kMax + '):', '', '```json', JSON.stringify(checks, null, 2), '```', ''] : []),
+  ...(Object.keys(checks).length ? [`checks (seed means at k = ${kMax}):`, '', '```json', JSON.stringify(checks, null, 2), '```', ''] : []),
 ].join('\n');
 const output = {
   dataset: args.dataset,
@@ -174,10 +208,23 @@ const output = {
   wall_seconds: wall,
   embed_seconds: embedSeconds,
   cache: { status: cached.status, directory: cached.directory, key: cached.key },
-  backend: { backend: backendInfo.backend, threads: backendInfo.threads, steerable_kernels: backendInfo.steerable_kernels, tfjs: backendInfo.tfjs_version, node: backendInfo.node_version },
+  backend: {
+    backend: backendInfo.backend,
+    threads: backendInfo.threads,
+    steerable_kernels: backendInfo.steerable_kernels,
+    tfjs: backendInfo.tfjs_version,
+    node: backendInfo.node_version,
+  },
   machine_load: { before: loadBefore, after: load },
   featurizer: featurizer.description,
-  data: { files: dataset.files.map((f) => f.split('/').slice(-2).join('/')), filter: dataset.filter, split_by: dataset.splitBy, split_fractions: dataset.splitFractions, labels: selected.length, users },
+  data: {
+    files: dataset.files.map((f) => f.split('/').slice(-2).join('/')),
+    filter: dataset.filter,
+    split_by: dataset.splitBy,
+    split_fractions: dataset.splitFractions,
+    labels: selected.length,
+    users,
+  },
   evaluation,
   configs: Object.fromEntries(modelNames.map((n) => [n, configs.models[n]])),
   seeds: args.seeds.split(',').map(Number),

@@ -24,7 +24,13 @@ export async function loadExperimentStack({ backend = 'wasm', wasmThreads = 1, s
 /** What the machine was doing: the lead compares numbers across runs by these. */
 export function machineLoad() {
   const [one, five, fifteen] = loadavg();
-  return { loadavg_1m: +one.toFixed(2), loadavg_5m: +five.toFixed(2), loadavg_15m: +fifteen.toFixed(2), cpus: cpus().length, cpu_model: cpus()[0]?.model ?? 'unknown' };
+  return {
+    loadavg_1m: +one.toFixed(2),
+    loadavg_5m: +five.toFixed(2),
+    loadavg_15m: +fifteen.toFixed(2),
+    cpus: cpus().length,
+    cpu_model: cpus()[0]?.model ?? 'unknown',
+  };
 }
 
 export { root };

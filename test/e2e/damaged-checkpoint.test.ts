@@ -42,11 +42,14 @@ afterAll(async () => {
 describe('--resume with the newest checkpoint damaged', () => {
   for (const [name, damage] of [
     ['truncated', async (file: string) => truncate(file, 100)],
-    ['one byte flipped', async (file: string) => {
-      const bytes = await readFile(file);
-      bytes[bytes.length - 5] ^= 0x01;
-      await writeFile(file, bytes);
-    }],
+    [
+      'one byte flipped',
+      async (file: string) => {
+        const bytes = await readFile(file);
+        bytes[bytes.length - 5] ^= 0x01;
+        await writeFile(file, bytes);
+      },
+    ],
   ] as const) {
     it(`${name}: falls back to the previous checkpoint, says so, and ends as the uninterrupted run`, async () => {
       const out = join(root, name.replace(/ /g, '-'));

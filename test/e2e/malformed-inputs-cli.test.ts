@@ -17,15 +17,36 @@ let validModel: string;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'malformed-cli-'));
   validModel = join(root, 'valid-gpt2');
-  await createRandomGpt2Checkpoint(validModel, { vocab_size: 8, n_positions: 32, n_embd: 8, n_layer: 1, n_head: 2, n_inner: null, layer_norm_epsilon: 1e-5, activation_function: 'gelu_new', bos_token_id: 0, eos_token_id: 0 }, 1, {
-    tokenizerJson: wordLevelTokenizerJson(['<eos>'], ['a', 'b', 'c'], '<eos>'),
-  });
+  await createRandomGpt2Checkpoint(
+    validModel,
+    {
+      vocab_size: 8,
+      n_positions: 32,
+      n_embd: 8,
+      n_layer: 1,
+      n_head: 2,
+      n_inner: null,
+      layer_norm_epsilon: 1e-5,
+      activation_function: 'gelu_new',
+      bos_token_id: 0,
+      eos_token_id: 0,
+    },
+    1,
+    {
+      tokenizerJson: wordLevelTokenizerJson(['<eos>'], ['a', 'b', 'c'], '<eos>'),
+    },
+  );
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const tinyReward = (data: object) => ({ name: 'malformed', data, model: { kind: 'btl', hiddenDim: 4 }, training: { epochs: 1, batchSize: 2, numTargets: 1, tasksPerEpoch: 2 } });
+const tinyReward = (data: object) => ({
+  name: 'malformed',
+  data,
+  model: { kind: 'btl', hiddenDim: 4 },
+  training: { epochs: 1, batchSize: 2, numTargets: 1, tasksPerEpoch: 2 },
+});
 const sftFrom = (baseModelDir: string) => ({
   name: 'malformed-sft',
   kind: 'sft',
@@ -71,7 +92,10 @@ async function cliFor(testCase: MalformedInputCase, dir: string, out: string): P
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 describe('every malformed input through the CLIs', () => {
@@ -87,9 +111,11 @@ describe('every malformed input through the CLIs', () => {
       const stderr = io.errors();
       const problems: string[] = [];
       if (code !== 2) problems.push(`exit ${code}`);
-      if (!stderr.includes(named) && !(testCase.consumer === 'checkpoint' && stderr.includes(join(named, '..')))) problems.push(`stderr does not name ${named}`);
+      if (!stderr.includes(named) && !(testCase.consumer === 'checkpoint' && stderr.includes(join(named, '..'))))
+        problems.push(`stderr does not name ${named}`);
       if (/\n\s+at /.test(stderr)) problems.push('prints a stack trace');
-      if (!testCase.wholeFile && testCase.consumer !== 'checkpoint' && !/field '|:\d+:|line \d+/.test(stderr)) problems.push('names neither a field nor a line');
+      if (!testCase.wholeFile && testCase.consumer !== 'checkpoint' && !/field '|:\d+:|line \d+/.test(stderr))
+        problems.push('names neither a field nor a line');
       if (!argv.includes('--resume') && (await exists(out))) problems.push(`left ${out} behind`);
       if (problems.length) failures.push(`${testCase.id}: ${problems.join('; ')}\n    ${stderr.split('\n').slice(0, 3).join('\n    ')}`);
     }

@@ -17,7 +17,10 @@ afterAll(async () => {
 });
 
 // The smallest policy runs that still exercise every stage; shared with the other CLI's test.
-const small = JSON.parse(readFileSync(new URL('fixtures/small-policy.json', import.meta.url), 'utf8')) as { dpo: Record<string, unknown> } & Record<string, unknown>;
+const small = JSON.parse(readFileSync(new URL('fixtures/small-policy.json', import.meta.url), 'utf8')) as { dpo: Record<string, unknown> } & Record<
+  string,
+  unknown
+>;
 
 describe('steerable-train policy / steerable-eval policy', () => {
   it('trains SFT -> DPO-mixed -> NP-DPO from configs and writes eval.json in the contract shape', async () => {
@@ -38,9 +41,13 @@ describe('steerable-train policy / steerable-eval policy', () => {
     const cached = async (run: string) => (await readdir(join(dir, run, 'cache')).catch(() => [])).filter((name) => name.startsWith('ref-logps-'));
     expect(await cached('sft')).toHaveLength(1);
     expect([...(await cached('mixed')), ...(await cached('np'))]).toEqual([]);
-    const metrics = (await readFile(join(dir, 'np', 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+    const metrics = (await readFile(join(dir, 'np', 'metrics.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, number>);
     expect(metrics).toHaveLength(2);
-    for (const key of ['loss', 'rewards/chosen', 'rewards/rejected', 'rewards/margins', 'rewards/accuracies', 'logps/chosen', 'logps/rejected']) expect(Number.isFinite(metrics[0]![key])).toBe(true);
+    for (const key of ['loss', 'rewards/chosen', 'rewards/rejected', 'rewards/margins', 'rewards/accuracies', 'logps/chosen', 'logps/rejected'])
+      expect(Number.isFinite(metrics[0]![key])).toBe(true);
 
     const io = bufferIo();
     expect(await runEvaluation(['policy', '--run', join(dir, 'np'), '--out', join(dir, 'eval'), '--backend', 'wasm'], io), io.errors()).toBe(0);

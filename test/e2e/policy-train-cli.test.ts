@@ -15,13 +15,17 @@ afterAll(async () => {
 });
 
 // The smallest policy runs that still exercise every stage; shared with the other CLI's test.
-const small = JSON.parse(readFileSync(new URL('fixtures/small-policy.json', import.meta.url), 'utf8')) as { dpo: Record<string, unknown> } & Record<string, unknown>;
+const small = JSON.parse(readFileSync(new URL('fixtures/small-policy.json', import.meta.url), 'utf8')) as { dpo: Record<string, unknown> } & Record<
+  string,
+  unknown
+>;
 
 describe('steerable-train policy', () => {
   it('--list-presets names SFT, DPO-mixed, DPO-<type> and an np-dpo preset', async () => {
     const io = bufferIo();
     expect(await runTrainer(['policy', '--list-presets'], io)).toBe(0);
-    for (const name of ['steerable-text-sft', 'steerable-text-dpo-mixed', 'steerable-text-dpo-formal', 'steerable-text-dpo-casual', 'steerable-text-np-dpo']) expect(io.text()).toContain(name);
+    for (const name of ['steerable-text-sft', 'steerable-text-dpo-mixed', 'steerable-text-dpo-formal', 'steerable-text-dpo-casual', 'steerable-text-np-dpo'])
+      expect(io.text()).toContain(name);
   });
 
   it('refuses an unknown preset with a hint, and a bad config naming the field (exit 2)', async () => {
@@ -60,7 +64,10 @@ describe('steerable-train policy', () => {
     config.dpo.steps = 4;
     await writeFile(configPath, JSON.stringify(config));
     await run(['--out', join(dir, 'dpo'), '--resume']);
-    const steps = (await readFile(join(dir, 'dpo', 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { step: number }).step);
+    const steps = (await readFile(join(dir, 'dpo', 'metrics.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { step: number }).step);
     expect(steps).toEqual([1, 2, 3, 4]);
     const last = JSON.parse((await readFile(join(dir, 'dpo', 'metrics.jsonl'), 'utf8')).trim().split('\n').at(-1)!) as Record<string, number>;
     // The logged loss is the optimised objective: DPO plus rpo_alpha times the chosen responses' NLL.

@@ -22,21 +22,31 @@ function readmeExample(readme: string): string {
   return readme.slice(start, readme.indexOf('```', start));
 }
 
-const lines = (pairs: ReturnType<typeof twoTasteTextPairs>) => pairs.map(({ prompt, chosen, rejected }) => JSON.stringify({ prompt, chosen, rejected })).join('\n');
+const lines = (pairs: ReturnType<typeof twoTasteTextPairs>) =>
+  pairs.map(({ prompt, chosen, rejected }) => JSON.stringify({ prompt, chosen, rejected })).join('\n');
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'readme-example-'));
   const pairs = twoTasteTextPairs(150);
-  await writeFile(join(work, 'train.jsonl'), pairs.map((p) => JSON.stringify({ prompt: p.prompt, chosen: p.chosen, rejected: p.rejected, user_id: p.user })).join('\n'));
-  await writeFile(join(work, 'config.json'), JSON.stringify({
-    name: 'readme-np-btl',
-    data: { source: 'file', path: join(work, 'train.jsonl'), featurizer: { kind: 'response-cues' } },
-    model: { kind: 'np-btl', hiddenDim: 16, numHeads: 2, conditioning: 'film' },
-    training: { epochs: 10, batchSize: 16, numTargets: 8, contextSize: [0, 5], tasksPerEpoch: 256, logEvery: 20, optimizer: { lr: 3e-3 } },
-  }));
+  await writeFile(
+    join(work, 'train.jsonl'),
+    pairs.map((p) => JSON.stringify({ prompt: p.prompt, chosen: p.chosen, rejected: p.rejected, user_id: p.user })).join('\n'),
+  );
+  await writeFile(
+    join(work, 'config.json'),
+    JSON.stringify({
+      name: 'readme-np-btl',
+      data: { source: 'file', path: join(work, 'train.jsonl'), featurizer: { kind: 'response-cues' } },
+      model: { kind: 'np-btl', hiddenDim: 16, numHeads: 2, conditioning: 'film' },
+      training: { epochs: 10, batchSize: 16, numTargets: 8, contextSize: [0, 5], tasksPerEpoch: 256, logEvery: 20, optimizer: { lr: 3e-3 } },
+    }),
+  );
   await mkdir(join(work, 'runs'));
   const io = bufferIo();
-  expect(await runTrainer(['reward', '--config', join(work, 'config.json'), '--out', join(work, 'runs', 'dialsummeval-np-btl'), '--backend', 'cpu'], io), io.errors()).toBe(0);
+  expect(
+    await runTrainer(['reward', '--config', join(work, 'config.json'), '--out', join(work, 'runs', 'dialsummeval-np-btl'), '--backend', 'cpu'], io),
+    io.errors(),
+  ).toBe(0);
   // Five choices each, on prompts the run did not train on.
   const fresh = twoTasteTextPairs(160).slice(300);
   await writeFile(join(work, 'alice.jsonl'), lines(fresh.filter((p) => p.user === 'detail-lover').slice(0, 5)));

@@ -86,7 +86,10 @@ describe('steerable-eval reward', () => {
     expect(await runEvaluation(['reward', '--run', run, '--out', join(dir, 'best-eval'), '--backend', 'cpu'], best), best.errors()).toBe(0);
     expect(best.errors()).toContain(`(${join(run, 'checkpoints', 'best')})`);
     const latest = bufferIo();
-    expect(await runEvaluation(['reward', '--run', run, '--checkpoint', 'latest', '--out', join(dir, 'latest-eval'), '--backend', 'cpu'], latest), latest.errors()).toBe(0);
+    expect(
+      await runEvaluation(['reward', '--run', run, '--checkpoint', 'latest', '--out', join(dir, 'latest-eval'), '--backend', 'cpu'], latest),
+      latest.errors(),
+    ).toBe(0);
     expect(latest.errors()).toContain(`(${join(run, 'checkpoints', 'step-4')})`);
     // Runs without a kept best (the two above) fall back to the latest step.
     const plain = bufferIo();
@@ -100,15 +103,18 @@ describe('steerable-eval reward', () => {
     expect(io.errors()).toMatch(/not a run directory/);
     expect(io.errors()).toMatch(/fix:/);
   });
-  it('--data embeds the file with the run\'s own featurizer (response cues here, not the default n-grams)', async () => {
+  it("--data embeds the file with the run's own featurizer (response cues here, not the default n-grams)", async () => {
     const config = join(dir, 'cues.json');
-    await writeFile(config, JSON.stringify({
-      ...base,
-      name: 'tiny-cues',
-      data: { source: 'relabeled-hh', featurizer: { kind: 'response-cues' }, splitFractions: [0.5, 0.1, 0.4] },
-      model: { kind: 'btl', hiddenDim: 8 },
-      training: { ...base.training, contextSize: [0, 0] },
-    }));
+    await writeFile(
+      config,
+      JSON.stringify({
+        ...base,
+        name: 'tiny-cues',
+        data: { source: 'relabeled-hh', featurizer: { kind: 'response-cues' }, splitFractions: [0.5, 0.1, 0.4] },
+        model: { kind: 'btl', hiddenDim: 8 },
+        training: { ...base.training, contextSize: [0, 0] },
+      }),
+    );
     const run = join(dir, 'tiny-cues');
     const trained = bufferIo();
     expect(await runTrainer(['reward', '--config', config, '--out', run, '--backend', 'cpu'], trained), trained.errors()).toBe(0);

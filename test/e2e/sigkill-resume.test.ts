@@ -55,7 +55,10 @@ function loggedStep(run: string, step: number): () => Promise<boolean> {
 }
 
 async function stepLosses(run: string): Promise<Map<number, number>> {
-  const lines = (await readFile(join(run, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { step: number; loss?: number; event?: string });
+  const lines = (await readFile(join(run, 'metrics.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { step: number; loss?: number; event?: string });
   const steps = lines.filter((line) => line.event === undefined || line.event === 'step');
   const losses = new Map<number, number>();
   for (const line of steps) {
@@ -85,12 +88,18 @@ async function expectSameRun(straight: string, resumed: string, tolerance: numbe
   for (const [name, values] of wa) {
     const other = wb.get(name)!;
     if (tolerance === 0) expect(Array.from(other), name).toEqual(Array.from(values));
-    else for (let i = 0; i < values.length; i++) expect(Math.abs(other[i]! - values[i]!), name).toBeLessThanOrEqual(tolerance * Math.max(1, Math.abs(values[i]!)));
+    else
+      for (let i = 0; i < values.length; i++) expect(Math.abs(other[i]! - values[i]!), name).toBeLessThanOrEqual(tolerance * Math.max(1, Math.abs(values[i]!)));
   }
 }
 
 /** Trains straight, then again killed and resumed; compares the two. */
-async function killAndResume(name: string, args: (out: string) => string[], kill: { env?: Record<string, string>; afterStep?: number }, tolerance: number): Promise<void> {
+async function killAndResume(
+  name: string,
+  args: (out: string) => string[],
+  kill: { env?: Record<string, string>; afterStep?: number },
+  tolerance: number,
+): Promise<void> {
   const straight = join(root, `${name}-straight`);
   const interrupted = join(root, `${name}-killed`);
   const first = await train(args(straight));
@@ -107,13 +116,16 @@ async function killAndResume(name: string, args: (out: string) => string[], kill
 describe('SIGKILL during training, then --resume', () => {
   const rewardConfig = async (seed: number): Promise<string> => {
     const file = join(root, `reward-${seed}.json`);
-    await writeFile(file, JSON.stringify({
-      name: `sigkill-np-btl-${seed}`,
-      seed,
-      data: { source: 'paper-synthetic', numPairs: 400, seed },
-      model: { kind: 'np-btl', hiddenDim: 8, numHeads: 2, pairEncoder: 'mlp' },
-      training: { epochs: 2, batchSize: 8, numTargets: 4, contextSize: [0, 3], tasksPerEpoch: 64, logEvery: 1, checkpointEvery: 1, keepCheckpoints: 2 },
-    }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        name: `sigkill-np-btl-${seed}`,
+        seed,
+        data: { source: 'paper-synthetic', numPairs: 400, seed },
+        model: { kind: 'np-btl', hiddenDim: 8, numHeads: 2, pairEncoder: 'mlp' },
+        training: { epochs: 2, batchSize: 8, numTargets: 4, contextSize: [0, 3], tasksPerEpoch: 64, logEvery: 1, checkpointEvery: 1, keepCheckpoints: 2 },
+      }),
+    );
     return file;
   };
 
@@ -124,13 +136,23 @@ describe('SIGKILL during training, then --resume', () => {
     const point = seed % 2 === 0 ? 'checkpoint-write' : 'train-step';
     it(`reward (NP-BTL), seed ${seed}: killed at ${point} of step ${step}, resumed, is bit-identical on cpu`, async () => {
       const config = await rewardConfig(seed);
-      await killAndResume(`reward-${seed}`, (out) => ['reward', '--config', config, '--out', out, '--backend', 'cpu'], { env: { STEERABLE_CRASH_AT: `${point}:${step}` } }, 0);
+      await killAndResume(
+        `reward-${seed}`,
+        (out) => ['reward', '--config', config, '--out', out, '--backend', 'cpu'],
+        { env: { STEERABLE_CRASH_AT: `${point}:${step}` } },
+        0,
+      );
     });
   }
 
   it('reward (NP-BTL) on wasm: killed from outside by the OS signal mid-run, resumed, equal within float tolerance', async () => {
     const config = await rewardConfig(4);
-    await killAndResume('reward-wasm', (out) => ['reward', '--config', config, '--out', out, '--backend', 'wasm'], { afterStep: new Rng('sigkill/wasm').int(3, 12) }, 1e-5);
+    await killAndResume(
+      'reward-wasm',
+      (out) => ['reward', '--config', config, '--out', out, '--backend', 'wasm'],
+      { afterStep: new Rng('sigkill/wasm').int(3, 12) },
+      1e-5,
+    );
   });
 
   describe('policy (NP-DPO)', () => {
@@ -154,12 +176,20 @@ describe('SIGKILL during training, then --resume', () => {
       expect(trained.code, trained.stderr).toBe(0);
     });
 
-    for (const [seed, point] of [[6, 'train-step'], [7, 'checkpoint-write']] as const) {
+    for (const [seed, point] of [
+      [6, 'train-step'],
+      [7, 'checkpoint-write'],
+    ] as const) {
       const step = new Rng(`sigkill/${seed}`).int(2, 7);
       it(`NP-DPO, seed ${seed}: killed at ${point} of step ${step}, resumed, is bit-identical on cpu`, async () => {
         const config = join(root, `np-dpo-${seed}.json`);
         await writeFile(config, JSON.stringify(policy({ name: `np-dpo-${seed}`, kind: 'np-dpo', seed, reference: 'sft' })));
-        await killAndResume(`np-dpo-${seed}`, (out) => ['policy', '--config', config, '--out', out, '--backend', 'cpu'], { env: { STEERABLE_CRASH_AT: `${point}:${step}` } }, 0);
+        await killAndResume(
+          `np-dpo-${seed}`,
+          (out) => ['policy', '--config', config, '--out', out, '--backend', 'cpu'],
+          { env: { STEERABLE_CRASH_AT: `${point}:${step}` } },
+          0,
+        );
       });
     }
   });

@@ -54,7 +54,7 @@ async function manifestIn(folder: string): Promise<Manifest> {
 async function releasedWith(names: string[]): Promise<Set<string>> {
   const manifests = await Promise.all(folders.map(manifestIn));
   const released = new Set(names);
-  for (let grew = true; grew;) {
+  for (let grew = true; grew; ) {
     grew = false;
     for (const manifest of manifests) {
       if (manifest.private || released.has(manifest.name)) continue;

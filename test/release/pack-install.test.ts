@@ -42,24 +42,20 @@ describe('each public package installed alone from its tarball runs its README e
   });
 
   for (const { name } of packages) {
-    it.concurrent(
-      `${name}`,
-      async () => {
-        const pkg = packed.find((entry) => entry.name === name)!;
-        const project = join(work, 'projects', name.replace('/', '__'));
-        const result = await installAndRunExample(pkg, packed, project, { npmCache: NPM_CACHE });
-        expect(result.install.code, result.install.output).toBe(0);
-        expect(result.example?.code, result.example?.output).toBe(0);
-        // Exactly the package and the workspace packages it declares, each installed from its tarball
-        // into the project: none resolves to the monorepo.
-        expect([...result.closure].sort()).toEqual(workspaceClosure(name, packages).sort());
-        for (const [dependency, path] of Object.entries(result.installed ?? {})) {
-          expect(path, dependency).not.toBeNull();
-          expect(relative(project, path!).startsWith('..'), `${dependency} resolved to ${path}`).toBe(false);
-          expect(relative(ROOT, path!).startsWith('..'), `${dependency} resolved inside the repository`).toBe(true);
-        }
-      },
-      900_000,
-    );
+    it.concurrent(`${name}`, async () => {
+      const pkg = packed.find((entry) => entry.name === name)!;
+      const project = join(work, 'projects', name.replace('/', '__'));
+      const result = await installAndRunExample(pkg, packed, project, { npmCache: NPM_CACHE });
+      expect(result.install.code, result.install.output).toBe(0);
+      expect(result.example?.code, result.example?.output).toBe(0);
+      // Exactly the package and the workspace packages it declares, each installed from its tarball
+      // into the project: none resolves to the monorepo.
+      expect([...result.closure].sort()).toEqual(workspaceClosure(name, packages).sort());
+      for (const [dependency, path] of Object.entries(result.installed ?? {})) {
+        expect(path, dependency).not.toBeNull();
+        expect(relative(project, path!).startsWith('..'), `${dependency} resolved to ${path}`).toBe(false);
+        expect(relative(ROOT, path!).startsWith('..'), `${dependency} resolved inside the repository`).toBe(true);
+      }
+    }, 900_000);
   }
 });

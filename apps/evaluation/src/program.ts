@@ -4,7 +4,13 @@ import { registerReportCommand } from './commands/report.js';
 import { registerRewardEvalCommand } from './commands/reward.js';
 import { registerScoreCommand } from './commands/score.js';
 
-export const EVALUATION_COMMANDS: readonly CommandRegistrar[] = [registerInfoCommand, registerRewardEvalCommand, registerPolicyEvalCommand, registerReportCommand, registerScoreCommand];
+export const EVALUATION_COMMANDS: readonly CommandRegistrar[] = [
+  registerInfoCommand,
+  registerRewardEvalCommand,
+  registerPolicyEvalCommand,
+  registerReportCommand,
+  registerScoreCommand,
+];
 
 export function runEvaluation(argv: readonly string[], io?: CliIo): Promise<number> {
   const program = {

@@ -85,7 +85,16 @@ describe('steerable-eval report', () => {
     });
     expect(reward!.configDigest).toMatch(/^[0-9a-f]{12}$/);
     expect(reward!.wallTimeSeconds).toBeGreaterThan(0);
-    expect(policy).toMatchObject({ name: 'tiny-np-dpo', kind: 'policy', model: 'np-dpo (n_embd 16, n_layer 1, n_head 2)', seed: 3, steps: 2, backend: 'wasm', threads: 1, wallTimeSource: 'recorded' });
+    expect(policy).toMatchObject({
+      name: 'tiny-np-dpo',
+      kind: 'policy',
+      model: 'np-dpo (n_embd 16, n_layer 1, n_head 2)',
+      seed: 3,
+      steps: 2,
+      backend: 'wasm',
+      threads: 1,
+      wallTimeSource: 'recorded',
+    });
     for (const figure of report.figures) {
       // Vega-Lite compiles every spec without a complaint (it drops legends or scales it cannot reconcile).
       expect(figure.warnings, figure.id).toEqual([]);

@@ -29,7 +29,10 @@ describe('steerable-eval reward --wait', () => {
     // The fixture keeps checkpoint manifests only: give the run weights (its model, freshly initialised) to evaluate.
     const model = createRewardModel(JSON.parse(await readFile(join(run, 'config.json'), 'utf8')).model);
     await rm(join(run, 'checkpoints'), { recursive: true });
-    await new CheckpointDirectory(join(run, 'checkpoints')).save({ step: 60, model: { kind: REWARD_MODEL_CHECKPOINT_KIND, config: model.config, state: model.stateDict() } });
+    await new CheckpointDirectory(join(run, 'checkpoints')).save({
+      step: 60,
+      model: { kind: REWARD_MODEL_CHECKPOINT_KIND, config: model.config, state: model.stateDict() },
+    });
     model.dispose();
     // Still training: no summary yet.
     await rename(join(run, 'summary.json'), join(dir, 'summary.json'));

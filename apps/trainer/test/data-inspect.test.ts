@@ -12,7 +12,12 @@ import { runTrainer } from '../src/index.js';
 const REAL_FILES = [
   { file: builtinDatasetPath('relabeled-hh/helpful'), format: 'relabeled-hh', pairs: 1602, users: { helpful: 1602 } },
   { file: builtinDatasetPath('relabeled-hh/harmless'), format: 'relabeled-hh', pairs: 1422, users: { harmless: 1422 } },
-  { file: fileURLToPath(new URL('../../../packages/preference-data/test/fixtures/hh-rlhf-harmless-base-50.jsonl.gz', import.meta.url)), format: 'hh-rlhf', pairs: 50, users: { '(none)': 50 } },
+  {
+    file: fileURLToPath(new URL('../../../packages/preference-data/test/fixtures/hh-rlhf-harmless-base-50.jsonl.gz', import.meta.url)),
+    format: 'hh-rlhf',
+    pairs: 50,
+    users: { '(none)': 50 },
+  },
 ];
 
 async function inspectJson(file: string, extra: string[] = []): Promise<{ code: number; report: Record<string, any> }> {
@@ -47,7 +52,10 @@ describe('steerable-train data inspect', () => {
 
   it('exits 2 on a file with errors and lists them with file, line, field and fix', async () => {
     const file = join(workdir, 'bad.jsonl');
-    writeFileSync(file, ['{"prompt": "p", "chosen": "a", "rejected": "b"}', '{"prompt": "p", "chosen": 3, "rejected": "b"}', '{"prompt": "p", "chosen": "a"', ''].join('\n'));
+    writeFileSync(
+      file,
+      ['{"prompt": "p", "chosen": "a", "rejected": "b"}', '{"prompt": "p", "chosen": 3, "rejected": "b"}', '{"prompt": "p", "chosen": "a"', ''].join('\n'),
+    );
     const io = bufferIo();
     expect(await runTrainer(['data', 'inspect', file], io)).toBe(2);
     const text = io.text();

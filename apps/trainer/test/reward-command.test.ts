@@ -35,7 +35,10 @@ describe('steerable-train reward', () => {
     // Every default made explicit: the model config is resolved, the input size comes from the data.
     expect(config.model).toMatchObject({ kind: 'np-btl', inputDim: 1, hiddenDim: 16, numHeads: 2, initSeed: 3, aggregation: 'self-attention-sum' });
     expect(config.training.optimizer).toEqual({ kind: 'adam', lr: 1e-4, eps: 3e-5, betas: [0.9, 0.999], maxGradNorm: null });
-    const metrics = (await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const metrics = (await readFile(join(out, 'metrics.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const steps = metrics.filter((m) => m.event === 'step');
     expect(steps.map((m) => m.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     for (const m of steps) expect(Number.isFinite(m.loss) && m.loss > 0).toBe(true);
@@ -58,17 +61,29 @@ describe('steerable-train reward', () => {
     await writeFile(join(out, 'config.json'), JSON.stringify(config));
     const code = await runTrainer(['reward', '--resume', '--out', out, '--backend', 'cpu'], io);
     expect(code).toBe(0);
-    const metrics = (await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const metrics = (await readFile(join(out, 'metrics.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(metrics.filter((m) => m.event === 'step').map((m) => m.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   });
 
   it('loadBestModelAtEnd keeps the best-on-validation weights in checkpoints/best and logs the validation scores', async () => {
     const config = join(dir, 'best.json');
-    await writeFile(config, JSON.stringify({ ...tinyConfig, training: { ...tinyConfig.training, evaluateEvery: 2, validationTasksPerUser: 4, loadBestModelAtEnd: true, metricForBestModel: 'eval/accuracy@k=1' } }));
+    await writeFile(
+      config,
+      JSON.stringify({
+        ...tinyConfig,
+        training: { ...tinyConfig.training, evaluateEvery: 2, validationTasksPerUser: 4, loadBestModelAtEnd: true, metricForBestModel: 'eval/accuracy@k=1' },
+      }),
+    );
     const io = bufferIo();
     const out = join(dir, 'best-run');
     expect(await runTrainer(['reward', '--config', config, '--out', out, '--backend', 'cpu'], io), io.errors()).toBe(0);
-    const metrics = (await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const metrics = (await readFile(join(out, 'metrics.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const evals = metrics.filter((m) => m.event === 'eval');
     expect(evals.map((m) => m.step)).toEqual([2, 4, 6, 8]);
     const best = Math.max(...evals.map((m) => m['eval/accuracy@k=1']));
@@ -90,7 +105,10 @@ describe('steerable-train reward', () => {
     expect(io.errors()).toMatch(/field 'training\.loadBestModelAtEnd'/);
     expect(io.errors()).toMatch(/evaluateEvery/);
     const typo = join(dir, 'best-typo.json');
-    await writeFile(typo, JSON.stringify({ ...tinyConfig, training: { ...tinyConfig.training, evaluateEvery: 2, loadBestModelAtEnd: true, metricForBestModel: 'eval/acuracy' } }));
+    await writeFile(
+      typo,
+      JSON.stringify({ ...tinyConfig, training: { ...tinyConfig.training, evaluateEvery: 2, loadBestModelAtEnd: true, metricForBestModel: 'eval/acuracy' } }),
+    );
     const io2 = bufferIo();
     expect(await runTrainer(['reward', '--config', typo, '--out', join(dir, 'best-typo-run')], io2)).toBe(2);
     expect(io2.errors()).toMatch(/field 'training\.metricForBestModel'/);
@@ -109,12 +127,15 @@ describe('steerable-train reward', () => {
 
   it('trains on the built-in relabeled HH data with the response-cue featurizer and its split', async () => {
     const cues = join(dir, 'cues.json');
-    await writeFile(cues, JSON.stringify({
-      name: 'tiny-cues',
-      data: { source: 'relabeled-hh', featurizer: { kind: 'response-cues' }, splitFractions: [0.5, 0.1, 0.4] },
-      model: { kind: 'btl', hiddenDim: 8 },
-      training: { epochs: 1, batchSize: 4, numTargets: 4, contextSize: [0, 0], tasksPerEpoch: 8, logEvery: 1 },
-    }));
+    await writeFile(
+      cues,
+      JSON.stringify({
+        name: 'tiny-cues',
+        data: { source: 'relabeled-hh', featurizer: { kind: 'response-cues' }, splitFractions: [0.5, 0.1, 0.4] },
+        model: { kind: 'btl', hiddenDim: 8 },
+        training: { epochs: 1, batchSize: 4, numTargets: 4, contextSize: [0, 0], tasksPerEpoch: 8, logEvery: 1 },
+      }),
+    );
     const out = join(dir, 'cues-run');
     const io = bufferIo();
     expect(await runTrainer(['reward', '--config', cues, '--out', out, '--backend', 'cpu'], io)).toBe(0);
@@ -136,7 +157,18 @@ describe('steerable-train reward', () => {
     expect(io.errors()).toMatch(/synthetic-np-btl/);
     const list = bufferIo();
     expect(await runTrainer(['reward', '--list-presets'], list)).toBe(0);
-    for (const name of ['synthetic-btl', 'synthetic-dpl', 'synthetic-np-btl', 'synthetic-np-btl-paper-batchnorm', 'relabeled-hh-btl-mixed', 'relabeled-hh-btl-helpful', 'relabeled-hh-btl-harmless', 'relabeled-hh-np-btl', 'relabeled-hh-vpl', 'generic']) {
+    for (const name of [
+      'synthetic-btl',
+      'synthetic-dpl',
+      'synthetic-np-btl',
+      'synthetic-np-btl-paper-batchnorm',
+      'relabeled-hh-btl-mixed',
+      'relabeled-hh-btl-helpful',
+      'relabeled-hh-btl-harmless',
+      'relabeled-hh-np-btl',
+      'relabeled-hh-vpl',
+      'generic',
+    ]) {
       expect(list.text()).toContain(name);
     }
   });
@@ -146,7 +178,10 @@ describe('steerable-train reward', () => {
     // v / m^2 = (1 - beta2) / (1 - beta1)^2 reads beta2 back from the saved moments, and |g| = |m| / 0.1
     // reads the clip back (1e-6, far below any unclipped gradient here).
     const config = join(dir, 'optimizer.json');
-    await writeFile(config, JSON.stringify({ ...tinyConfig, training: { ...tinyConfig.training, epochs: 1, tasksPerEpoch: 8, optimizer: { betas: [0.9, 0.5], maxGradNorm: 1e-6 } } }));
+    await writeFile(
+      config,
+      JSON.stringify({ ...tinyConfig, training: { ...tinyConfig.training, epochs: 1, tasksPerEpoch: 8, optimizer: { betas: [0.9, 0.5], maxGradNorm: 1e-6 } } }),
+    );
     const out = join(dir, 'optimizer-run');
     const io = bufferIo();
     expect(await runTrainer(['reward', '--config', config, '--out', out, '--backend', 'cpu'], io), io.errors()).toBe(0);

@@ -10,7 +10,18 @@ const tinyConfig = {
   seed: 3,
   data: { source: 'paper-synthetic', numPairs: 800, seed: 0 },
   model: { kind: 'np-btl', hiddenDim: 16, numHeads: 2, pairEncoder: 'mlp' },
-  training: { epochs: 4, batchSize: 8, numTargets: 4, contextSize: [0, 3], tasksPerEpoch: 32, logEvery: 1, evaluateEvery: 1, validationTasksPerUser: 4, loadBestModelAtEnd: true, earlyStoppingPatience: 2 },
+  training: {
+    epochs: 4,
+    batchSize: 8,
+    numTargets: 4,
+    contextSize: [0, 3],
+    tasksPerEpoch: 32,
+    logEvery: 1,
+    evaluateEvery: 1,
+    validationTasksPerUser: 4,
+    loadBestModelAtEnd: true,
+    earlyStoppingPatience: 2,
+  },
   evaluation: { ks: [0, 1, 3], numTargets: 4, tasksPerUser: 8 },
 };
 
@@ -29,7 +40,10 @@ describe('steerable-train reward with training.earlyStoppingPatience', () => {
     const io = bufferIo();
     const out = join(dir, 'run');
     expect(await runTrainer(['reward', '--config', config, '--out', out, '--backend', 'cpu'], io), io.errors()).toBe(0);
-    const metrics = (await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const metrics = (await readFile(join(out, 'metrics.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const evals = metrics.filter((m) => m.event === 'eval');
     // Where patience 2 must stop, read off the validation scores the run logged.
     let best = -Infinity;
@@ -47,7 +61,12 @@ describe('steerable-train reward with training.earlyStoppingPatience', () => {
     expect(stop).toBeLessThan(16);
     expect(Math.max(...metrics.filter((m) => m.event === 'step').map((m) => m.step))).toBe(stop);
     const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
-    expect(summary).toMatchObject({ status: 'finished', steps: stop, best: { step: bestStep, metric: 'eval/accuracy', value: best }, stopped_early: { step: stop, patience: 2 } });
+    expect(summary).toMatchObject({
+      status: 'finished',
+      steps: stop,
+      best: { step: bestStep, metric: 'eval/accuracy', value: best },
+      stopped_early: { step: stop, patience: 2 },
+    });
     expect(io.errors()).toMatch(new RegExp(`stopped early at step ${stop} of 16: no better eval/accuracy in 2 evaluations since step ${bestStep}`));
     const manifest = JSON.parse(await readFile(join(out, 'checkpoints', 'best', 'manifest.json'), 'utf8'));
     expect(manifest.step).toBe(bestStep);
@@ -55,7 +74,10 @@ describe('steerable-train reward with training.earlyStoppingPatience', () => {
     // --resume of the stopped run trains nothing more.
     const again = bufferIo();
     expect(await runTrainer(['reward', '--resume', '--out', out, '--backend', 'cpu'], again), again.errors()).toBe(0);
-    const after = (await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const after = (await readFile(join(out, 'metrics.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(Math.max(...after.filter((m) => m.event === 'step').map((m) => m.step))).toBe(stop);
     const steps = (await readdir(join(out, 'checkpoints'))).filter((name) => name.startsWith('step-')).map((name) => Number(name.slice(5)));
     expect(Math.max(...steps)).toBe(stop);

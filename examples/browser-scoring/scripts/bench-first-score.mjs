@@ -58,7 +58,15 @@ for (const [kernels, runs] of Object.entries(samples)) {
 }
 const ratio = summary.stock.firstScoreMs / summary.steerable.firstScoreMs;
 const loadAfter = loadavg()[0];
-const result = { when: new Date().toISOString(), cpus: cpus().length, loadAverage1m: load, loadAverage1mAfter: loadAfter, summary, stockOverSteerable: ratio, samples };
+const result = {
+  when: new Date().toISOString(),
+  cpus: cpus().length,
+  loadAverage1m: load,
+  loadAverage1mAfter: loadAfter,
+  summary,
+  stockOverSteerable: ratio,
+  samples,
+};
 console.log(
   `time to first score (median of ${rounds} cold page loads, ${summary.steerable.featurizer}; ` +
     `1-minute load ${load.toFixed(2)} before, ${loadAfter.toFixed(2)} after, on ${cpus().length} CPUs)`,

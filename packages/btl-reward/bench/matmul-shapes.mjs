@@ -8,7 +8,9 @@
 import { parseArgs } from 'node:util';
 import { loadStack } from '../../../scripts/bench/load.mjs';
 
-const { values: args } = parseArgs({ options: { threads: { type: 'string', default: '2' }, reps: { type: 'string', default: '5' }, backend: { type: 'string', default: 'wasm' } } });
+const { values: args } = parseArgs({
+  options: { threads: { type: 'string', default: '2' }, reps: { type: 'string', default: '5' }, backend: { type: 'string', default: 'wasm' } },
+});
 const { tf, kernels } = await loadStack();
 await kernels.initBackend({ backend: args.backend, wasmThreads: Number(args.threads) });
 
@@ -22,11 +24,15 @@ const cases = [];
 function weightGradient(label, rows, inDim, outDim) {
   const x = tf.randomNormal([rows, inDim]);
   const dy = tf.randomNormal([rows, outDim]);
-  cases.push([`${label} dW = x^T dy  x [${rows}, ${inDim}]`, 2 * rows * inDim * outDim, {
-    'transposeA (as tfjs grads call it)': () => tf.matMul(x, dy, true, false),
-    'explicit: transpose(x) then matMul': () => tf.matMul(tf.transpose(x), dy),
-    'explicit: (dy^T x)^T': () => tf.transpose(tf.matMul(tf.transpose(dy), x)),
-  }]);
+  cases.push([
+    `${label} dW = x^T dy  x [${rows}, ${inDim}]`,
+    2 * rows * inDim * outDim,
+    {
+      'transposeA (as tfjs grads call it)': () => tf.matMul(x, dy, true, false),
+      'explicit: transpose(x) then matMul': () => tf.matMul(tf.transpose(x), dy),
+      'explicit: (dy^T x)^T': () => tf.transpose(tf.matMul(tf.transpose(dy), x)),
+    },
+  ]);
 }
 function forward(label, rows, inDim, outDim) {
   const x = tf.randomNormal([rows, inDim]);
@@ -36,9 +42,13 @@ function forward(label, rows, inDim, outDim) {
 function inputGradient(label, rows, inDim, outDim) {
   const dy = tf.randomNormal([rows, outDim]);
   const w = tf.randomNormal([inDim, outDim]);
-  cases.push([`${label} dx = dy W^T  [${rows}, ${outDim}] x [${outDim}, ${inDim}]`, 2 * rows * inDim * outDim, {
-    'transposeB (as tfjs grads call it)': () => tf.matMul(dy, w, false, true),
-  }]);
+  cases.push([
+    `${label} dx = dy W^T  [${rows}, ${outDim}] x [${outDim}, ${inDim}]`,
+    2 * rows * inDim * outDim,
+    {
+      'transposeB (as tfjs grads call it)': () => tf.matMul(dy, w, false, true),
+    },
+  ]);
 }
 forward('reference 1024^3', 1024, 1024, 1024);
 forward('pair encoder, concat', PAIRS, 2 * D, H);
@@ -55,10 +65,14 @@ inputGradient('HxH layers', OPTIONS, H, H);
   const u = tf.randomNormal([PAIRS, H]);
   const wide = tf.randomNormal([H, 3 * H]);
   const parts = [0, 1, 2].map(() => tf.randomNormal([H, H]));
-  cases.push([`in-proj: same input, one wide matmul or three  [${PAIRS}, ${H}] x [${H}, ${3 * H}]`, 2 * PAIRS * H * 3 * H, {
-    'one [H, 3H] matmul': () => tf.matMul(u, wide),
-    'three [H, H] matmuls': () => tf.stack(parts.map((w) => tf.matMul(u, w))),
-  }]);
+  cases.push([
+    `in-proj: same input, one wide matmul or three  [${PAIRS}, ${H}] x [${H}, ${3 * H}]`,
+    2 * PAIRS * H * 3 * H,
+    {
+      'one [H, 3H] matmul': () => tf.matMul(u, wide),
+      'three [H, H] matmuls': () => tf.stack(parts.map((w) => tf.matMul(u, w))),
+    },
+  ]);
 }
 
 const reps = Number(args.reps);

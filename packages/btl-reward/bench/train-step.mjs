@@ -27,7 +27,25 @@ const { values: args } = parseArgs({
 // Each backend runs in its own process so kernel registrations cannot leak between them.
 if (!args.backend) {
   for (const backend of args.backends.split(',')) {
-    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--backend', backend, '--variant', args.variant, '--workloads', args.workloads, '--reps', args.reps, '--warmup', args.warmup, '--threads', args.threads], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+    const out = execFileSync(
+      process.execPath,
+      [
+        fileURLToPath(import.meta.url),
+        '--backend',
+        backend,
+        '--variant',
+        args.variant,
+        '--workloads',
+        args.workloads,
+        '--reps',
+        args.reps,
+        '--warmup',
+        args.warmup,
+        '--threads',
+        args.threads,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 },
+    );
     process.stdout.write(out);
   }
   process.exit(0);
@@ -69,7 +87,9 @@ for (const workload of args.workloads.split(',')) {
   samples.sort((a, b) => a - b);
   const round = (x) => Math.round(x * 100) / 100;
   const median = samples.length % 2 ? samples[(samples.length - 1) / 2] : (samples[samples.length / 2 - 1] + samples[samples.length / 2]) / 2;
-  process.stdout.write(`${JSON.stringify({ workload, backend: info.backend, variant: args.variant, median_ms: round(median), min_ms: round(samples[0]), max_ms: round(samples.at(-1)), n: samples.length, warmup, threads: info.threads, params: model.numParameters() })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ workload, backend: info.backend, variant: args.variant, median_ms: round(median), min_ms: round(samples[0]), max_ms: round(samples.at(-1)), n: samples.length, warmup, threads: info.threads, params: model.numParameters() })}\n`,
+  );
   adam.dispose();
   model.dispose();
   tf.dispose(Object.values(batch));

@@ -41,7 +41,13 @@ const data = await loadRelabeledHh({ featurizer, seed, splitFractions: args.spli
 process.stderr.write(`featurized ${data.numPairs} pairs (dim ${data.dim}) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 const onlyUser = (user) => ({ ...data, labels: data.labels.filter((l) => l.user === user) });
 
-const base = { inputDim: data.dim, hiddenDim: Number(args['hidden-dim']), initSeed: seed, batchNorm: args['batch-norm'] === 'true', attentionDropout: Number(args['attention-dropout']) };
+const base = {
+  inputDim: data.dim,
+  hiddenDim: Number(args['hidden-dim']),
+  initSeed: seed,
+  batchNorm: args['batch-norm'] === 'true',
+  attentionDropout: Number(args['attention-dropout']),
+};
 const RUNS = {
   'btl-mixed': { config: { kind: 'btl', ...base }, trainSet: data },
   'btl-helpful': { config: { kind: 'btl', ...base }, trainSet: onlyUser('helpful') },
@@ -113,7 +119,14 @@ for (const name of args.models.split(',')) {
     },
   });
   const trainSeconds = (performance.now() - t1) / 1000;
-  const report = await evaluateRewardModel(model, data, { split: 'test', ks: KS, numTargets: 20, tasksPerUser: Number(args['tasks-per-user']), seed, modelName: name });
+  const report = await evaluateRewardModel(model, data, {
+    split: 'test',
+    ks: KS,
+    numTargets: 20,
+    tasksPerUser: Number(args['tasks-per-user']),
+    seed,
+    modelName: name,
+  });
   results.push({ name, config: model.config, steps: train.steps, train_seconds: trainSeconds, report });
   process.stderr.write(`${name}: ${train.steps} steps in ${trainSeconds.toFixed(1)} s\n`);
   if (name === 'btl-helpful' || name === 'btl-harmless') oracleModels[name.slice(4)] = model;
@@ -126,7 +139,9 @@ if (oracleModels.helpful && oracleModels.harmless) {
 for (const model of Object.values(oracleModels)) model.dispose();
 const wall = (performance.now() - started) / 1000;
 const pct = (s) => `${(100 * s.mean).toFixed(1)} +- ${(100 * s.sem).toFixed(1)}`;
-const lines = [`relabeled HH, held-out test accuracy (%) per annotator type, T = 20, mean +- sem over tasks; featurizer dim ${data.dim}; backend ${backend.backend}; wall ${wall.toFixed(0)} s`];
+const lines = [
+  `relabeled HH, held-out test accuracy (%) per annotator type, T = 20, mean +- sem over tasks; featurizer dim ${data.dim}; backend ${backend.backend}; wall ${wall.toFixed(0)} s`,
+];
 for (const user of ['helpful', 'harmless']) {
   lines.push(`${user} users:`);
   lines.push(['model'.padEnd(14), ...KS.map((k) => `k=${k}`.padStart(13))].join(''));

@@ -35,7 +35,15 @@ const data = generatePaperSynthetic({ numPairs: 20_000, seed });
 const CONFIGS = {
   btl: { kind: 'btl', inputDim: 1, hiddenDim: Number(args['hidden-dim']), initSeed: seed },
   dpl: { kind: 'dpl', inputDim: 1, hiddenDim: Number(args['hidden-dim']), initSeed: seed },
-  'np-btl': { kind: 'np-btl', inputDim: 1, hiddenDim: Number(args['hidden-dim']), initSeed: seed, pairEncoder: 'mlp', aggregation: 'self-attention-sum', ...(args['batch-norm'] ? { batchNorm: args['batch-norm'] === 'true' } : {}) },
+  'np-btl': {
+    kind: 'np-btl',
+    inputDim: 1,
+    hiddenDim: Number(args['hidden-dim']),
+    initSeed: seed,
+    pairEncoder: 'mlp',
+    aggregation: 'self-attention-sum',
+    ...(args['batch-norm'] ? { batchNorm: args['batch-norm'] === 'true' } : {}),
+  },
   'np-btl-latent': { kind: 'np-btl', variant: 'latent', betaKl: 0.005, inputDim: 1, hiddenDim: Number(args['hidden-dim']), initSeed: seed, pairEncoder: 'mlp' },
   vpl: { kind: 'vpl', inputDim: 1, hiddenDim: Number(args['hidden-dim']), initSeed: seed, betaKl: 0.01, klAnnealSteps: 200 },
 };
@@ -59,16 +67,27 @@ for (const name of args.models.split(',')) {
       if (event.type === 'step' && args['max-steps'] && event.step >= Number(args['max-steps'])) controller.abort();
       if (event.type === 'step' && performance.now() - lastLog > 15_000) {
         lastLog = performance.now();
-        process.stderr.write(`${name} step ${event.step}/${event.totalSteps} loss ${event.loss.toFixed(4)} acc ${event.metrics['train/accuracy']?.toFixed(3)}\n`);
+        process.stderr.write(
+          `${name} step ${event.step}/${event.totalSteps} loss ${event.loss.toFixed(4)} acc ${event.metrics['train/accuracy']?.toFixed(3)}\n`,
+        );
       }
       if (event.type === 'epoch') process.stderr.write(`${name} epoch ${event.epoch} mean loss ${event.loss.toFixed(4)}\n`);
     },
   });
   const trainSeconds = (performance.now() - t0) / 1000;
-  const report = await evaluateRewardModel(model, data, { split: 'test', ks: KS, numTargets: 20, tasksPerUser: Number(args['tasks-per-user']), seed, modelName: name });
+  const report = await evaluateRewardModel(model, data, {
+    split: 'test',
+    ks: KS,
+    numTargets: 20,
+    tasksPerUser: Number(args['tasks-per-user']),
+    seed,
+    modelName: name,
+  });
   const evalSeconds = (performance.now() - t0) / 1000 - trainSeconds;
   results.push({ name, config: model.config, steps: train.steps, train_seconds: trainSeconds, eval_seconds: evalSeconds, report });
-  process.stderr.write(`${name}: ${train.steps} steps in ${trainSeconds.toFixed(1)} s (${((1000 * trainSeconds) / train.steps).toFixed(1)} ms/step), eval ${evalSeconds.toFixed(1)} s\n`);
+  process.stderr.write(
+    `${name}: ${train.steps} steps in ${trainSeconds.toFixed(1)} s (${((1000 * trainSeconds) / train.steps).toFixed(1)} ms/step), eval ${evalSeconds.toFixed(1)} s\n`,
+  );
   process.stderr.write(`${name} held-out: ${KS.map((k) => `k=${k} ${(100 * report.heldout.overall[String(k)].mean).toFixed(1)}`).join('  ')}\n`);
   model.dispose();
 }

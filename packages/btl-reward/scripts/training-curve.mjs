@@ -26,7 +26,15 @@ const seed = Number(args.seed);
 const KS = [0, 1, 3, 5, 10];
 await initBackend({ backend: 'wasm' });
 const data = generatePaperSynthetic({ numPairs: 20_000, seed: 0 });
-const model = createRewardModel({ kind: 'np-btl', inputDim: 1, hiddenDim: 256, initSeed: seed, pairEncoder: 'mlp', aggregation: 'self-attention-sum', batchNorm: !args['no-batch-norm'] });
+const model = createRewardModel({
+  kind: 'np-btl',
+  inputDim: 1,
+  hiddenDim: 256,
+  initSeed: seed,
+  pairEncoder: 'mlp',
+  aggregation: 'self-attention-sum',
+  batchNorm: !args['no-batch-norm'],
+});
 const percent = (report) => KS.map((k) => (100 * report.heldout.overall[String(k)].mean).toFixed(1)).join(' ');
 const testAccuracy = () => evaluateRewardModel(model, data, { split: 'test', ks: KS, numTargets: 20, tasksPerUser: 300, seed: 0 });
 

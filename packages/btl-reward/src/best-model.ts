@@ -54,7 +54,10 @@ export class BestModelTracker {
     this.greaterIsBetter = options.greaterIsBetter ?? !this.metric.includes('loss');
     const known = validationMetricNames(ks);
     if (!known.includes(this.metric)) {
-      throw new SteerableError('invalid-config', `the best-model metric '${this.metric}' is not one that validation reports`, { field: 'bestModel.metric', hint: `use one of: ${known.join(', ')}` });
+      throw new SteerableError('invalid-config', `the best-model metric '${this.metric}' is not one that validation reports`, {
+        field: 'bestModel.metric',
+        hint: `use one of: ${known.join(', ')}`,
+      });
     }
   }
 

@@ -30,7 +30,10 @@ export class EarlyStopping {
     private readonly evaluateEvery: number,
   ) {
     if (!Number.isInteger(options.patience) || options.patience < 1) {
-      throw new SteerableError('invalid-config', `earlyStopping.patience must be a positive integer, got ${options.patience}`, { field: 'earlyStopping.patience', hint: 'e.g. 4: stop after 4 evaluations without a new best' });
+      throw new SteerableError('invalid-config', `earlyStopping.patience must be a positive integer, got ${options.patience}`, {
+        field: 'earlyStopping.patience',
+        hint: 'e.g. 4: stop after 4 evaluations without a new best',
+      });
     }
     this.patience = options.patience;
   }

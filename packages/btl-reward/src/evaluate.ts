@@ -97,7 +97,10 @@ export async function evaluateRewardModel(model: RewardModel, set: EmbeddedPairS
     throw new SteerableError('invalid-argument', `ks must be non-negative integers, got ${JSON.stringify(ks)}`, { field: 'k', hint: 'e.g. 0,1,3,5,10' });
   }
   if (set.dim !== model.config.inputDim) {
-    throw new SteerableError('invalid-argument', `the data has embedding size ${set.dim}, the model expects ${model.config.inputDim}`, { field: 'data', hint: 'evaluate on data embedded with the featurizer the model was trained with' });
+    throw new SteerableError('invalid-argument', `the data has embedding size ${set.dim}, the model expects ${model.config.inputDim}`, {
+      field: 'data',
+      hint: 'evaluate on data embedded with the featurizer the model was trained with',
+    });
   }
   const heldout: Record<string, AccuracyByK> = {};
   const allTargets: Record<string, AccuracyByK> = {};
@@ -106,11 +109,17 @@ export async function evaluateRewardModel(model: RewardModel, set: EmbeddedPairS
   // A model that ignores the context gives a labelled pair the same logit in every task and at
   // every k (the targets are the same pairs for every k): each pair is scored once, not 5 x (T + k) times.
   const labelLogits = model.usesContext ? null : new Map<number, number>();
-  const taskLists = ks.map((k) => evaluationTasks(set, { split, contextSize: k, numTargets, tasksPerUser, seed, ...(options.tooFewLabels ? { tooFewLabels: options.tooFewLabels } : {}) }));
+  const taskLists = ks.map((k) =>
+    evaluationTasks(set, { split, contextSize: k, numTargets, tasksPerUser, seed, ...(options.tooFewLabels ? { tooFewLabels: options.tooFewLabels } : {}) }),
+  );
   const shared = labelLogits ? null : await scoreTasksSharingTargets(model, set, taskLists, batchSize);
   for (const [index, k] of ks.entries()) {
     const tasks = taskLists[index]!;
-    const perTask = shared ? shared[index]! : labelLogits ? await scoreTasksByLabel(model, set, tasks, labelLogits, batchSize) : await scoreTasks(model, set, tasks, batchSize);
+    const perTask = shared
+      ? shared[index]!
+      : labelLogits
+        ? await scoreTasksByLabel(model, set, tasks, labelLogits, batchSize)
+        : await scoreTasks(model, set, tasks, batchSize);
     if (options.calibration) {
       const byUser = new Map<string, number[]>();
       perTask.forEach((r, i) => {
@@ -119,7 +128,10 @@ export async function evaluateRewardModel(model: RewardModel, set: EmbeddedPairS
         byUser.get(user)!.push(...r.heldoutChosenWins);
       });
       for (const [user, values] of byUser) (calibration[user] ??= {})[String(k)] = pairwiseCalibration(values, numBins ? { numBins } : {});
-      (calibration.overall ??= {})[String(k)] = pairwiseCalibration(perTask.flatMap((r) => r.heldoutChosenWins), numBins ? { numBins } : {});
+      (calibration.overall ??= {})[String(k)] = pairwiseCalibration(
+        perTask.flatMap((r) => r.heldoutChosenWins),
+        numBins ? { numBins } : {},
+      );
     }
     for (const [report, pick] of [
       [heldout, (r: TaskScore) => r.heldout],
@@ -235,18 +247,26 @@ async function scoreTasks(model: RewardModel, set: EmbeddedPairSet, tasks: Task[
  */
 async function scoreTasksSharingTargets(model: RewardModel, set: EmbeddedPairSet, taskLists: Task[][], batchSize: number): Promise<TaskScore[][] | null> {
   const longest = taskLists.reduce((a, b) => (b[0]!.context.length > a[0]!.context.length ? b : a));
-  const lineUp = taskLists.every((tasks) =>
-    tasks.length === longest.length &&
-    tasks.every((task, i) => {
-      const other = longest[i]!;
-      return task.user === other.user && task.targets.every((label, j) => label === other.targets[j]) && task.context.every((label, j) => label === other.context[j]);
-    }),
+  const lineUp = taskLists.every(
+    (tasks) =>
+      tasks.length === longest.length &&
+      tasks.every((task, i) => {
+        const other = longest[i]!;
+        return (
+          task.user === other.user &&
+          task.targets.every((label, j) => label === other.targets[j]) &&
+          task.context.every((label, j) => label === other.context[j])
+        );
+      }),
   );
   if (taskLists.length < 2 || !lineUp) return null;
   const scores: TaskScore[][] = taskLists.map(() => []);
   for (let start = 0; start < longest.length; start += batchSize) {
     const chunk = longest.slice(start, start + batchSize);
-    const asTargets = buildTaskBatch(set, chunk.map((task) => ({ user: task.user, context: [], targets: [...task.targets, ...task.context] })));
+    const asTargets = buildTaskBatch(
+      set,
+      chunk.map((task) => ({ user: task.user, context: [], targets: [...task.targets, ...task.context] })),
+    );
     const targets = taskBatchTensors(asTargets);
     const prepared = model.inEvalMode(() => model.prepareTargets({ chosen: targets.targetChosen, rejected: targets.targetRejected }));
     disposePairTensors(targets);

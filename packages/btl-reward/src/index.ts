@@ -55,7 +55,14 @@ export {
 export { rewardCurves, standardise, DEFAULT_REWARD_CURVE_GRID, type RewardCurveOptions, type RewardCurve, type RewardCurves } from './reward-curves.js';
 export { inferUserLatents } from './user-latents.js';
 export { scoreLabels } from './label-logits.js';
-export { PAPER_OPTIMIZER, optimizerConfigSchema, resolveOptimizerConfig, toAdamConfig, type OptimizerConfig, type ResolvedOptimizerConfig } from './config/optimizer-config.js';
+export {
+  PAPER_OPTIMIZER,
+  optimizerConfigSchema,
+  resolveOptimizerConfig,
+  toAdamConfig,
+  type OptimizerConfig,
+  type ResolvedOptimizerConfig,
+} from './config/optimizer-config.js';
 export {
   trainRewardModel,
   resolveSamplerConfig,

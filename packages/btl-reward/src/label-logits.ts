@@ -15,7 +15,9 @@ const LABELS_PER_ROW = 64;
  */
 export async function scoreLabels(model: RewardModel, set: EmbeddedPairSet, labels: readonly number[], batchSize: number): Promise<Float32Array> {
   if (model.usesContext) {
-    throw new SteerableError('invalid-argument', `scoreLabels needs a model that ignores the context; ${model.config.kind} uses it`, { hint: 'score tasks (targets with their context) instead' });
+    throw new SteerableError('invalid-argument', `scoreLabels needs a model that ignores the context; ${model.config.kind} uses it`, {
+      hint: 'score tasks (targets with their context) instead',
+    });
   }
   const out = new Float32Array(labels.length);
   const perPass = LABELS_PER_ROW * batchSize;
@@ -26,7 +28,10 @@ export async function scoreLabels(model: RewardModel, set: EmbeddedPairSet, labe
     // Every pseudo-task needs the same width: the last one repeats its final label.
     const last = rows.at(-1)!;
     while (last.length < LABELS_PER_ROW) last.push(last.at(-1)!);
-    const batch = buildTaskBatch(set, rows.map((targets) => ({ user: '', context: [], targets })));
+    const batch = buildTaskBatch(
+      set,
+      rows.map((targets) => ({ user: '', context: [], targets })),
+    );
     const tensors = taskBatchTensors(batch);
     const logits = model.inEvalMode(() =>
       tf.tidy(() => {

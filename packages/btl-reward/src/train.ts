@@ -1,4 +1,15 @@
-import { Adam, CheckpointDirectory, DivergenceGuard, type DivergencePolicy, crashPoint, disposeCheckpoint, loadCheckpoint, Rng, type RngState, SteerableError } from '@steerable/core';
+import {
+  Adam,
+  CheckpointDirectory,
+  DivergenceGuard,
+  type DivergencePolicy,
+  crashPoint,
+  disposeCheckpoint,
+  loadCheckpoint,
+  Rng,
+  type RngState,
+  SteerableError,
+} from '@steerable/core';
 import { type EmbeddedPairSet, type SplitName, TaskSampler, type TaskSamplerState } from '@steerable/preference-data';
 import { disposePairTensors, taskBatchTensors } from './batch-tensors.js';
 import { type BestModelOptions, type BestModelRecord, BestModelTracker } from './best-model.js';
@@ -26,7 +37,14 @@ export interface SamplerConfig {
 
 export type ResolvedSamplerConfig = Required<Omit<SamplerConfig, 'tasksPerEpoch'>> & { tasksPerEpoch: number | null };
 
-export const PAPER_SAMPLER: ResolvedSamplerConfig = { split: 'train', numTargets: 20, contextSize: [0, 10], batchSize: 64, tasksPerEpoch: null, targetsIncludeContext: false };
+export const PAPER_SAMPLER: ResolvedSamplerConfig = {
+  split: 'train',
+  numTargets: 20,
+  contextSize: [0, 10],
+  batchSize: 64,
+  tasksPerEpoch: null,
+  targetsIncludeContext: false,
+};
 
 export type TrainEventType = 'start' | 'step' | 'epoch' | 'eval' | 'checkpoint' | 'end';
 
@@ -136,22 +154,37 @@ interface TrainerCheckpointExtra {
  */
 export async function trainRewardModel(options: TrainRewardModelOptions): Promise<TrainResult> {
   const { model, trainSet, epochs, seed } = options;
-  if (!Number.isInteger(epochs) || epochs < 1) throw new SteerableError('invalid-config', `epochs must be a positive integer, got ${epochs}`, { field: 'epochs' });
+  if (!Number.isInteger(epochs) || epochs < 1)
+    throw new SteerableError('invalid-config', `epochs must be a positive integer, got ${epochs}`, { field: 'epochs' });
   if (options.checkpointEvery !== undefined && !options.checkpointDir) {
-    throw new SteerableError('invalid-config', 'checkpointEvery needs checkpointDir', { field: 'checkpointDir', hint: 'pass the run directory\'s checkpoints/ folder' });
+    throw new SteerableError('invalid-config', 'checkpointEvery needs checkpointDir', {
+      field: 'checkpointDir',
+      hint: "pass the run directory's checkpoints/ folder",
+    });
   }
   if (options.bestModel && (!options.validation || !options.evaluateEvery)) {
-    throw new SteerableError('invalid-config', 'bestModel needs validation and evaluateEvery (the weights are chosen on validation)', { field: 'bestModel', hint: 'pass validation: { split: "validation" } and evaluateEvery: N, or drop bestModel' });
+    throw new SteerableError('invalid-config', 'bestModel needs validation and evaluateEvery (the weights are chosen on validation)', {
+      field: 'bestModel',
+      hint: 'pass validation: { split: "validation" } and evaluateEvery: N, or drop bestModel',
+    });
   }
   if (options.earlyStopping && !options.bestModel) {
-    throw new SteerableError('invalid-config', 'earlyStopping needs bestModel (it stops on the best-model metric and keeps those weights)', { field: 'earlyStopping', hint: 'pass bestModel: { metric: "eval/accuracy" } with validation and evaluateEvery, or drop earlyStopping' });
+    throw new SteerableError('invalid-config', 'earlyStopping needs bestModel (it stops on the best-model metric and keeps those weights)', {
+      field: 'earlyStopping',
+      hint: 'pass bestModel: { metric: "eval/accuracy" } with validation and evaluateEvery, or drop earlyStopping',
+    });
   }
   if (trainSet.dim !== model.config.inputDim) {
-    throw new SteerableError('invalid-argument', `the training data has embedding size ${trainSet.dim}, the model expects ${model.config.inputDim}`, { field: 'inputDim', hint: 'set the model inputDim to the data embedding size' });
+    throw new SteerableError('invalid-argument', `the training data has embedding size ${trainSet.dim}, the model expects ${model.config.inputDim}`, {
+      field: 'inputDim',
+      hint: 'set the model inputDim to the data embedding size',
+    });
   }
   const checkpoints = options.checkpointDir ? new CheckpointDirectory(options.checkpointDir, options.keepCheckpoints ?? 3) : null;
   // Before anything holds tensors: the tracker refuses a metric that validation does not report.
-  const tracker = options.bestModel ? new BestModelTracker(model, options.bestModel, checkpoints, options.validation?.ks ?? DEFAULT_EVALUATION.ks, options.checkpointExtra) : null;
+  const tracker = options.bestModel
+    ? new BestModelTracker(model, options.bestModel, checkpoints, options.validation?.ks ?? DEFAULT_EVALUATION.ks, options.checkpointExtra)
+    : null;
   const earlyStopping = options.earlyStopping ? new EarlyStopping(options.earlyStopping, options.evaluateEvery!) : null;
   const samplerConfig = resolveSamplerConfig(options.sampler);
   const optimizerConfig = resolveOptimizerConfig(options.optimizer);
@@ -181,7 +214,10 @@ export async function trainRewardModel(options: TrainRewardModelOptions): Promis
     try {
       const extra = contents.manifest.extra as unknown as Partial<TrainerCheckpointExtra>;
       if (contents.manifest.model.kind !== REWARD_MODEL_CHECKPOINT_KIND || !extra.sampler || !contents.optimizerState || !contents.manifest.rng.train) {
-        throw new SteerableError('bad-checkpoint', 'checkpoint lacks the trainer state needed to resume (model kind, optimizer, RNG, sampler position)', { file: `${options.resumeFrom}/manifest.json`, hint: 'resume from a checkpoint written by trainRewardModel' });
+        throw new SteerableError('bad-checkpoint', 'checkpoint lacks the trainer state needed to resume (model kind, optimizer, RNG, sampler position)', {
+          file: `${options.resumeFrom}/manifest.json`,
+          hint: 'resume from a checkpoint written by trainRewardModel',
+        });
       }
       model.loadStateDict(contents.weights, { source: `${options.resumeFrom}/weights.safetensors` });
       adam.loadStateDict({ step: contents.manifest.optimizer!.step, tensors: contents.optimizerState });
@@ -289,6 +325,15 @@ export async function trainRewardModel(options: TrainRewardModelOptions): Promis
   tracker?.dispose();
   model.eval();
   adam.dispose();
-  await emit({ type: 'end', step, epoch: Math.min(epochs - 1, sampler.state().epoch), totalSteps, loss: lastLoss, metrics: {}, aborted, ...(stoppedEarly ? { stoppedEarly } : {}) });
+  await emit({
+    type: 'end',
+    step,
+    epoch: Math.min(epochs - 1, sampler.state().epoch),
+    totalSteps,
+    loss: lastLoss,
+    metrics: {},
+    aborted,
+    ...(stoppedEarly ? { stoppedEarly } : {}),
+  });
   return { steps: step, totalSteps, finalLoss, lastCheckpoint, aborted, optimizer: optimizerConfig, sampler: samplerConfig, best, stoppedEarly };
 }

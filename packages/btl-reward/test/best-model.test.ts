@@ -34,7 +34,12 @@ describe('best-on-validation weights (bestModel)', () => {
     const events: TrainEvent[] = [];
     const model = createRewardModel(TINY);
     const before = tf.memory().numTensors;
-    const result = await trainRewardModel({ ...BASE, model, bestModel: { metric: 'eval/accuracy', greaterIsBetter: false }, onEvent: (e) => void events.push(e) });
+    const result = await trainRewardModel({
+      ...BASE,
+      model,
+      bestModel: { metric: 'eval/accuracy', greaterIsBetter: false },
+      onEvent: (e) => void events.push(e),
+    });
     const evals = events.filter((e) => e.type === 'eval');
     expect(evals.map((e) => e.step)).toEqual([2, 4, 6, 8, 10, 12, 14, 16, 18, 20]);
     const values = evals.map((e) => e.metrics['eval/accuracy']!);
@@ -85,7 +90,11 @@ describe('best-on-validation weights (bestModel)', () => {
   });
 
   it('refuses a bestModel without validation, and names an unknown metric', async () => {
-    await expect(trainRewardModel({ trainSet: data, sampler: SAMPLER, epochs: 1, seed: 0, model: createRewardModel(TINY), bestModel: {} })).rejects.toThrow(/bestModel needs validation and evaluateEvery/);
-    await expect(trainRewardModel({ ...BASE, epochs: 1, model: createRewardModel(TINY), bestModel: { metric: 'eval/accuracy@k=7' } })).rejects.toThrow(/'eval\/accuracy@k=7' is not one that validation reports.*eval\/accuracy@k=2/s);
+    await expect(trainRewardModel({ trainSet: data, sampler: SAMPLER, epochs: 1, seed: 0, model: createRewardModel(TINY), bestModel: {} })).rejects.toThrow(
+      /bestModel needs validation and evaluateEvery/,
+    );
+    await expect(trainRewardModel({ ...BASE, epochs: 1, model: createRewardModel(TINY), bestModel: { metric: 'eval/accuracy@k=7' } })).rejects.toThrow(
+      /'eval\/accuracy@k=7' is not one that validation reports.*eval\/accuracy@k=2/s,
+    );
   });
 });

@@ -51,7 +51,14 @@ describe('evaluating a model that ignores the context', () => {
   it.each(['btl', 'dpl'] as const)('%s: scores each labelled pair once and reports what task-by-task scoring reports', async (kind) => {
     const model = createRewardModel({ kind, inputDim: 1, hiddenDim: 16, initSeed: 4 });
     // A few steps so BatchNorm's running statistics and the weights are not the initial ones.
-    await trainRewardModel({ model, trainSet: data, sampler: { numTargets: 6, contextSize: 0, batchSize: 8, tasksPerEpoch: 48 }, optimizer: { lr: 1e-2 }, epochs: 2, seed: 1 });
+    await trainRewardModel({
+      model,
+      trainSet: data,
+      sampler: { numTargets: 6, contextSize: 0, batchSize: 8, tasksPerEpoch: 48 },
+      optimizer: { lr: 1e-2 },
+      epochs: 2,
+      seed: 1,
+    });
     const byTask = asContextUser(model);
     const taskRows = countRows(byTask);
     const expected = await evaluateRewardModel(byTask, data, OPTIONS);

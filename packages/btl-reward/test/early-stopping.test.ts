@@ -32,7 +32,16 @@ const TINY: RewardModelConfig = { kind: 'np-btl', inputDim: 1, hiddenDim: 8, num
 const SAMPLER = { numTargets: 4, contextSize: [0, 3] as [number, number], batchSize: 8, tasksPerEpoch: 40 };
 const VALIDATION = { split: 'validation' as const, ks: [0, 2], numTargets: 4, tasksPerUser: 12, seed: 3 };
 // 5 steps an epoch, 8 epochs: evaluations at steps 2, 4, ..., 40.
-const BASE = { trainSet: data, sampler: SAMPLER, optimizer: { lr: 3e-3, eps: 3e-5 }, epochs: 8, seed: 1, evaluateEvery: 2, validation: VALIDATION, bestModel: { metric: 'eval/accuracy' } };
+const BASE = {
+  trainSet: data,
+  sampler: SAMPLER,
+  optimizer: { lr: 3e-3, eps: 3e-5 },
+  epochs: 8,
+  seed: 1,
+  evaluateEvery: 2,
+  validation: VALIDATION,
+  bestModel: { metric: 'eval/accuracy' },
+};
 const PATIENCE = 3;
 
 async function weightsOf(model: RewardModel): Promise<Map<string, number[]>> {
@@ -140,20 +149,37 @@ describe('early stopping (earlyStopping.patience)', () => {
     // Resuming the stopped run trains no further step.
     const events: TrainEvent[] = [];
     const again = createRewardModel({ ...TINY, initSeed: 78 });
-    const third = await trainRewardModel({ ...BASE, model: again, checkpointDir, resumeFrom: second.lastCheckpoint!, earlyStopping: { patience: PATIENCE }, onEvent: (e) => void events.push(e) });
+    const third = await trainRewardModel({
+      ...BASE,
+      model: again,
+      checkpointDir,
+      resumeFrom: second.lastCheckpoint!,
+      earlyStopping: { patience: PATIENCE },
+      onEvent: (e) => void events.push(e),
+    });
     expect(third.steps).toBe(stop.step);
     expect(third.stoppedEarly).toEqual(second.stoppedEarly);
     expect(events.filter((e) => e.type === 'step' || e.type === 'eval')).toEqual([]);
     const againWeights = await weightsOf(again);
     for (const [name, values] of stoppedWeights) expect(againWeights.get(name), name).toEqual(values);
     again.dispose();
-    expect((await readdir(checkpointDir)).filter((name) => name.startsWith('step-')).map((name) => Number(name.slice(5))).sort((a, b) => a - b).at(-1)).toBe(stop.step);
+    expect(
+      (await readdir(checkpointDir))
+        .filter((name) => name.startsWith('step-'))
+        .map((name) => Number(name.slice(5)))
+        .sort((a, b) => a - b)
+        .at(-1),
+    ).toBe(stop.step);
   });
 
   it('refuses early stopping without bestModel and a patience that is not a positive integer', async () => {
     const { bestModel: _, ...withoutBest } = BASE;
-    await expect(trainRewardModel({ ...withoutBest, model: createRewardModel(TINY), earlyStopping: { patience: 2 } })).rejects.toThrow(/earlyStopping needs bestModel/);
-    await expect(trainRewardModel({ ...BASE, model: createRewardModel(TINY), earlyStopping: { patience: 0 } })).rejects.toThrow(/patience must be a positive integer/);
+    await expect(trainRewardModel({ ...withoutBest, model: createRewardModel(TINY), earlyStopping: { patience: 2 } })).rejects.toThrow(
+      /earlyStopping needs bestModel/,
+    );
+    await expect(trainRewardModel({ ...BASE, model: createRewardModel(TINY), earlyStopping: { patience: 0 } })).rejects.toThrow(
+      /patience must be a positive integer/,
+    );
     expect(() => new EarlyStopping({ patience: 1.5 }, 2)).toThrow(/positive integer/);
   });
 });
@@ -171,9 +197,15 @@ describe('training.earlyStoppingPatience in run configs', () => {
   });
 
   it('needs loadBestModelAtEnd, and names the field of a misspelt or invalid patience', () => {
-    expect(() => parseRewardRunConfig({ ...synthetic, training: { evaluateEvery: 25, earlyStoppingPatience: 4 } })).toThrow(/training\.earlyStoppingPatience.*loadBestModelAtEnd/s);
-    expect(() => parseRewardRunConfig({ ...synthetic, training: { evaluateEvery: 25, loadBestModelAtEnd: true, earlyStoppingPatience: 0 } })).toThrow(/training\.earlyStoppingPatience/);
-    expect(() => parseRewardRunConfig({ ...synthetic, training: { evaluateEvery: 25, loadBestModelAtEnd: true, earlyStopingPatience: 4 } })).toThrow(/earlyStoppingPatience/);
+    expect(() => parseRewardRunConfig({ ...synthetic, training: { evaluateEvery: 25, earlyStoppingPatience: 4 } })).toThrow(
+      /training\.earlyStoppingPatience.*loadBestModelAtEnd/s,
+    );
+    expect(() => parseRewardRunConfig({ ...synthetic, training: { evaluateEvery: 25, loadBestModelAtEnd: true, earlyStoppingPatience: 0 } })).toThrow(
+      /training\.earlyStoppingPatience/,
+    );
+    expect(() => parseRewardRunConfig({ ...synthetic, training: { evaluateEvery: 25, loadBestModelAtEnd: true, earlyStopingPatience: 4 } })).toThrow(
+      /earlyStoppingPatience/,
+    );
   });
 
   it('EarlyStopping counts evaluations from steps, so nothing extra is checkpointed', () => {

@@ -3,7 +3,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@steerable/gpu-kernels';
 import { generatePaperSynthetic } from '@steerable/preference-data';
 import type { ContextSet } from '@steerable/np-encoder';
-import { type PairTensors, RewardModel, type RewardModelOutput, createRewardModel, evaluateRewardModel, resolveRewardModelConfig, summarise } from '../src/index.js';
+import {
+  type PairTensors,
+  RewardModel,
+  type RewardModelOutput,
+  createRewardModel,
+  evaluateRewardModel,
+  resolveRewardModelConfig,
+  summarise,
+} from '../src/index.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });

@@ -11,7 +11,11 @@ export function randomPairTensors(b: number, k: number, t: number, d: number, se
 }
 
 /** Largest relative finite-difference error over the trainable parameters, and where it is. */
-export async function maxParameterGradientError(module: Module, loss: () => tf.Scalar, options: { epsilon?: number; maxCoordinates?: number } = {}): Promise<{ error: number; where: string }> {
+export async function maxParameterGradientError(
+  module: Module,
+  loss: () => tf.Scalar,
+  options: { epsilon?: number; maxCoordinates?: number } = {},
+): Promise<{ error: number; where: string }> {
   const result = await checkParameterGradients(loss, module.trainableParameters(), options);
   return { error: result.maxRelativeError, where: result.worst };
 }

@@ -39,10 +39,14 @@ describe('regression: tf.logSigmoid in tfjs 4.22', () => {
     const x = tf.tensor([0.3, -1.2]);
     // d/dx -mean(log sigmoid(x)) = -sigmoid(-x) / n
     const expectedLeaf = [0.3, -1.2].map((v) => -1 / (1 + Math.exp(v)) / 2);
-    const leaf = await tf.grad((input: tf.Tensor) => tf.neg(tf.mean(tf.logSigmoid(input))))(x).data();
+    const leaf = await tf
+      .grad((input: tf.Tensor) => tf.neg(tf.mean(tf.logSigmoid(input))))(x)
+      .data();
     expectedLeaf.forEach((g, i) => expect(leaf[i]).toBeCloseTo(g, 6));
-    const expectedIntermediate = [0.3, -1.2].map((v) => (-2 / (1 + Math.exp(2 * v))) / 2);
-    const ours = await tf.grad((input: tf.Tensor) => pairwiseLogisticLoss(tf.mul(input, 2)))(x).data();
+    const expectedIntermediate = [0.3, -1.2].map((v) => -2 / (1 + Math.exp(2 * v)) / 2);
+    const ours = await tf
+      .grad((input: tf.Tensor) => pairwiseLogisticLoss(tf.mul(input, 2)))(x)
+      .data();
     expectedIntermediate.forEach((g, i) => expect(ours[i]).toBeCloseTo(g, 6));
   });
 });

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@steerable/gpu-kernels';
 import { Rng, SteerableError } from '@steerable/core';
-import { type RewardModelConfig, createRewardModel, DPL_ORIGINAL_C, DplRewardModel, NpBtlRewardModel } from '../src/index.js';
+import { type RewardModelConfig, createRewardModel, DPL_ORIGINAL_C, type DplRewardModel, type NpBtlRewardModel } from '../src/index.js';
 import { maxParameterGradientError, randomPairTensors } from './helpers.js';
 
 beforeAll(async () => {
@@ -53,7 +53,10 @@ describe('the k = 0 path', () => {
   it('training on a k = 0 batch gives finite gradients for the prior (rho) and no gradient NaN anywhere', async () => {
     const model = createRewardModel({ kind: 'np-btl', ...SMALL, attentionDropout: 0 });
     const batch = randomPairTensors(4, 0, 5, 3, 3);
-    const grads = tf.variableGrads(() => model.objective(batch, { rng: new Rng(1) }).loss, model.trainableParameters().map(([, v]) => v));
+    const grads = tf.variableGrads(
+      () => model.objective(batch, { rng: new Rng(1) }).loss,
+      model.trainableParameters().map(([, v]) => v),
+    );
     for (const g of Object.values(grads.grads)) expect((await g.data()).every(Number.isFinite)).toBe(true);
   });
 });
@@ -133,9 +136,24 @@ describe('createRewardModel', () => {
   it('resolves every default explicitly and rebuilds an identical model from its own config', async () => {
     const model = createRewardModel({ kind: 'np-btl', inputDim: 2, hiddenDim: 8 });
     expect(model.config).toEqual({
-      kind: 'np-btl', inputDim: 2, hiddenDim: 8, initSeed: 0, batchNorm: false, dplC: DPL_ORIGINAL_C, pairEncoder: 'linear',
-      aggregation: 'self-attention-sum', numHeads: 8, attentionDropout: 0.1, variant: 'deterministic', betaKl: 0.005, numSamples: 1,
-      klDirection: 'target-context', latentDim: 8, klAnnealSteps: 0, frozenUser: false, conditioning: 'concat',
+      kind: 'np-btl',
+      inputDim: 2,
+      hiddenDim: 8,
+      initSeed: 0,
+      batchNorm: false,
+      dplC: DPL_ORIGINAL_C,
+      pairEncoder: 'linear',
+      aggregation: 'self-attention-sum',
+      numHeads: 8,
+      attentionDropout: 0.1,
+      variant: 'deterministic',
+      betaKl: 0.005,
+      numSamples: 1,
+      klDirection: 'target-context',
+      latentDim: 8,
+      klAnnealSteps: 0,
+      frozenUser: false,
+      conditioning: 'concat',
     });
     // BatchNorm stays the default where no z is shared by a batch (see the config's comment).
     expect(createRewardModel({ kind: 'btl', inputDim: 2, hiddenDim: 8 }).config.batchNorm).toBe(true);

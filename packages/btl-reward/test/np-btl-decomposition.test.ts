@@ -88,12 +88,30 @@ const CASES: Array<[string, RewardModelConfig]> = [
   ['deterministic, linear pair encoder', { kind: 'np-btl', ...SMALL, attentionDropout: 0.3 }],
   ['deterministic, mlp pair encoder, no BatchNorm', { kind: 'np-btl', ...SMALL, pairEncoder: 'mlp', batchNorm: false, attentionDropout: 0.3 }],
   ['latent, textbook KL, 2 samples', { kind: 'np-btl', ...SMALL, variant: 'latent', numSamples: 2, betaKl: 0.5, attentionDropout: 0.3 }],
-  ['latent, original KL direction', { kind: 'np-btl', ...SMALL, variant: 'latent', klDirection: 'context-target', betaKl: 0.5, pairEncoder: 'mlp', attentionDropout: 0.3 }],
+  [
+    'latent, original KL direction',
+    { kind: 'np-btl', ...SMALL, variant: 'latent', klDirection: 'context-target', betaKl: 0.5, pairEncoder: 'mlp', attentionDropout: 0.3 },
+  ],
   // Wide enough that the pair encoder and phi run their first layers on chosen and rejected apart.
   ['deterministic, linear pair encoder, split first layers', { kind: 'np-btl', ...SMALL, inputDim: SPLIT_FIRST_LAYER_MIN_DIM, attentionDropout: 0.3 }],
   ['deterministic, FiLM conditioning', { kind: 'np-btl', ...SMALL, conditioning: 'film', attentionDropout: 0.3 }],
-  ['latent, FiLM conditioning, BatchNorm, split first layers', { kind: 'np-btl', ...SMALL, inputDim: SPLIT_FIRST_LAYER_MIN_DIM, conditioning: 'film', batchNorm: true, variant: 'latent', betaKl: 0.5, attentionDropout: 0.3 }],
-  ['latent, mlp pair encoder, split first layers, 2 samples', { kind: 'np-btl', ...SMALL, inputDim: SPLIT_FIRST_LAYER_MIN_DIM, variant: 'latent', numSamples: 2, betaKl: 0.5, pairEncoder: 'mlp', attentionDropout: 0.3 }],
+  [
+    'latent, FiLM conditioning, BatchNorm, split first layers',
+    {
+      kind: 'np-btl',
+      ...SMALL,
+      inputDim: SPLIT_FIRST_LAYER_MIN_DIM,
+      conditioning: 'film',
+      batchNorm: true,
+      variant: 'latent',
+      betaKl: 0.5,
+      attentionDropout: 0.3,
+    },
+  ],
+  [
+    'latent, mlp pair encoder, split first layers, 2 samples',
+    { kind: 'np-btl', ...SMALL, inputDim: SPLIT_FIRST_LAYER_MIN_DIM, variant: 'latent', numSamples: 2, betaKl: 0.5, pairEncoder: 'mlp', attentionDropout: 0.3 },
+  ],
 ];
 
 describe.each(['cpu', 'wasm'] as const)('NP-BTL equals the tile+concat / attention-then-sum formulation on %s', (backend) => {

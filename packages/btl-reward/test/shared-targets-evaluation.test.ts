@@ -39,7 +39,14 @@ describe('evaluating NP-BTL at several k on shared targets', () => {
   ])('%s: the report of scoring each k on its own, to the bit, with one preparation per batch', async (_, config) => {
     const model = createRewardModel(config);
     // Trained a little, so that z depends on the context and BatchNorm's statistics are not the initial ones.
-    await trainRewardModel({ model, trainSet: data, sampler: { numTargets: 6, contextSize: [0, 5], batchSize: 8, tasksPerEpoch: 48 }, optimizer: { lr: 3e-3 }, epochs: 2, seed: 1 });
+    await trainRewardModel({
+      model,
+      trainSet: data,
+      sampler: { numTargets: 6, contextSize: [0, 5], batchSize: 8, tasksPerEpoch: 48 },
+      optimizer: { lr: 3e-3 },
+      epochs: 2,
+      seed: 1,
+    });
     const expected = await evaluateRewardModel(withoutPreparedTargets(model), data, OPTIONS);
     const counter = countForward(model);
     const before = tf.memory().numTensors;

@@ -15,7 +15,12 @@ export function twoTasteTextPairs(count: number): PreferencePair[] {
     const prompt = `Tell me about ${topic} (${i}).`;
     const short = `${topic[0]!.toUpperCase()}${topic.slice(1)} is fine.`;
     // Detailed answers run from one long sentence to four; terse ones are a few words.
-    const sentences = [`${topic[0]!.toUpperCase()}${topic.slice(1)} is a rich subject with a long history behind it, and many people enjoy it.`, DETAIL[i % DETAIL.length]!, DETAIL[(i + 2) % DETAIL.length]!, 'Ask me for more.'];
+    const sentences = [
+      `${topic[0]!.toUpperCase()}${topic.slice(1)} is a rich subject with a long history behind it, and many people enjoy it.`,
+      DETAIL[i % DETAIL.length]!,
+      DETAIL[(i + 2) % DETAIL.length]!,
+      'Ask me for more.',
+    ];
     const long = sentences.slice(0, 1 + (i % 4)).join(' ');
     pairs.push({ id: `${i}/detail`, prompt, chosen: long, rejected: short, user: 'detail-lover' });
     pairs.push({ id: `${i}/brevity`, prompt, chosen: short, rejected: long, user: 'brevity-lover' });

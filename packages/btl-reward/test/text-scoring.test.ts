@@ -11,8 +11,14 @@ import { twoTasteTextPairs } from './text-fixture.js';
 let dir: string;
 const featurizerConfig = { kind: 'response-cues' } as const;
 const pairs = twoTasteTextPairs(120);
-const detailChoices = pairs.filter((p) => p.user === 'detail-lover').slice(0, 5).map(({ prompt, chosen, rejected }) => ({ prompt, chosen, rejected }));
-const brevityChoices = pairs.filter((p) => p.user === 'brevity-lover').slice(5, 10).map(({ prompt, chosen, rejected }) => ({ prompt, chosen, rejected }));
+const detailChoices = pairs
+  .filter((p) => p.user === 'detail-lover')
+  .slice(0, 5)
+  .map(({ prompt, chosen, rejected }) => ({ prompt, chosen, rejected }));
+const brevityChoices = pairs
+  .filter((p) => p.user === 'brevity-lover')
+  .slice(5, 10)
+  .map(({ prompt, chosen, rejected }) => ({ prompt, chosen, rejected }));
 const prompt = 'Tell me about lamps.';
 const longAnswer = 'Lamps is a rich subject. Many people enjoy it. There are several kinds. Ask me for more.';
 const shortAnswer = 'Lamps is fine.';
@@ -50,7 +56,10 @@ describe('personalised scoring from text', () => {
     expect(await detail.compare(prompt, longAnswer, shortAnswer)).toBeGreaterThan(0.5);
     expect(await brevity.compare(prompt, longAnswer, shortAnswer)).toBeLessThan(0.5);
     // compare is the BTL probability of the two scores.
-    const [a, b] = await brevity.scores([{ prompt, response: longAnswer }, { prompt, response: shortAnswer }]);
+    const [a, b] = await brevity.scores([
+      { prompt, response: longAnswer },
+      { prompt, response: shortAnswer },
+    ]);
     expect(await brevity.compare(prompt, longAnswer, shortAnswer)).toBeCloseTo(1 / (1 + Math.exp(-(a! - b!))), 6);
     detail.dispose();
     brevity.dispose();
@@ -60,7 +69,10 @@ describe('personalised scoring from text', () => {
   it('freeze() saves a context-free checkpoint that scores as the conditioned user did', async () => {
     const run = await loadRewardRun(join(dir, 'run'));
     const brevity = await run.condition(brevityChoices);
-    const expected = await brevity.scores([{ prompt, response: longAnswer }, { prompt, response: shortAnswer }]);
+    const expected = await brevity.scores([
+      { prompt, response: longAnswer },
+      { prompt, response: shortAnswer },
+    ]);
     const frozenDir = await brevity.saveFrozen(join(dir, 'frozen-brevity'));
     const { model: frozenModel, manifest } = await loadRewardModel(frozenDir);
     expect(manifest.model.config).toMatchObject({ kind: 'np-btl', frozenUser: true });
@@ -68,7 +80,10 @@ describe('personalised scoring from text', () => {
     frozenModel.dispose();
     const frozen = await loadRewardRun(frozenDir);
     const nobody = await frozen.prior();
-    const got = await nobody.scores([{ prompt, response: longAnswer }, { prompt, response: shortAnswer }]);
+    const got = await nobody.scores([
+      { prompt, response: longAnswer },
+      { prompt, response: shortAnswer },
+    ]);
     for (const [i, value] of got.entries()) expect(value).toBeCloseTo(expected[i]!, 5);
     // Context is ignored by the frozen model: conditioning on the other user's choices changes nothing.
     const other = await frozen.condition(detailChoices);
@@ -79,7 +94,9 @@ describe('personalised scoring from text', () => {
   });
 
   it('refuses to score with a featurizer other than the one the run was trained on', async () => {
-    await expect(loadRewardRun(join(dir, 'run'), { featurizer: new HashedNgramFeaturizer({ dim: 256 }) })).rejects.toThrow(/trained on embeddings from .*response-cues.*hashed-ngrams/s);
+    await expect(loadRewardRun(join(dir, 'run'), { featurizer: new HashedNgramFeaturizer({ dim: 256 }) })).rejects.toThrow(
+      /trained on embeddings from .*response-cues.*hashed-ngrams/s,
+    );
   });
 
   it('leaks no tensor over condition, score and dispose', async () => {

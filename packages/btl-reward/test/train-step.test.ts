@@ -11,7 +11,16 @@ describe('trainStep', () => {
   });
 
   it('returns the pre-update objective, accuracy and KL, updates the parameters, and leaks nothing', async () => {
-    const model = createRewardModel({ kind: 'np-btl', inputDim: 3, hiddenDim: 8, numHeads: 2, variant: 'latent', betaKl: 0.5, attentionDropout: 0, initSeed: 1 });
+    const model = createRewardModel({
+      kind: 'np-btl',
+      inputDim: 3,
+      hiddenDim: 8,
+      numHeads: 2,
+      variant: 'latent',
+      betaKl: 0.5,
+      attentionDropout: 0,
+      initSeed: 1,
+    });
     model.train();
     const params = model.trainableParameters();
     const adam = new Adam(params, { lr: 1e-2, eps: 1e-8 });

@@ -30,7 +30,15 @@ describe('trainRewardModel', () => {
   it('emits start/step/epoch/end events with slash-namespaced metrics and lowers the loss', async () => {
     const events: TrainEvent[] = [];
     const model = createRewardModel(TINY);
-    const result = await trainRewardModel({ model, trainSet: data, sampler: { ...SAMPLER, tasksPerEpoch: 160 }, optimizer: { lr: 3e-3, eps: 3e-5 }, epochs: 3, seed: 0, onEvent: (e) => void events.push(e) });
+    const result = await trainRewardModel({
+      model,
+      trainSet: data,
+      sampler: { ...SAMPLER, tasksPerEpoch: 160 },
+      optimizer: { lr: 3e-3, eps: 3e-5 },
+      epochs: 3,
+      seed: 0,
+      onEvent: (e) => void events.push(e),
+    });
     expect(result.steps).toBe(60);
     expect(result.totalSteps).toBe(60);
     expect(events[0]!.type).toBe('start');
@@ -94,7 +102,15 @@ describe('trainRewardModel', () => {
 
   it('round-trips a checkpoint: loadRewardModel rebuilds the model from the manifest and scores identically', async () => {
     const model = createRewardModel({ ...TINY, kind: 'dpl' });
-    const result = await trainRewardModel({ model, trainSet: data, sampler: SAMPLER, epochs: 1, seed: 0, checkpointDir: join(dir, 'roundtrip'), checkpointEvery: 2 });
+    const result = await trainRewardModel({
+      model,
+      trainSet: data,
+      sampler: SAMPLER,
+      epochs: 1,
+      seed: 0,
+      checkpointDir: join(dir, 'roundtrip'),
+      checkpointEvery: 2,
+    });
     expect(result.lastCheckpoint).toMatch(/step-5$/);
     const { model: loaded, manifest } = await loadRewardModel(result.lastCheckpoint!);
     expect(manifest.step).toBe(5);

@@ -42,7 +42,9 @@ export async function runCli(program: CliProgram, argv: readonly string[], io: C
       io.stderr(`${program.name}: error: ${error.message}\n`);
       return EXIT_CODES.usage;
     }
-    io.stderr(`${program.name}: internal error (a bug; please report it with this output): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    io.stderr(
+      `${program.name}: internal error (a bug; please report it with this output): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return EXIT_CODES.internal;
   }
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type CliIo, bufferIo, registerInfoCommand, runCli } from '../src/index.js';
 
-const runInfo = (argv: string[], io: CliIo) => runCli({ name: 'steerable-test', description: 'test', version: '1.2.3', commands: [registerInfoCommand] }, argv, io);
+const runInfo = (argv: string[], io: CliIo) =>
+  runCli({ name: 'steerable-test', description: 'test', version: '1.2.3', commands: [registerInfoCommand] }, argv, io);
 
 describe('info', () => {
   it('--json prints valid JSON with the contract fields', async () => {

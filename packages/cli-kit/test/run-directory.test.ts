@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { RunDirectory, resolveRunReference } from '../src/index.js';
 
 describe('RunDirectory', () => {
-  it('refuses to replace a run without resume or overwrite, and overwrite removes only the run\'s own files', async () => {
+  it("refuses to replace a run without resume or overwrite, and overwrite removes only the run's own files", async () => {
     const root = await mkdtemp(join(tmpdir(), 'run-dir-'));
     const path = join(root, 'run');
     const run = await RunDirectory.create(path);

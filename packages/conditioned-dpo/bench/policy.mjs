@@ -14,7 +14,18 @@ import { ContextEncoder } from '@steerable/np-encoder';
 import { GPT2_SMALL, Gpt2LMHeadModel, Policy, PolicyAdapters, buildSequenceBatch, generate, npDpoLoss } from '../dist/index.js';
 
 // The steerable-text presets' GPT-2 (vocabulary of the benchmark language, 16 positions).
-const BENCHMARK_MODEL = { vocab_size: 40, n_positions: 16, n_embd: 64, n_layer: 2, n_head: 4, n_inner: null, layer_norm_epsilon: 1e-5, activation_function: 'gelu_new', bos_token_id: 2, eos_token_id: 1 };
+const BENCHMARK_MODEL = {
+  vocab_size: 40,
+  n_positions: 16,
+  n_embd: 64,
+  n_layer: 2,
+  n_head: 4,
+  n_inner: null,
+  layer_norm_epsilon: 1e-5,
+  activation_function: 'gelu_new',
+  bos_token_id: 2,
+  eos_token_id: 1,
+};
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {
@@ -42,7 +53,10 @@ async function benchNpDpoStep(variant, config, { tasks, pairsPerTask, k, length,
   const params = policy.trainableParameters();
   const adam = new Adam(params, { lr: 1e-3, eps: 1e-8 });
   const rows = tasks * pairsPerTask;
-  const seq = () => ({ prompt: Array.from({ length: 4 }, () => rng.int(0, config.vocab_size - 1)), response: Array.from({ length: length - 4 }, () => rng.int(0, config.vocab_size - 1)) });
+  const seq = () => ({
+    prompt: Array.from({ length: 4 }, () => rng.int(0, config.vocab_size - 1)),
+    response: Array.from({ length: length - 4 }, () => rng.int(0, config.vocab_size - 1)),
+  });
   const examples = [...Array.from({ length: rows }, seq), ...Array.from({ length: rows }, seq)];
   const times = [];
   for (let i = 0; i < n + warmup; i++) {
@@ -55,7 +69,10 @@ async function benchNpDpoStep(variant, config, { tasks, pairsPerTask, k, length,
       referenceRejected: tf.fill([rows], -20),
     };
     const t0 = performance.now();
-    const { value, grads } = valueAndGradients(() => npDpoLoss(policy, batch, { beta: 0.05, lossType: 'sigmoid', labelSmoothing: 0 }, { training: true, rng }).loss, params);
+    const { value, grads } = valueAndGradients(
+      () => npDpoLoss(policy, batch, { beta: 0.05, lossType: 'sigmoid', labelSmoothing: 0 }, { training: true, rng }).loss,
+      params,
+    );
     adam.apply(grads);
     await value.data();
     const ms = performance.now() - t0;
@@ -93,6 +110,13 @@ async function benchGeneration(variant, config, { batch, promptLength, newTokens
 await benchNpDpoStep('benchmark-model (0.1M, 8 tasks x 9 pairs, 16 tokens)', BENCHMARK_MODEL, { tasks: 8, pairsPerTask: 9, k: 6, length: 16, n: reps });
 await benchGeneration('benchmark-model (batch 32, 10 new tokens)', BENCHMARK_MODEL, { batch: 32, promptLength: 6, newTokens: 10, n: reps });
 if (!args.includes('--skip-gpt2')) {
-  await benchNpDpoStep('gpt2-small shapes (124M, 1 task x 2 pairs, 32 tokens)', GPT2_SMALL, { tasks: 1, pairsPerTask: 2, k: 3, length: 32, n: gpt2Reps, warmup: 0 });
+  await benchNpDpoStep('gpt2-small shapes (124M, 1 task x 2 pairs, 32 tokens)', GPT2_SMALL, {
+    tasks: 1,
+    pairsPerTask: 2,
+    k: 3,
+    length: 32,
+    n: gpt2Reps,
+    warmup: 0,
+  });
   await benchGeneration('gpt2-small shapes (batch 1, 8 new tokens)', GPT2_SMALL, { batch: 1, promptLength: 16, newTokens: 8, n: gpt2Reps, warmup: 0 });
 }

@@ -4,12 +4,29 @@ export { PolicyAdapters, LoraDelta, LoraAttention, Film, type AdapterConfig, typ
 export { mergeLoraIntoModel } from './model/merge-lora.js';
 export { type KvCache, type LayerKv, disposeKvCache } from './model/kv-cache.js';
 export { loadGpt2Pretrained, saveGpt2Pretrained, createRandomGpt2Checkpoint, hfKeyToOurs, type RandomCheckpointOptions } from './io/hf-checkpoint.js';
-export { type TextTokenizer, loadTokenizer, tokenizerFromJson, wordLevelTokenizerJson, TOKENIZER_JSON_MAX_BYTES, TOKENIZER_CONFIG_MAX_BYTES } from './io/tokenizer.js';
+export {
+  type TextTokenizer,
+  loadTokenizer,
+  tokenizerFromJson,
+  wordLevelTokenizerJson,
+  TOKENIZER_JSON_MAX_BYTES,
+  TOKENIZER_CONFIG_MAX_BYTES,
+} from './io/tokenizer.js';
 export { GPT2_CONFIG_MAX_BYTES, gpt2WeightShapes, readGpt2ConfigFile } from './io/hf-gpt2-config-file.js';
 export { type SequenceBatch, type TokenizedExample, buildSequenceBatch, sequenceBatchArrays } from './logprobs/sequence-batch.js';
 export { sequenceLogProbs, tokenLogProbs, responseTokenCounts } from './logprobs/sequence-logprobs.js';
 export { sftLoss } from './losses/sft.js';
-export { DPO_LOSS_TYPES, type DpoLossType, type DpoLossConfig, type DpoLogProbs, type DpoMetrics, dpoLosses, dpoMetrics, implicitRewards, rpoTerm } from './losses/dpo.js';
+export {
+  DPO_LOSS_TYPES,
+  type DpoLossType,
+  type DpoLossConfig,
+  type DpoLogProbs,
+  type DpoMetrics,
+  dpoLosses,
+  dpoMetrics,
+  implicitRewards,
+  rpoTerm,
+} from './losses/dpo.js';
 export { type NpDpoBatch, npDpoLoss } from './losses/np-dpo.js';
 export { Policy, type PolicyMode, REFERENCE_MODE, repeatPerTask } from './policy/policy.js';
 export { type SamplingOptions, sampleToken } from './generation/sampling.js';
@@ -52,8 +69,17 @@ export {
   CASUAL_WORDS,
   TOPICS,
 } from './benchmark/steerable-text/steerable-text-language.js';
-export { type PolicyTrainEvent, type TrainHooks } from './training/events.js';
-export { trainSft, trainDpo, trainNpDpo, withRpoMetrics, type OptimConfig, type ResumePoint, type CheckpointHook, type PreferenceExamples } from './training/loops.js';
+export type { PolicyTrainEvent, TrainHooks } from './training/events.js';
+export {
+  trainSft,
+  trainDpo,
+  trainNpDpo,
+  withRpoMetrics,
+  type OptimConfig,
+  type ResumePoint,
+  type CheckpointHook,
+  type PreferenceExamples,
+} from './training/loops.js';
 export { cachedReferenceLogProbs, referenceCacheKey } from './training/reference-cache.js';
 export { batchedLogProbs, embedResponses } from './training/batched.js';
 export {

@@ -20,7 +20,13 @@ describe('LoRA and FiLM gradients', () => {
     const adapters = new PolicyAdapters({ lora: { rank: 2, alpha: 4, dropout: 0 }, filmLatentDim: null }, 2, 16, new Rng(2));
     randomiseAdapters(adapters, 10);
     const policy = new Policy(model, adapters);
-    const batch = buildSequenceBatch([{ prompt: [0, 3, 4], response: [5, 6, 1] }, { prompt: [0, 7], response: [8, 1] }], 1);
+    const batch = buildSequenceBatch(
+      [
+        { prompt: [0, 3, 4], response: [5, 6, 1] },
+        { prompt: [0, 7], response: [8, 1] },
+      ],
+      1,
+    );
     const loss = (): tf.Scalar => tf.tidy(() => tf.sum(policy.logProbs(batch, { lora: true, z: null })) as tf.Scalar);
     const result = await finiteDifferenceCheck(loss, adapters.namedParameters(), { epsilon: 1e-2 });
     expect(result.checked).toBeGreaterThan(20);
@@ -33,8 +39,17 @@ describe('LoRA and FiLM gradients', () => {
     const adapters = new PolicyAdapters({ lora: null, filmLatentDim: 3 }, 2, 16, new Rng(2));
     randomiseAdapters(adapters, 20);
     const policy = new Policy(model, adapters);
-    const batch = buildSequenceBatch([{ prompt: [0, 3, 4], response: [5, 6, 1] }, { prompt: [0, 7], response: [8, 1] }], 1);
-    const z = tf.tensor2d([[0.5, -1, 2], [1, 0.3, -0.7]]);
+    const batch = buildSequenceBatch(
+      [
+        { prompt: [0, 3, 4], response: [5, 6, 1] },
+        { prompt: [0, 7], response: [8, 1] },
+      ],
+      1,
+    );
+    const z = tf.tensor2d([
+      [0.5, -1, 2],
+      [1, 0.3, -0.7],
+    ]);
     const loss = (): tf.Scalar => tf.tidy(() => tf.sum(policy.logProbs(batch, { lora: false, z })) as tf.Scalar);
     const result = await finiteDifferenceCheck(loss, adapters.namedParameters(), { epsilon: 1e-2 });
     expect(result.checked).toBeGreaterThan(20);
@@ -55,7 +70,10 @@ describe('LoRA and FiLM gradients', () => {
 describe('response-only sequence log-probabilities', () => {
   it('equals the sum of per-token log-softmax over response tokens, computed independently', async () => {
     const model = tinyModel(3);
-    const examples = [{ prompt: [0, 3, 4, 5], response: [6, 1] }, { prompt: [0, 9], response: [10, 11, 12, 1] }];
+    const examples = [
+      { prompt: [0, 3, 4, 5], response: [6, 1] },
+      { prompt: [0, 9], response: [10, 11, 12, 1] },
+    ];
     const batch = buildSequenceBatch(examples, 1);
     const ours = await new Policy(model, new PolicyAdapters({ lora: null, filmLatentDim: null }, 2, 16, new Rng(0))).logProbs(batch, REFERENCE_MODE).data();
     // Independent: one sequence at a time, unpadded, log-softmax in float64 on the JS side.
@@ -77,14 +95,26 @@ describe('response-only sequence log-probabilities', () => {
     const model = tinyModel(3);
     const policy = new Policy(model, new PolicyAdapters({ lora: null, filmLatentDim: null }, 2, 16, new Rng(0)));
     // The label mask is 1 exactly on the positions predicting response tokens.
-    const batch = buildSequenceBatch([{ prompt: [0, 3, 4], response: [5, 1] }, { prompt: [0, 3, 4, 7, 8], response: [9, 10, 1] }], 1);
+    const batch = buildSequenceBatch(
+      [
+        { prompt: [0, 3, 4], response: [5, 1] },
+        { prompt: [0, 3, 4, 7, 8], response: [9, 10, 1] },
+      ],
+      1,
+    );
     expect(await batch.labelMask.array()).toEqual([
       [0, 0, 1, 1, 0, 0, 0],
       [0, 0, 0, 0, 1, 1, 1],
     ]);
     // A different pad id changes only padding; the log-probs must not move.
     const a = await policy.logProbs(batch, REFERENCE_MODE).data();
-    const repadded = buildSequenceBatch([{ prompt: [0, 3, 4], response: [5, 1] }, { prompt: [0, 3, 4, 7, 8], response: [9, 10, 1] }], 17);
+    const repadded = buildSequenceBatch(
+      [
+        { prompt: [0, 3, 4], response: [5, 1] },
+        { prompt: [0, 3, 4, 7, 8], response: [9, 10, 1] },
+      ],
+      17,
+    );
     const b = await policy.logProbs(repadded, REFERENCE_MODE).data();
     expect(Array.from(b)).toEqual(Array.from(a));
     // Moving a token from the response into the prompt removes exactly its log-prob from the sum.
@@ -97,7 +127,13 @@ describe('response-only sequence log-probabilities', () => {
 
   it('SFT loss is the mean NLL per response token', async () => {
     const model = tinyModel(4);
-    const batch = buildSequenceBatch([{ prompt: [0, 3], response: [5, 6, 1] }, { prompt: [0, 2, 2], response: [9] }], 1);
+    const batch = buildSequenceBatch(
+      [
+        { prompt: [0, 3], response: [5, 6, 1] },
+        { prompt: [0, 2, 2], response: [9] },
+      ],
+      1,
+    );
     const { logits } = model.forward(batch.ids);
     const seq = await sequenceLogProbs(logits, batch.ids, batch.labelMask).data();
     const loss = (await sftLoss(logits, batch.ids, batch.labelMask).data())[0]!;

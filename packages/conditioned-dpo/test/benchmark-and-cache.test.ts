@@ -100,7 +100,10 @@ describe('word-level tokenizer and prompt template', () => {
   it('SFT examples are the distinct (prompt, response) of a split', () => {
     const pairs = generateSteerableText({ pairsPerType: { train: 20, validation: 5, test: 0 } });
     const text = groupPairs(pairs);
-    const steerable = buildWordLevelTokenizer(pairs.flatMap((p) => [p.prompt, p.chosen, p.rejected]), { vocabSize: 100, minFrequency: 1, lowercase: true }).tokenizer;
+    const steerable = buildWordLevelTokenizer(
+      pairs.flatMap((p) => [p.prompt, p.chosen, p.rejected]),
+      { vocabSize: 100, minFrequency: 1, lowercase: true },
+    ).tokenizer;
     const dataset = tokenizePolicyData(text, steerable, promptTemplate(steerable, { maxPromptLength: 6, maxLength: 15 }));
     const train = sftExamples(dataset, 'train');
     const distinct = new Set(pairs.filter((p) => p.split === 'train').flatMap((p) => [`${p.prompt}|${p.chosen}`, `${p.prompt}|${p.rejected}`]));
@@ -116,7 +119,10 @@ describe('reference log-prob cache', () => {
     try {
       const model = tinyModel(11, TINY_CONFIG);
       const policy = new Policy(model, new PolicyAdapters({ lora: null, filmLatentDim: null }, 2, 16, new Rng(0)));
-      const examples = [{ prompt: [0, 3], response: [4, 1] }, { prompt: [0, 5, 6], response: [7, 8, 1] }];
+      const examples = [
+        { prompt: [0, 3], response: [4, 1] },
+        { prompt: [0, 5, 6], response: [7, 8, 1] },
+      ];
       const first = await cachedReferenceLogProbs(policy, examples, 2, dir);
       const second = await cachedReferenceLogProbs(policy, examples, 2, dir);
       expect(first.hit).toBe(false);

@@ -39,8 +39,11 @@ describe('DPO losses (TRL loss_type semantics)', () => {
   });
   it('has the sigmoid gradient d loss / d h = -beta * sigmoid(-beta h) (finite differences)', async () => {
     const beta = 0.7;
-    const f = (pc: tf.Tensor) => tf.sum(dpoLosses({ ...logps(), policyChosen: pc as tf.Tensor1D }, { beta, lossType: 'sigmoid', labelSmoothing: 0 })) as tf.Scalar;
-    const g = await tf.grad(f)(tf.tensor1d([-3, -5])).data();
+    const f = (pc: tf.Tensor) =>
+      tf.sum(dpoLosses({ ...logps(), policyChosen: pc as tf.Tensor1D }, { beta, lossType: 'sigmoid', labelSmoothing: 0 })) as tf.Scalar;
+    const g = await tf
+      .grad(f)(tf.tensor1d([-3, -5]))
+      .data();
     h.forEach((v, i) => expect(g[i]).toBeCloseTo(-beta / (1 + Math.exp(beta * v)), 5));
   });
   it('reports TRL metric names and values', async () => {
@@ -82,7 +85,11 @@ describe('generation', () => {
 
   it('is seeded, stops at stop tokens, and cached and uncached sampling agree', async () => {
     const model = tinyModel(8);
-    const prompts = [[0, 4, 5], [0, 6, 7], [0, 2]];
+    const prompts = [
+      [0, 4, 5],
+      [0, 6, 7],
+      [0, 2],
+    ];
     const a = await generate(model, prompts, { maxNewTokens: 8, seed: 3, temperature: 1, topP: 0.9, stopTokens: [1, 2] });
     const b = await generate(model, prompts, { maxNewTokens: 8, seed: 3, temperature: 1, topP: 0.9, stopTokens: [1, 2], useKvCache: false });
     expect(b.tokens).toEqual(a.tokens);

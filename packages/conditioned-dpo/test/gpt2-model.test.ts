@@ -109,7 +109,7 @@ describe('GPT-2 causal LM', () => {
     }
   });
 
-  it("maps Hugging Face key prefixes and skips buffers and the tied head", () => {
+  it('maps Hugging Face key prefixes and skips buffers and the tied head', () => {
     expect(hfKeyToOurs('transformer.h.0.attn.c_attn.weight')).toBe('h.0.attn.c_attn.weight');
     expect(hfKeyToOurs('h.3.mlp.c_fc.bias')).toBe('h.3.mlp.c_fc.bias');
     expect(hfKeyToOurs('transformer.h.0.attn.bias')).toBeNull();
@@ -123,7 +123,18 @@ describe('GPT-2 causal LM', () => {
   });
 
   it('builds any size without leaking tensors per forward pass', () => {
-    const model = new Gpt2LMHeadModel({ vocab_size: 50, n_positions: 16, n_embd: 16, n_layer: 1, n_head: 2, n_inner: null, layer_norm_epsilon: 1e-5, activation_function: 'gelu_new', bos_token_id: 0, eos_token_id: 0 });
+    const model = new Gpt2LMHeadModel({
+      vocab_size: 50,
+      n_positions: 16,
+      n_embd: 16,
+      n_layer: 1,
+      n_head: 2,
+      n_inner: null,
+      layer_norm_epsilon: 1e-5,
+      activation_function: 'gelu_new',
+      bos_token_id: 0,
+      eos_token_id: 0,
+    });
     const ids = tf.tensor2d([[1, 2, 3]], undefined, 'int32');
     const run = (): void => tf.dispose(Object.values(model.forward(ids)).filter((t) => t instanceof tf.Tensor) as tf.Tensor[]);
     run();

@@ -20,7 +20,8 @@ describe('the malformed-input corpus', () => {
     const consumers: MalformedInputConsumer[] = ['safetensors', 'checkpoint', 'preference-file', 'embedding-store', 'gpt2-model', 'tokenizer'];
     for (const consumer of consumers) expect(cases.filter((c) => c.consumer === consumer).length, consumer).toBeGreaterThanOrEqual(10);
     const ids = cases.map((c) => c.id).join('\n');
-    for (const required of [/header-length-1tb/, /shape-negative/, /shape-huge/, /dtype-lie/, /nan/i, /path-traversal/, /utf8/, /gzip-truncated/]) expect(ids).toMatch(required);
+    for (const required of [/header-length-1tb/, /shape-negative/, /shape-huge/, /dtype-lie/, /nan/i, /path-traversal/, /utf8/, /gzip-truncated/])
+      expect(ids).toMatch(required);
     expect(cases.filter((c) => c.claimsHugeAllocation).length).toBeGreaterThanOrEqual(15);
   });
 });

@@ -59,10 +59,28 @@ async function straightAndResumed(kind: 'sft' | 'dpo' | 'np-dpo', referenceModel
   const stopped = handle(`${kind}-stopped`);
   const abort = new AbortController();
   await expect(
-    trainPolicy(config, { run: stopped, pairs, ...reference, signal: abort.signal, onEvent: (event) => { record(losses.resumed)(event); if (event.type === 'step' && event.step === 2) abort.abort(); } }),
+    trainPolicy(config, {
+      run: stopped,
+      pairs,
+      ...reference,
+      signal: abort.signal,
+      onEvent: (event) => {
+        record(losses.resumed)(event);
+        if (event.type === 'step' && event.step === 2) abort.abort();
+      },
+    }),
   ).rejects.toThrow(/interrupted/);
   const steps: number[] = [];
-  await trainPolicy(config, { run: stopped, pairs, ...reference, resumeFrom: await stopped.checkpoints.latest(), onEvent: (event) => { record(losses.resumed)(event); if (event.type === 'step') steps.push(event.step); } });
+  await trainPolicy(config, {
+    run: stopped,
+    pairs,
+    ...reference,
+    resumeFrom: await stopped.checkpoints.latest(),
+    onEvent: (event) => {
+      record(losses.resumed)(event);
+      if (event.type === 'step') steps.push(event.step);
+    },
+  });
   return { losses, steps, straight: await finalWeights(straight), resumed: await finalWeights(stopped), straightRun: straight };
 }
 
@@ -95,6 +113,8 @@ describe('policy runs resume exactly', () => {
 
   it('refuses to resume from a checkpoint of another run kind', async () => {
     const dpo = handle('dpo-straight');
-    await expect(trainPolicy(tiny('np-dpo'), { run: handle('wrong'), pairs, referenceModelDir: sftModel, resumeFrom: await dpo.checkpoints.latest() })).rejects.toThrow(/not a resumable np-dpo checkpoint/);
+    await expect(
+      trainPolicy(tiny('np-dpo'), { run: handle('wrong'), pairs, referenceModelDir: sftModel, resumeFrom: await dpo.checkpoints.latest() }),
+    ).rejects.toThrow(/not a resumable np-dpo checkpoint/);
   });
 });

@@ -71,4 +71,11 @@ export { MultiHeadAttention, type MultiHeadAttentionOptions, type AttentionCall 
 export { Adam, type AdamConfig, type ResolvedAdamConfig } from './optim/adam.js';
 export { AdamUpdate, type AdamUpdateInputs, type AdamUpdateAttrs } from './optim/adam-update-kernel.js';
 export { valueAndGradients, disposeGradients } from './optim/gradients.js';
-export { DivergenceError, DivergenceGuard, type DivergenceCheck, type DivergenceEvent, type DivergenceGuardOptions, type DivergencePolicy } from './optim/divergence-guard.js';
+export {
+  DivergenceError,
+  DivergenceGuard,
+  type DivergenceCheck,
+  type DivergenceEvent,
+  type DivergenceGuardOptions,
+  type DivergencePolicy,
+} from './optim/divergence-guard.js';

@@ -31,7 +31,11 @@ function registerRecordingKernel(calls: Call[]): void {
       });
       return (['param', 'm', 'v'] as const).map((name, i) => {
         const info = inputs[name]!;
-        return cpu.makeTensorInfo(info.shape, 'float32', values(info).map((x) => x + i + 1));
+        return cpu.makeTensorInfo(
+          info.shape,
+          'float32',
+          values(info).map((x) => x + i + 1),
+        );
       });
     },
   });
@@ -72,8 +76,14 @@ describe('Adam and the AdamUpdate kernel contract', () => {
     expect(calls).toHaveLength(2);
     expect(calls[1]!.inputs).toEqual(['grad', 'gradScale', 'm', 'param', 'v']);
     expect(calls[1]!.attrs).toEqual({
-      lr: 0.1, beta1: 0.8, beta2: 0.9, eps: 1e-8, weightDecay: 0.01, decoupledWeightDecay: true,
-      biasCorrection1: 1 - 0.8 ** 2, biasCorrection2: 1 - 0.9 ** 2,
+      lr: 0.1,
+      beta1: 0.8,
+      beta2: 0.9,
+      eps: 1e-8,
+      weightDecay: 0.01,
+      decoupledWeightDecay: true,
+      biasCorrection1: 1 - 0.8 ** 2,
+      biasCorrection2: 1 - 0.9 ** 2,
     });
     expect(calls[1]!.gradScale).toBeCloseTo(0.5, 6);
     expect(Array.from(await param.data())).toEqual([5, 6]);

@@ -34,7 +34,14 @@ afterEach(async () => {
 function input(step: number): SaveCheckpointInput {
   return {
     step,
-    model: { kind: 'toy', config: { width: 3 }, state: new Map([['layer.weight', tf.fill([2, 3], step)], ['layer.count', tf.tensor([step], [1], 'int32')]]) },
+    model: {
+      kind: 'toy',
+      config: { width: 3 },
+      state: new Map([
+        ['layer.weight', tf.fill([2, 3], step)],
+        ['layer.count', tf.tensor([step], [1], 'int32')],
+      ]),
+    },
     optimizer: { kind: 'adam', config: { lr: 0.1 }, step, state: new Map([['layer.weight.exp_avg', tf.fill([2, 3], step / 10)]]) },
     rng: { data: [1, 2, 3, step] },
     extra: { note: `step ${step}` },
@@ -180,7 +187,13 @@ describe('checkpoints with checksums', () => {
     await saveSteps(dir, [1]);
     const bad = input(2);
     bad.model.state.get('layer.weight')!.dispose();
-    bad.model.state.set('layer.weight', tf.tensor([[2, 2, 2], [2, Number.NaN, 2]]));
+    bad.model.state.set(
+      'layer.weight',
+      tf.tensor([
+        [2, 2, 2],
+        [2, Number.NaN, 2],
+      ]),
+    );
     await dir.save(bad);
     disposeInput(bad);
     const warnings: CheckpointWarning[] = [];
@@ -216,7 +229,19 @@ describe('checkpoints with checksums', () => {
     await mkdir(step);
     const weights = serializeSafetensors(new Map([['layer.weight', float32Entry([2], new Float32Array([1, 2]))]]));
     await writeFile(join(step, 'weights.safetensors'), weights);
-    await writeFile(join(step, 'manifest.json'), JSON.stringify({ format: 'steerable-checkpoint', version: 1, created_at: 'x', step: 5, model: { kind: 'toy', config: {} }, optimizer: null, rng: {}, extra: {} }));
+    await writeFile(
+      join(step, 'manifest.json'),
+      JSON.stringify({
+        format: 'steerable-checkpoint',
+        version: 1,
+        created_at: 'x',
+        step: 5,
+        model: { kind: 'toy', config: {} },
+        optimizer: null,
+        rng: {},
+        extra: {},
+      }),
+    );
     const warnings: CheckpointWarning[] = [];
     const contents = await loadCheckpoint(step, { onWarning: (w) => warnings.push(w) });
     expect(await contents.weights.get('layer.weight')!.data()).toEqual(new Float32Array([1, 2]));

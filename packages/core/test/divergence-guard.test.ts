@@ -58,7 +58,14 @@ function poison(grads: Map<string, tf.Tensor>, name: string, value: number): voi
  * Trains `steps` steps of the tiny model with core's Adam and the guard; `skipSteps` are not run
  * at all (the reference for what 'skip' must equal); `poisonAt` injects a non-finite gradient.
  */
-async function train(options: { steps: number; policy?: DivergencePolicy; poisonAt?: number; poisonValue?: number; omit?: number[]; onStep?: (step: number, model: TinyModel, adam: Adam) => Promise<void> }) {
+async function train(options: {
+  steps: number;
+  policy?: DivergencePolicy;
+  poisonAt?: number;
+  poisonValue?: number;
+  omit?: number[];
+  onStep?: (step: number, model: TinyModel, adam: Adam) => Promise<void>;
+}) {
   const model = new TinyModel(new Rng(7));
   const params = model.namedParameters();
   const adam = new Adam(params, { lr: 0.05, eps: 1e-8 });
@@ -136,7 +143,9 @@ describe('DivergenceGuard', () => {
   });
 
   it('an infinite gradient and a NaN loss are caught and named', async () => {
-    await expect(train({ steps: 4, poisonAt: 2, poisonValue: Number.NEGATIVE_INFINITY })).rejects.toThrow(/step 2: the gradient of 'hidden.weight' is -Infinity/);
+    await expect(train({ steps: 4, poisonAt: 2, poisonValue: Number.NEGATIVE_INFINITY })).rejects.toThrow(
+      /step 2: the gradient of 'hidden.weight' is -Infinity/,
+    );
     const guard = new DivergenceGuard();
     const loss = tf.scalar(Number.NaN);
     const grads = new Map([['w', tf.ones([2])]]);
@@ -149,7 +158,10 @@ describe('DivergenceGuard', () => {
   it('finite gradients whose sum overflows are not a divergence; extra scalars come back in the same read', async () => {
     const guard = new DivergenceGuard();
     const loss = tf.scalar(1.5);
-    const grads = new Map([['big', tf.tensor([3e38, 3e38, 1])], ['small', tf.tensor([0.25])]]);
+    const grads = new Map([
+      ['big', tf.tensor([3e38, 3e38, 1])],
+      ['small', tf.tensor([0.25])],
+    ]);
     const accuracy = tf.scalar(0.75);
     const readSpy = vi.spyOn(tf.Tensor.prototype, 'data');
     const result = await guard.check(1, loss, grads, [accuracy]);

@@ -57,7 +57,10 @@ describe('finite-difference gradient checks of the core layers', () => {
   it('MultiHeadAttention with a key padding mask (input and parameters)', async () => {
     const mha = new MultiHeadAttention(8, 2, new Rng(11), { dropout: 0.1 }).eval();
     const x = randomInput([2, 3, 8], 12);
-    const mask = tf.tensor([[0, 0, 1], [0, 0, 0]]);
+    const mask = tf.tensor([
+      [0, 0, 1],
+      [0, 0, 0],
+    ]);
     const f = (input: tf.Tensor): tf.Scalar => projectToScalar(mha.forward(input, { keyPaddingMask: mask }), 13);
     expect((await checkGradients(f, [x], { epsilon: 1e-3, maxCoordinates: 48 })).maxRelativeError).toBeLessThan(TOLERANCE);
     expect(await maxParameterGradientError(mha, () => f(x), { epsilon: 1e-3 })).toBeLessThan(TOLERANCE);

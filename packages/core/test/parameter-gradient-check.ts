@@ -3,7 +3,11 @@ import type { Module } from '../src/index.js';
 import { checkParameterGradients } from '../src/testing/index.js';
 
 /** The largest relative finite-difference error over every parameter of a module. */
-export async function maxParameterGradientError(module: Module, loss: () => tf.Scalar, options: { epsilon?: number; maxCoordinates?: number } = {}): Promise<number> {
+export async function maxParameterGradientError(
+  module: Module,
+  loss: () => tf.Scalar,
+  options: { epsilon?: number; maxCoordinates?: number } = {},
+): Promise<number> {
   const result = await checkParameterGradients(loss, module.namedParameters(), { maxCoordinates: 12, ...options });
   return result.maxRelativeError;
 }

@@ -2,12 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { SteerableError, editDistance, knownKeysAt, nearestName, parseConfig } from '../src/index.js';
 
-const optimizer = z.strictObject({ lr: z.number().positive().default(1e-4), betas: z.tuple([z.number(), z.number()]).default([0.9, 0.999]), maxGradNorm: z.number().positive().nullable().default(null) });
+const optimizer = z.strictObject({
+  lr: z.number().positive().default(1e-4),
+  betas: z.tuple([z.number(), z.number()]).default([0.9, 0.999]),
+  maxGradNorm: z.number().positive().nullable().default(null),
+});
 const data = z.discriminatedUnion('source', [
   z.strictObject({ source: z.literal('file'), path: z.string() }),
   z.strictObject({ source: z.literal('synthetic'), numPairs: z.number().int().default(10) }),
 ]);
-const run = z.strictObject({ name: z.string(), data, training: z.strictObject({ epochs: z.number().int().default(3), optimizer: optimizer.default({ lr: 1e-4, betas: [0.9, 0.999], maxGradNorm: null }) }).default({ epochs: 3, optimizer: { lr: 1e-4, betas: [0.9, 0.999], maxGradNorm: null } }) });
+const run = z.strictObject({
+  name: z.string(),
+  data,
+  training: z
+    .strictObject({ epochs: z.number().int().default(3), optimizer: optimizer.default({ lr: 1e-4, betas: [0.9, 0.999], maxGradNorm: null }) })
+    .default({ epochs: 3, optimizer: { lr: 1e-4, betas: [0.9, 0.999], maxGradNorm: null } }),
+});
 
 function errorOf(fn: () => unknown): SteerableError {
   try {
@@ -27,7 +37,9 @@ describe('parseConfig', () => {
   });
 
   it('refuses a misspelt nested key with its path, the file and the nearest valid key', () => {
-    const error = errorOf(() => parseConfig(run, { name: 'a', data: { source: 'file', path: 'x' }, training: { optimizer: { betass: [0.9, 0.99] } } }, { file: 'run.json' }));
+    const error = errorOf(() =>
+      parseConfig(run, { name: 'a', data: { source: 'file', path: 'x' }, training: { optimizer: { betass: [0.9, 0.99] } } }, { file: 'run.json' }),
+    );
     expect(error.code).toBe('invalid-config');
     expect(error.field).toBe('training.optimizer.betass');
     expect(error.file).toBe('run.json');

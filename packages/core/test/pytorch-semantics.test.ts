@@ -50,7 +50,12 @@ describe('BatchNorm1d follows nn.BatchNorm1d', () => {
     // Channel 0: values 1, 2, 3, 6 -> mean 3, squared deviations 4+1+0+9 = 14,
     // biased var 14/4 = 3.5, unbiased 14/3.
     // Channel 1: values 0, 0, 4, 4 -> mean 2, deviations 4+4+4+4 = 16, biased 4, unbiased 16/3.
-    const x = tf.tensor([[1, 0], [2, 0], [3, 4], [6, 4]]);
+    const x = tf.tensor([
+      [1, 0],
+      [2, 0],
+      [3, 4],
+      [6, 4],
+    ]);
     const y = bn.forward(x);
     const runningMean = await values(bn.runningMean);
     const runningVar = await values(bn.runningVar);
@@ -65,7 +70,12 @@ describe('BatchNorm1d follows nn.BatchNorm1d', () => {
     expect(out[7]).toBeCloseTo((4 - 2) / Math.sqrt(4 + 1e-5), 5);
 
     // A second step compounds: running = 0.9 * running + 0.1 * batch.
-    bn.forward(tf.tensor([[0, 1], [2, 3]])); // ch0 mean 1, unbiased var 2; ch1 mean 2, unbiased var 2
+    bn.forward(
+      tf.tensor([
+        [0, 1],
+        [2, 3],
+      ]),
+    ); // ch0 mean 1, unbiased var 2; ch1 mean 2, unbiased var 2
     expect((await values(bn.runningMean))[0]).toBeCloseTo(0.9 * 0.3 + 0.1 * 1, 6);
     expect((await values(bn.runningVar))[1]).toBeCloseTo(0.9 * (0.9 + 0.1 * (16 / 3)) + 0.1 * 2, 6);
 
@@ -104,7 +114,9 @@ describe('MultiHeadAttention computes softmax(QK^T / sqrt(d)) V per head', () =>
     for (let t = 0; t < 3; t++) {
       const concat: number[] = [];
       for (let h = 0; h < heads; h++) {
-        const scores = k.map((kr, s) => (mask[s] ? -Infinity : q[t]!.slice(h * d, h * d + d).reduce((acc, qv, j) => acc + qv * kr[h * d + j]!, 0) / Math.sqrt(d)));
+        const scores = k.map((kr, s) =>
+          mask[s] ? -Infinity : q[t]!.slice(h * d, h * d + d).reduce((acc, qv, j) => acc + qv * kr[h * d + j]!, 0) / Math.sqrt(d),
+        );
         const max = Math.max(...scores);
         const exps = scores.map((sc) => Math.exp(sc - max));
         const z = exps.reduce((a, c) => a + c, 0);

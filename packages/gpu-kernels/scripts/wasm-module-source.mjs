@@ -109,4 +109,3 @@ export function moduleSource({ unshared, shared, fused }, { source, constant }) 
   }
   return lines.join('\n');
 }
-

@@ -34,8 +34,13 @@ export function steerableKernelConfigs(backend: BackendName): SteerableKernelCon
       return [unsortedSegmentSumCpuConfig, ...cpuFusedConfigs, adamUpdateCpuConfig];
     case 'wasm':
       return [
-        ...wasmTransposedMatMulConfigs(), ...present(wasmPointwiseConv2dConfig()), ...wasmOverheadConfigs(), ...wasmSinCosConfigs(),
-        unsortedSegmentSumWasmConfig, ...wasmFusedConfigs, adamUpdateWasmConfig,
+        ...wasmTransposedMatMulConfigs(),
+        ...present(wasmPointwiseConv2dConfig()),
+        ...wasmOverheadConfigs(),
+        ...wasmSinCosConfigs(),
+        unsortedSegmentSumWasmConfig,
+        ...wasmFusedConfigs,
+        adamUpdateWasmConfig,
       ];
     case 'webgpu':
       return [...sequenceLogProbsWebGpuConfigs, ...setAttentionPoolWebGpuConfigs];
@@ -53,7 +58,10 @@ export function steerableKernelConfigs(backend: BackendName): SteerableKernelCon
  */
 function wasmOverheadConfigs(): SteerableKernelConfig[] {
   return [
-    ...present(wasmSharedIdentityConfig()), ...wasmOuterAxesReduceConfigs(), ...present(wasmTransposeConfig()), ...wasmSliceConfigs(),
+    ...present(wasmSharedIdentityConfig()),
+    ...wasmOuterAxesReduceConfigs(),
+    ...present(wasmTransposeConfig()),
+    ...wasmSliceConfigs(),
     ...present(wasmGatherConfig()),
   ];
 }

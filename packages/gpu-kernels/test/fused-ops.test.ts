@@ -3,8 +3,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MemoryLogger, SteerableError } from '@steerable/core';
 import { checkGradients } from '@steerable/core/testing';
 import {
-  type BackendName, initBackend, isBackendName, pairwiseLoss, registerSteerableKernels, resetFallbackWarnings, sequenceLogProbs, setAttentionPool,
-  SteerableSequenceLogProbs, unregisterSteerableKernels,
+  type BackendName,
+  initBackend,
+  isBackendName,
+  pairwiseLoss,
+  registerSteerableKernels,
+  resetFallbackWarnings,
+  sequenceLogProbs,
+  setAttentionPool,
+  SteerableSequenceLogProbs,
+  unregisterSteerableKernels,
 } from '../src/index.js';
 import { expectFusedCasesLeakNothing, parityCases, sequenceLogProbsCase } from './fused-parity.js';
 import { relativeDiff } from './helpers.js';
@@ -59,7 +67,12 @@ describe('fused ops: independent checks', () => {
   });
 
   it('sequenceLogProbs equals a hand-computed log-softmax sum', async () => {
-    const logits = tf.tensor3d([[[1, 2, 3], [0, 0, 0]]]);
+    const logits = tf.tensor3d([
+      [
+        [1, 2, 3],
+        [0, 0, 0],
+      ],
+    ]);
     const labels = tf.tensor2d([[2, 1]], [1, 2], 'int32');
     const mask = tf.tensor2d([[1, 1]]);
     const lse = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
@@ -69,8 +82,18 @@ describe('fused ops: independent checks', () => {
 
   it('the fused gradients pass a finite-difference check', async () => {
     const logits = tf.randomNormal([2, 3, 4], 0, 1, 'float32', 1);
-    const labels = tf.tensor2d([[0, 3, 1], [2, 2, 0]], [2, 3], 'int32');
-    const mask = tf.tensor2d([[1, 0, 1], [1, 1, 1]]);
+    const labels = tf.tensor2d(
+      [
+        [0, 3, 1],
+        [2, 2, 0],
+      ],
+      [2, 3],
+      'int32',
+    );
+    const mask = tf.tensor2d([
+      [1, 0, 1],
+      [1, 1, 1],
+    ]);
     const seq = await checkGradients((x) => tf.sum(tf.mul(sequenceLogProbs(x!, labels, mask), tf.tensor1d([0.3, -1.2]))), [logits], { epsilon: 1e-2 });
     expect(seq.maxRelativeError).toBeLessThan(1e-2);
     const pair = await checkGradients((c, r) => pairwiseLoss(c!, r!, 0.7), [tf.tensor1d([0.5, -1, 2]), tf.tensor1d([1, 0.2, -0.4])], { epsilon: 1e-2 });

@@ -34,12 +34,16 @@ function weighted(out: tf.Tensor, upstream: tf.Tensor): tf.Scalar {
 }
 
 export function sequenceLogProbsCase(
-  name: string, b: number, l: number, v: number, seed: number,
+  name: string,
+  b: number,
+  l: number,
+  v: number,
+  seed: number,
   options: { maskAll?: 0 | 1; logitScale?: number; labelsAtEnds?: boolean } = {},
 ): ParityCase {
   const rng = new Rng(seed);
   const logits = randomValues([b, l, v], rng, options.logitScale ?? 3);
-  const mask = Array.from({ length: b * l }, () => (options.maskAll ?? (rng.uniform() < 0.7 ? 1 : 0)));
+  const mask = Array.from({ length: b * l }, () => options.maskAll ?? (rng.uniform() < 0.7 ? 1 : 0));
   // Masked positions carry -100, the usual padding label, which the op must ignore.
   // labelsAtEnds alternates the first and last vocabulary entries (a vector tail's last lane).
   const labels = mask.map((m, i) => (m ? (options.labelsAtEnds ? (i % 2 ? v - 1 : 0) : rng.int(0, v - 1)) : -100));

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '@steerable/core';
+import type { Rng } from '@steerable/core';
 
 /** Random normal values of a shape, as plain numbers (moved to whichever backend is active). */
 export function randomValues(shape: number[], rng: Rng, scale = 1): Float32Array {

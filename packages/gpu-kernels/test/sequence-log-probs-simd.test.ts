@@ -10,7 +10,6 @@ import { sequenceLogProbsGradImpl, sequenceLogProbsImpl } from '../src/kernels/s
 import { StagedRowKernels } from '../src/kernels/shared/sequence-log-probs-staged.js';
 import { maxAbsDiff, randomValues, relativeDiff } from './helpers.js';
 
-
 const { Memory } = webAssembly!;
 
 /**
@@ -34,7 +33,20 @@ describe('sequence log-probs SIMD module', () => {
       const rng = new Rng(shared ? 31 : 32);
       // Counts through each loop (8, 4 and 1 floats) and their mixes; offsets not multiples of 16
       // bytes, as rows of odd vocabularies start anywhere.
-      for (const [count, offset, spread] of [[0, 4, 1], [1, 8, 1], [2, 12, 3], [3, 4, 3], [4, 0, 3], [5, 20, 3], [9, 36, 10], [13, 4, 10], [15, 8, 10], [4099, 44, 30], [2001, 8, 150], [2005, 12, 150]] as const) {
+      for (const [count, offset, spread] of [
+        [0, 4, 1],
+        [1, 8, 1],
+        [2, 12, 3],
+        [3, 4, 3],
+        [4, 0, 3],
+        [5, 20, 3],
+        [9, 36, 10],
+        [13, 4, 10],
+        [15, 8, 10],
+        [4099, 44, 30],
+        [2001, 8, 150],
+        [2005, 12, 150],
+      ] as const) {
         const x = new Float32Array(memory.buffer, offset, count);
         for (let i = 0; i < count; i++) x[i] = rng.normal() * spread;
         const outOffset = 65536 + offset;
@@ -91,8 +103,20 @@ describe('sequence log-probs on wasm', () => {
     };
     const run = (configs: tf.KernelConfig[]) => {
       const logits = tf.randomNormal([3, 5, 13], 0, 2, 'float32', 41);
-      const labels = tf.tensor2d([[0, 12, 3, 12, 0], [5, 5, 5, 5, 5], [12, 0, -100, 1, 2]], [3, 5], 'int32');
-      const mask = tf.tensor2d([[1, 1, 1, 0, 1], [0, 0, 0, 0, 0], [1, 1, 0, 1, 1]]);
+      const labels = tf.tensor2d(
+        [
+          [0, 12, 3, 12, 0],
+          [5, 5, 5, 5, 5],
+          [12, 0, -100, 1, 2],
+        ],
+        [3, 5],
+        'int32',
+      );
+      const mask = tf.tensor2d([
+        [1, 1, 1, 0, 1],
+        [0, 0, 0, 0, 0],
+        [1, 1, 0, 1, 1],
+      ]);
       const dy = tf.tensor1d([0.5, -2, 1.5]);
       const [out, lse] = configs[0]!.kernelFunc({ inputs: { logits, labels, mask }, backend, attrs: {} }) as tf.TensorInfo[];
       const dLogits = configs[1]!.kernelFunc({ inputs: { dy, logits, labels, mask, logSumExp: lse! }, backend, attrs: {} }) as tf.TensorInfo;
@@ -114,7 +138,12 @@ describe('sequence log-probs staged through wasm memory (the cpu backend)', () =
     const staged = StagedRowKernels.create()!;
     expect(staged).not.toBeNull();
     const rng = new Rng(50);
-    for (const [b, l, v] of [[2, 3, 5], [1, 3, 20_011], [2, 2, 7], [1, 2, 40_000]] as const) {
+    for (const [b, l, v] of [
+      [2, 3, 5],
+      [1, 3, 20_011],
+      [2, 2, 7],
+      [1, 2, 40_000],
+    ] as const) {
       const logits = randomValues([b, l, v], rng, 4);
       const mask = Float32Array.from({ length: b * l }, (_, i) => (i % 3 === 1 ? 0 : 1));
       const labels = Int32Array.from({ length: b * l }, (_, i) => (i % 2 ? v - 1 : rng.int(0, v - 1)));
@@ -149,7 +178,13 @@ describe('sequence log-probs rows split across helper threads (shared heap)', ()
     const rows = batch * length;
     const heap = new Float32Array(memory.buffer);
     const rng = new Rng(60);
-    const at = { logits: 0, mask: rows * vocab * 4, dy: (rows * vocab + rows) * 4, logSumExp: (rows * vocab + rows + batch) * 4, dLogits: (rows * vocab + 2 * rows + batch) * 4 };
+    const at = {
+      logits: 0,
+      mask: rows * vocab * 4,
+      dy: (rows * vocab + rows) * 4,
+      logSumExp: (rows * vocab + rows + batch) * 4,
+      dLogits: (rows * vocab + 2 * rows + batch) * 4,
+    };
     for (let i = 0; i < rows * vocab; i++) heap[i] = rng.normal() * 3;
     for (let r = 0; r < rows; r++) heap[at.mask / 4 + r] = r % 5 === 0 ? 0 : 1;
     for (let b = 0; b < batch; b++) heap[at.dy / 4 + b] = rng.normal();

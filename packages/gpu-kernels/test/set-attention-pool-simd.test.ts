@@ -4,8 +4,12 @@ import { Rng } from '@steerable/core';
 import { initBackend, SteerableSetAttentionPool, SteerableSetAttentionPoolGrad } from '../src/index.js';
 import { setAttentionPoolGradImpl, setAttentionPoolImpl } from '../src/kernels/shared/set-attention-pool-impl.js';
 import {
-  type SetAttentionPoolKernelsOf, type SetAttentionPoolSimdKernels, setAttentionPoolKernelsOf, setAttentionPoolScratchFloats,
-  setAttentionPoolSimdKernels, setAttentionPoolWasmConfigs,
+  type SetAttentionPoolKernelsOf,
+  type SetAttentionPoolSimdKernels,
+  setAttentionPoolKernelsOf,
+  setAttentionPoolScratchFloats,
+  setAttentionPoolSimdKernels,
+  setAttentionPoolWasmConfigs,
 } from '../src/kernels/wasm/set-attention-pool.js';
 import { webAssembly } from '../src/kernels/wasm/simd-module.js';
 import { expectFusedCasesLeakNothing, type ParityCase, setAttentionPoolCase } from './fused-parity.js';
@@ -38,9 +42,14 @@ interface Inputs {
 function inputs(g: number, n: number, d: number, kind: MaskKind, qkScale: number, seed: number): Inputs {
   const rng = new Rng(seed);
   return {
-    g, n, d,
-    q: randomValues([g, n, d], rng, qkScale), k: randomValues([g, n, d], rng, qkScale), v: randomValues([g, n, d], rng),
-    mask: maskValues(kind, g, n, rng), dy: randomValues([g, d], rng),
+    g,
+    n,
+    d,
+    q: randomValues([g, n, d], rng, qkScale),
+    k: randomValues([g, n, d], rng, qkScale),
+    v: randomValues([g, n, d], rng),
+    mask: maskValues(kind, g, n, rng),
+    dy: randomValues([g, d], rng),
   };
 }
 
@@ -120,8 +129,15 @@ describe('set-attention-pool SIMD module', () => {
     const kernels = setAttentionPoolSimdKernels(memory)!;
     // q and k scaled by 8 give scores with a spread of about 64 (exp would overflow float32
     // without the max shift); by 60, about 3600: most rows are exactly one-hot in float32.
-    for (const [qkScale, tolerance] of [[8, 2e-5], [60, 1e-3]] as const) {
-      for (const [g, n, d] of [[3, 10, 32], [2, 17, 8], [4, 3, 4]] as const) {
+    for (const [qkScale, tolerance] of [
+      [8, 2e-5],
+      [60, 1e-3],
+    ] as const) {
+      for (const [g, n, d] of [
+        [3, 10, 32],
+        [2, 17, 8],
+        [4, 3, 4],
+      ] as const) {
         const x = inputs(g, n, d, 'dropout', qkScale, qkScale * 10 + n);
         const simd = simdOutputs(kernels, memory, x);
         const js = jsOutputs(x);
@@ -139,8 +155,14 @@ describe('set-attention-pool SIMD module', () => {
     const xs = Array.from({ length: 241 }, (_, i) => Math.fround(-30 + i * 0.25 + (i % 7) * 0.013));
     const g = xs.length;
     const x: Inputs = {
-      g, n: 2, d: 4,
-      q: new Float32Array(g * 8), k: new Float32Array(g * 8), v: new Float32Array(g * 8), mask: new Float32Array(g * 4), dy: new Float32Array(g * 4),
+      g,
+      n: 2,
+      d: 4,
+      q: new Float32Array(g * 8),
+      k: new Float32Array(g * 8),
+      v: new Float32Array(g * 8),
+      mask: new Float32Array(g * 4),
+      dy: new Float32Array(g * 4),
     };
     xs.forEach((value, group) => {
       x.q[group * 8] = 2 * value; // times 1 / sqrt(4)
@@ -239,9 +261,12 @@ describe('set-attention-pool on wasm', () => {
 
   it('without SIMD (the JS fallback) values and gradients equal the composite too', async () => {
     await tf.setBackend('wasm');
-    await withWasmKernels(setAttentionPoolWasmConfigs(() => null), async () => {
-      for (const c of simdCases()) await expectParity(c);
-    });
+    await withWasmKernels(
+      setAttentionPoolWasmConfigs(() => null),
+      async () => {
+        for (const c of simdCases()) await expectParity(c);
+      },
+    );
   });
 
   it('the SIMD and JS kernels agree when called directly, and free their scratch and temporaries', async () => {

@@ -29,10 +29,12 @@ async function loadUseLite() {
     modelTopology: tf.io.ModelArtifacts['modelTopology'];
     weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
   };
-  const shards = manifest.weightsManifest.flatMap((group) => group.paths).map((path) => {
-    const bytes = readFileSync(join(modelDir, path));
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  });
+  const shards = manifest.weightsManifest
+    .flatMap((group) => group.paths)
+    .map((path) => {
+      const bytes = readFileSync(join(modelDir, path));
+      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    });
   const weightSpecs = manifest.weightsManifest.flatMap((group) => group.weights);
   const model = await tf.loadGraphModel(tf.io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs, weightData: shards }));
   type TokenizerClass = new (vocabulary: unknown) => { encode(text: string): number[] };
@@ -41,7 +43,7 @@ async function loadUseLite() {
   return { model, tokens: TEXTS.map((text) => tokenizer.encode(text)) };
 }
 
-describe('USE-lite end to end on wasm: this package\'s kernels against stock', () => {
+describe("USE-lite end to end on wasm: this package's kernels against stock", () => {
   let loaded: Awaited<ReturnType<typeof loadUseLite>>;
   let sparseCalls = 0;
   const counting = (backend: Parameters<typeof sparseRowsRunner>[0]): SparseRowsRunner | null => {
@@ -71,7 +73,7 @@ describe('USE-lite end to end on wasm: this package\'s kernels against stock', (
     return data;
   }
 
-  it('gives the stock embeddings (and cpu\'s) within float32 rounding, through the sparse product, without leaking', async () => {
+  it("gives the stock embeddings (and cpu's) within float32 rounding, through the sparse product, without leaking", async () => {
     const stock = await embed('wasm');
     const cpu = await embed('cpu');
     registerSteerableKernels('wasm', silent);

@@ -21,11 +21,27 @@ const SIZES = [0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 1000, 1003];
 const base = (t: number, beta1 = 0.9, beta2 = 0.999) => ({ biasCorrection1: 1 - beta1 ** t, biasCorrection2: 1 - beta2 ** t });
 const VARIANTS: { name: string; gradScale: number; attrs: AdamUpdateAttrs }[] = [
   { name: 'plain', gradScale: 1, attrs: { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 3e-5, weightDecay: 0, decoupledWeightDecay: false, ...base(3) } },
-  { name: 'gradScale != 1', gradScale: 0.37, attrs: { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupledWeightDecay: false, ...base(1) } },
+  {
+    name: 'gradScale != 1',
+    gradScale: 0.37,
+    attrs: { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupledWeightDecay: false, ...base(1) },
+  },
   { name: 'coupled decay', gradScale: 1, attrs: { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, decoupledWeightDecay: false, ...base(7) } },
-  { name: 'decoupled decay', gradScale: 1, attrs: { lr: 5e-3, beta1: 0.8, beta2: 0.99, eps: 1e-8, weightDecay: 0.05, decoupledWeightDecay: true, ...base(2, 0.8, 0.99) } },
-  { name: 'gradScale and coupled decay', gradScale: 0.61, attrs: { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, decoupledWeightDecay: false, ...base(4) } },
-  { name: 'gradScale and decoupled decay', gradScale: 0.25, attrs: { lr: 3e-3, beta1: 0.85, beta2: 0.98, eps: 1e-6, weightDecay: 0.02, decoupledWeightDecay: true, ...base(5, 0.85, 0.98) } },
+  {
+    name: 'decoupled decay',
+    gradScale: 1,
+    attrs: { lr: 5e-3, beta1: 0.8, beta2: 0.99, eps: 1e-8, weightDecay: 0.05, decoupledWeightDecay: true, ...base(2, 0.8, 0.99) },
+  },
+  {
+    name: 'gradScale and coupled decay',
+    gradScale: 0.61,
+    attrs: { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, decoupledWeightDecay: false, ...base(4) },
+  },
+  {
+    name: 'gradScale and decoupled decay',
+    gradScale: 0.25,
+    attrs: { lr: 3e-3, beta1: 0.85, beta2: 0.98, eps: 1e-6, weightDecay: 0.02, decoupledWeightDecay: true, ...base(5, 0.85, 0.98) },
+  },
 ];
 
 /** Equal bit patterns, or both NaN (neither the JS loop nor wasm promises a NaN's payload). */
@@ -34,12 +50,18 @@ function firstMismatch(actual: Float32Array, expected: Float32Array): string | n
   const e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
   if (a.length !== e.length) return `length ${a.length} != ${e.length}`;
   for (let i = 0; i < a.length; i++) {
-    if (a[i] !== e[i] && !(Number.isNaN(actual[i]) && Number.isNaN(expected[i]))) return `[${i}] ${actual[i]} (0x${a[i]!.toString(16)}) != ${expected[i]} (0x${e[i]!.toString(16)})`;
+    if (a[i] !== e[i] && !(Number.isNaN(actual[i]) && Number.isNaN(expected[i])))
+      return `[${i}] ${actual[i]} (0x${a[i]!.toString(16)}) != ${expected[i]} (0x${e[i]!.toString(16)})`;
   }
   return null;
 }
 
-interface Case { param: Float32Array; grad: Float32Array; m: Float32Array; v: Float32Array }
+interface Case {
+  param: Float32Array;
+  grad: Float32Array;
+  m: Float32Array;
+  v: Float32Array;
+}
 
 /** Random moments and parameters, with the values IEEE arithmetic treats specially sprinkled in. */
 function makeCase(size: number, rng: Rng): Case {
@@ -84,7 +106,10 @@ describe('Adam SIMD module (wasm-src/adam.wat)', () => {
           const c = makeCase(size, rng);
           const { regions, arrays } = layOut(memory.buffer, size, skew);
           const [param, grad, m, v, outParam, outM, outV] = arrays;
-          param.set(c.param); grad.set(c.grad); m.set(c.m); v.set(c.v);
+          param.set(c.param);
+          grad.set(c.grad);
+          m.set(c.m);
+          v.set(c.v);
           for (const r of regions) r.fill(GUARD, size);
           for (const out of [outParam, outM, outV]) out.fill(GUARD);
           adamUpdateSimd(kernels!, param, grad, m, v, adamConstants(gradScale, attrs), outParam, outM, outV);
@@ -118,7 +143,10 @@ describe('Adam SIMD module (wasm-src/adam.wat)', () => {
       const c = makeCase(size, rng);
       const { arrays } = layOut(memory.buffer, size, 4);
       const [param, grad, m, v, outParam, outM, outV] = arrays;
-      param.set(c.param); grad.set(c.grad); m.set(c.m); v.set(c.v);
+      param.set(c.param);
+      grad.set(c.grad);
+      m.set(c.m);
+      v.set(c.v);
       adamUpdateSimd(kernels, param, grad, m, v, constants, outParam, outM, outV);
       const expected = [new Float32Array(size), new Float32Array(size), new Float32Array(size)] as const;
       adamStepImpl(c.param, c.grad, c.m, c.v, constants, ...expected);
@@ -186,7 +214,12 @@ describe('AdamUpdate on wasm through the SIMD module', () => {
     const counts: number[] = [];
     const counting = adamUpdateWasmKernel((backend) => {
       const kernels = adamKernelsOf(backend)!;
-      return { adamUpdate: (...args: Parameters<typeof kernels.adamUpdate>) => { counts.push(args[7]); kernels.adamUpdate(...args); } };
+      return {
+        adamUpdate: (...args: Parameters<typeof kernels.adamUpdate>) => {
+          counts.push(args[7]);
+          kernels.adamUpdate(...args);
+        },
+      };
     });
     const ps = params(9);
     const adam = new Adam(ps, CONFIGS['plain Adam']!);
@@ -231,7 +264,10 @@ describe('AdamUpdate on wasm through the SIMD module', () => {
       // Every parameter moved, so the comparison is not of untouched inputs.
       [...fusedParams.keys()].forEach((name, i) => {
         const after = ours.get(name)!;
-        expect(after.some((x, j) => Math.abs(x - initial[i]![j]!) > 1e-4), `${label} ${name} moved`).toBe(true);
+        expect(
+          after.some((x, j) => Math.abs(x - initial[i]![j]!) > 1e-4),
+          `${label} ${name} moved`,
+        ).toBe(true);
       });
       for (const adam of [fused, composite]) adam.dispose();
       tf.dispose([...fusedParams.values(), ...compositeParams.values()]);
@@ -278,7 +314,14 @@ describe('AdamUpdate on wasm with 2 threads', () => {
   it.skipIf(!existsSync(packageFile('dist/index.js')))('runs the shared-memory module, bit-equal to the composite', () => {
     const result = spawnSync(process.execPath, [packageFile('test/fixtures/wasm-threads-adam-check.mjs')], { encoding: 'utf8', timeout: 60_000 });
     expect(result.status, result.stderr).toBe(0);
-    const report = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { backend: string; threads: number; shared: boolean; compared: number; mismatches: number; moved: boolean };
+    const report = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
+      backend: string;
+      threads: number;
+      shared: boolean;
+      compared: number;
+      mismatches: number;
+      moved: boolean;
+    };
     expect(report).toMatchObject({ backend: 'wasm', threads: 2, shared: true, mismatches: 0, moved: true });
     expect(report.compared).toBe(3 * (300 * 257 + 8193 + 7));
   });

@@ -16,7 +16,15 @@ describe('column sums SIMD module', () => {
     expect(kernels).not.toBeNull();
     const heap = new Float32Array(memory.buffer);
     const rng = new Rng(1);
-    for (const [rows, cols] of [[1, 1], [3, 5], [7, 16], [9, 21], [2560, 37], [1, 40], [0, 8]] as const) {
+    for (const [rows, cols] of [
+      [1, 1],
+      [3, 5],
+      [7, 16],
+      [9, 21],
+      [2560, 37],
+      [1, 40],
+      [0, 8],
+    ] as const) {
       const x = randomValues([rows * cols], rng, 10);
       heap.set(x, 16);
       heap.fill(7, 16 + rows * cols, 16 + rows * cols + cols + 4);
@@ -55,14 +63,19 @@ describe('Sum and Mean over leading axes on wasm through the module', () => {
     const rng = new Rng(5);
     const xv = randomValues([130, 20], rng);
     const bv = randomValues([20], rng);
-    const grads = () => tf.grads((x: tf.Tensor, b: tf.Tensor) => {
-      const h = tf.add(x, b);
-      const { mean, variance } = tf.moments(h, 0);
-      return tf.sum(tf.square(tf.div(tf.sub(h, mean), tf.sqrt(tf.add(variance, 1e-5)))));
-    })([tf.tensor(xv, [130, 20]), tf.tensor(bv, [20])]);
+    const grads = () =>
+      tf.grads((x: tf.Tensor, b: tf.Tensor) => {
+        const h = tf.add(x, b);
+        const { mean, variance } = tf.moments(h, 0);
+        return tf.sum(tf.square(tf.div(tf.sub(h, mean), tf.sqrt(tf.add(variance, 1e-5)))));
+      })([tf.tensor(xv, [130, 20]), tf.tensor(bv, [20])]);
     const simd = await onBackend('wasm', grads);
-    const fallback = await withWasmKernels(wasmOuterAxesReduceConfigs(() => null), () => onBackend('wasm', grads));
-    for (let i = 0; i < 2; i++) for (let j = 0; j < simd[i]!.length; j++) expect(Math.abs(simd[i]![j]! - fallback[i]![j]!)).toBeLessThan(1e-5 * (1 + Math.abs(fallback[i]![j]!)));
+    const fallback = await withWasmKernels(
+      wasmOuterAxesReduceConfigs(() => null),
+      () => onBackend('wasm', grads),
+    );
+    for (let i = 0; i < 2; i++)
+      for (let j = 0; j < simd[i]!.length; j++) expect(Math.abs(simd[i]![j]! - fallback[i]![j]!)).toBeLessThan(1e-5 * (1 + Math.abs(fallback[i]![j]!)));
     await tf.setBackend('wasm');
     const ids = numDataIds();
     for (let s = 0; s < 3; s++) tf.dispose(tf.tidy(grads));

@@ -33,11 +33,31 @@ describe('wasm Conv2D with a 1 x 1 filter as a matrix product', () => {
   it('isPointwise accepts only filters and attributes that leave a plain product', () => {
     expect(isPointwise([1, 1, 8, 4], { strides: [1, 1], pad: 'valid', dilations: [1, 1], dataFormat: 'NHWC' })).toBe(true);
     expect(isPointwise([1, 1, 8, 4], { strides: 1, pad: 'same' })).toBe(true);
-    expect(isPointwise([1, 1, 8, 4], { strides: 1, pad: [[0, 0], [0, 0], [0, 0], [0, 0]] })).toBe(true);
+    expect(
+      isPointwise([1, 1, 8, 4], {
+        strides: 1,
+        pad: [
+          [0, 0],
+          [0, 0],
+          [0, 0],
+          [0, 0],
+        ],
+      }),
+    ).toBe(true);
     expect(isPointwise([3, 3, 8, 4], { strides: 1, pad: 'same' })).toBe(false);
     expect(isPointwise([1, 1, 8, 4], { strides: [2, 2], pad: 'valid' })).toBe(false);
     expect(isPointwise([1, 1, 8, 4], { strides: 1, dilations: [2, 2], pad: 'valid' })).toBe(false);
-    expect(isPointwise([1, 1, 8, 4], { strides: 1, pad: [[0, 0], [1, 0], [0, 0], [0, 0]] })).toBe(false);
+    expect(
+      isPointwise([1, 1, 8, 4], {
+        strides: 1,
+        pad: [
+          [0, 0],
+          [1, 0],
+          [0, 0],
+          [0, 0],
+        ],
+      }),
+    ).toBe(false);
     expect(isPointwise([1, 1, 8, 4], { strides: 1, pad: 'valid', dataFormat: 'NCHW' })).toBe(false);
   });
 
@@ -87,7 +107,13 @@ describe('wasm Conv2D with a 1 x 1 filter as a matrix product', () => {
     const xv = randomValues([2, 16, 1, 64], rng);
     const fv = randomValues([1, 1, 64, 96], rng, 0.1);
     const filter = () => tf.tensor4d(fv, [1, 1, 64, 96]);
-    const grad = () => tf.grad((x: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, filter(), 1, 'valid').square().sum())(tf.tensor4d(xv, [2, 16, 1, 64]));
+    const grad = () =>
+      tf.grad((x: tf.Tensor) =>
+        tf
+          .conv2d(x as tf.Tensor4D, filter(), 1, 'valid')
+          .square()
+          .sum(),
+      )(tf.tensor4d(xv, [2, 16, 1, 64]));
     const [cpu] = await onBackend('cpu', grad);
     const [wasm] = await onBackend('wasm', grad);
     for (let i = 0; i < cpu!.length; i++) expect(Math.abs(wasm![i]! - cpu![i]!)).toBeLessThan(1e-4 * (1 + Math.abs(cpu![i]!)));

@@ -1,12 +1,24 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng, silentLogger } from '@steerable/core';
-import { BACKEND_NAMES, STEERABLE_KERNEL_NAMES, initBackend, registerSteerableKernels, steerableKernelConfigs, unregisterSteerableKernels } from '../src/index.js';
+import {
+  BACKEND_NAMES,
+  STEERABLE_KERNEL_NAMES,
+  initBackend,
+  registerSteerableKernels,
+  steerableKernelConfigs,
+  unregisterSteerableKernels,
+} from '../src/index.js';
 import { maxAbsDiff, numDataIds, onBackend, randomValues, relativeDiff } from './helpers.js';
 
 // Shapes chosen to hit the paths that differ: rank 2/3/4, broadcast batch dims, size-1 dims.
 const MATMUL_CASES: { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean }[] = [];
-for (const [m, k, n] of [[7, 5, 3], [1, 9, 4], [6, 1, 2], [33, 17, 65]] as const) {
+for (const [m, k, n] of [
+  [7, 5, 3],
+  [1, 9, 4],
+  [6, 1, 2],
+  [33, 17, 65],
+] as const) {
   for (const transposeA of [false, true]) {
     for (const transposeB of [false, true]) {
       MATMUL_CASES.push({ a: transposeA ? [k, m] : [m, k], b: transposeB ? [n, k] : [k, n], transposeA, transposeB });
@@ -47,7 +59,14 @@ describe('wasm fast path', () => {
       const n = c.transposeB ? c.b[0]! : c.b[1]!;
       const bias = randomValues([n], rng);
       const run = () =>
-        tf.fused.matMul({ a: tensorOf(a, c.a) as tf.Tensor2D, b: tensorOf(b, c.b) as tf.Tensor2D, transposeA: c.transposeA, transposeB: c.transposeB, bias: tf.tensor1d(bias), activation: 'relu' });
+        tf.fused.matMul({
+          a: tensorOf(a, c.a) as tf.Tensor2D,
+          b: tensorOf(b, c.b) as tf.Tensor2D,
+          transposeA: c.transposeA,
+          transposeB: c.transposeB,
+          bias: tf.tensor1d(bias),
+          activation: 'relu',
+        });
       const [onCpu] = await onBackend('cpu', run);
       const [onWasm] = await onBackend('wasm', run);
       expect(relativeDiff(onWasm!, onCpu!), JSON.stringify(c)).toBeLessThan(1e-5);
@@ -177,8 +196,10 @@ describe('wasm fast path', () => {
       expect(steerableKernelConfigs(backend).map((c) => c.kernelName)).toEqual(expect.arrayContaining([...STEERABLE_KERNEL_NAMES]));
     }
     // WGSL programs for the sequence log-prob and the set pooling (pairwiseLoss uses its composite there).
-    expect(steerableKernelConfigs('webgpu').map((c) => c.kernelName).sort()).toEqual(
-      ['SteerableSequenceLogProbs', 'SteerableSequenceLogProbsGrad', 'SteerableSetAttentionPool', 'SteerableSetAttentionPoolGrad'],
-    );
+    expect(
+      steerableKernelConfigs('webgpu')
+        .map((c) => c.kernelName)
+        .sort(),
+    ).toEqual(['SteerableSequenceLogProbs', 'SteerableSequenceLogProbsGrad', 'SteerableSetAttentionPool', 'SteerableSetAttentionPoolGrad']);
   });
 });

@@ -21,7 +21,12 @@ describe('wasm GatherV2 as slice copies', () => {
 
   it('gatherSlices copies x[o, indices[i], :] for short and long slices, one heap or two arrays', () => {
     const rng = new Rng(1);
-    for (const [outer, axis, inner] of [[1, 50, 256], [3, 7, 5], [2, 9, 1], [4, 6, 40]] as const) {
+    for (const [outer, axis, inner] of [
+      [1, 50, 256],
+      [3, 7, 5],
+      [2, 9, 1],
+      [4, 6, 40],
+    ] as const) {
       const x = randomValues([outer * axis * inner], rng);
       const indices = Int32Array.from({ length: 11 }, () => rng.int(0, axis - 1));
       const expected = new Float32Array(outer * 11 * inner);
@@ -44,7 +49,15 @@ describe('wasm GatherV2 as slice copies', () => {
   const CASES: Array<{ x: number[]; dtype: 'float32' | 'int32' | 'bool'; indices: number[][] | number[]; axis: number }> = [
     { x: [800, 256], dtype: 'float32', indices: [5, 799, 0, 5, 313, 42], axis: 0 },
     { x: [4], dtype: 'int32', indices: [2], axis: 0 },
-    { x: [3, 6, 4], dtype: 'float32', indices: [[5, 0], [2, 2]], axis: 1 },
+    {
+      x: [3, 6, 4],
+      dtype: 'float32',
+      indices: [
+        [5, 0],
+        [2, 2],
+      ],
+      axis: 1,
+    },
     { x: [3, 6, 4], dtype: 'int32', indices: [3, 0, 3], axis: -1 },
     { x: [5, 20], dtype: 'bool', indices: [4, 1], axis: 0 },
     { x: [5, 20], dtype: 'float32', indices: [], axis: 0 },
@@ -55,8 +68,17 @@ describe('wasm GatherV2 as slice copies', () => {
       const values = randomValues(c.x, rng);
       const x = () => {
         if (c.dtype === 'float32') return tf.tensor(values, c.x);
-        if (c.dtype === 'int32') return tf.tensor(Int32Array.from(values, (v) => Math.round(v * 100)), c.x, 'int32');
-        return tf.tensor(values.map((v) => (v > 0 ? 1 : 0)), c.x, 'bool');
+        if (c.dtype === 'int32')
+          return tf.tensor(
+            Int32Array.from(values, (v) => Math.round(v * 100)),
+            c.x,
+            'int32',
+          );
+        return tf.tensor(
+          values.map((v) => (v > 0 ? 1 : 0)),
+          c.x,
+          'bool',
+        );
       };
       const run = () => tf.gather(x(), tf.tensor(c.indices, undefined, 'int32'), c.axis);
       const [cpu] = await onBackend('cpu', run);
@@ -65,7 +87,7 @@ describe('wasm GatherV2 as slice copies', () => {
     });
   }
 
-  it('an index out of range fails with the stock kernel\'s message', async () => {
+  it("an index out of range fails with the stock kernel's message", async () => {
     await tf.setBackend('wasm');
     expect(() => tf.tidy(() => tf.gather(tf.ones([4, 3]), tf.tensor1d([1, 4], 'int32')))).toThrow('GatherV2: the index value 4 is not in [0, 3]');
     expect(() => tf.tidy(() => tf.gather(tf.ones([4, 3]), tf.tensor1d([-1], 'int32')))).toThrow('GatherV2: the index value -1 is not in [0, 3]');

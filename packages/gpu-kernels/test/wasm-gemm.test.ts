@@ -3,7 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '@steerable/core';
 import { initBackend } from '../src/index.js';
 import {
-  GEMM_KC, GEMM_MC, GEMM_NC, GEMM_SCRATCH_FLOATS, type GemmSimdKernels, gemmArguments, gemmCompiled, gemmSimdKernels, opStrides, packedRowBytes,
+  GEMM_KC,
+  GEMM_MC,
+  GEMM_NC,
+  GEMM_SCRATCH_FLOATS,
+  type GemmSimdKernels,
+  gemmArguments,
+  gemmCompiled,
+  gemmSimdKernels,
+  opStrides,
+  packedRowBytes,
 } from '../src/kernels/wasm/gemm-simd.js';
 import { GEMM_PARAM_COUNT, chunkPlan, gemmChunk, gemmPool, writeGemmBatchJob, writeGemmJob } from '../src/kernels/wasm/gemm-parallel.js';
 import { HeapWorkerPool } from '../src/kernels/wasm/heap-worker-pool.js';
@@ -15,7 +24,13 @@ import { numDataIds, onBackend, randomValues, replaceWasmKernels } from './helpe
 const { Memory } = webAssembly!;
 
 /** A heap laid out for one product: op(A), op(B), C with guard floats around it, and scratch. */
-interface Layout { a: number; b: number; c: number; scratch: number; end: number }
+interface Layout {
+  a: number;
+  b: number;
+  c: number;
+  scratch: number;
+  end: number;
+}
 const GUARD = 16;
 const SENTINEL = 12345.5;
 
@@ -67,12 +82,25 @@ const run = (kernels: GemmSimdKernels, args: readonly number[]) => kernels.gemm(
 
 // Tile edges (4 rows, 8 columns), the k block (256), the m block (128), the n block (1024), K = 1.
 const SHAPES: Array<[number, number, number]> = [
-  [1, 1, 1], [3, 5, 7], [4, 8, 1], [5, 9, 300], [13, 17, 33], [128, 64, 512], [130, 24, 257], [9, GEMM_NC + 13, 20], [33, 40, 2],
+  [1, 1, 1],
+  [3, 5, 7],
+  [4, 8, 1],
+  [5, 9, 300],
+  [13, 17, 33],
+  [128, 64, 512],
+  [130, 24, 257],
+  [9, GEMM_NC + 13, 20],
+  [33, 40, 2],
 ];
 
 describe('wasm SIMD GEMM module', () => {
   for (const [m, n, k] of SHAPES) {
-    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+    for (const [ta, tb] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ] as const) {
       it(`op(A) op(B) at m ${m}, n ${n}, k ${k}${ta ? ', A transposed' : ''}${tb ? ', B transposed' : ''}: float32 accuracy, nothing written outside C`, () => {
         const at = layout(m, n, k, 1);
         const memory = memoryFor(at.end);
@@ -113,7 +141,11 @@ describe('wasm SIMD GEMM module', () => {
   });
 
   it('op(B) packed once (packPanels) gives the bits of per-call packing, for row and column parts', () => {
-    for (const [m, n, k, tb] of [[37, 45, 600, false], [12, 70, 257, true], [9, GEMM_NC + 40, 30, false]] as const) {
+    for (const [m, n, k, tb] of [
+      [37, 45, 600, false],
+      [12, 70, 257, true],
+      [9, GEMM_NC + 40, 30, false],
+    ] as const) {
       const packedBytes = k * packedRowBytes(n);
       const at = layout(m, n, k, 1);
       const memory = memoryFor(at.end + packedBytes + m * n * 4);
@@ -127,17 +159,34 @@ describe('wasm SIMD GEMM module', () => {
       heap.fill(SENTINEL, at.c / 4, at.c / 4 + m * n);
       // Two row parts, then two column parts (whole 8-column panels), from the one packed copy.
       const rowSplit = 4 * Math.floor(m / 8);
-      for (const part of [[0, rowSplit, 0, n], [rowSplit, m, 0, n]] as const) run(kernels, gemmArguments(op, part, at.scratch, packed));
+      for (const part of [
+        [0, rowSplit, 0, n],
+        [rowSplit, m, 0, n],
+      ] as const)
+        run(kernels, gemmArguments(op, part, at.scratch, packed));
       expect(new Uint32Array(heap.slice(at.c / 4, at.c / 4 + m * n).buffer), `rows, ${m} x ${n} x ${k}`).toEqual(perCall);
       heap.fill(SENTINEL, at.c / 4, at.c / 4 + m * n);
       const colSplit = 8 * Math.floor(n / 16);
-      for (const part of [[0, m, 0, colSplit], [0, m, colSplit, n]] as const) run(kernels, gemmArguments(op, part, at.scratch, packed));
+      for (const part of [
+        [0, m, 0, colSplit],
+        [0, m, colSplit, n],
+      ] as const)
+        run(kernels, gemmArguments(op, part, at.scratch, packed));
       expect(new Uint32Array(heap.slice(at.c / 4, at.c / 4 + m * n).buffer), `columns, ${m} x ${n} x ${k}`).toEqual(perCall);
     }
   });
 
   it('cuts C into chunks of whole panels that cover it once, each thread on its own scratch', () => {
-    for (const [m, n, threads] of [[1280, 256, 2], [4096, 256, 4], [6, 300, 2], [4, 4, 2], [1, 9, 3], [130, 24, 3], [7, 7, 1], [97, 1000, 2]] as const) {
+    for (const [m, n, threads] of [
+      [1280, 256, 2],
+      [4096, 256, 4],
+      [6, 300, 2],
+      [4, 4, 2],
+      [1, 9, 3],
+      [130, 24, 3],
+      [7, 7, 1],
+      [97, 1000, 2],
+    ] as const) {
       const plan = chunkPlan(m, n, threads);
       const args = gemmArguments({ a: 0, aRowStride: 0, aKStride: 0, b: 0, bKStride: 0, bColStride: 0, c: 0, m, n, k: 1 }, [0, m, 0, n], 1000);
       const params = new Float64Array(GEMM_PARAM_COUNT);
@@ -154,13 +203,20 @@ describe('wasm SIMD GEMM module', () => {
         expect(call[16]).toBe(1000 + (chunk % threads) * GEMM_SCRATCH_FLOATS * 4);
         expect(call.slice(0, 8)).toEqual(args.slice(0, 8));
       });
-      expect(covered.every((c) => c === 1), `${m} x ${n} on ${threads} threads`).toBe(true);
+      expect(
+        covered.every((c) => c === 1),
+        `${m} x ${n} on ${threads} threads`,
+      ).toBe(true);
       if (threads > 1 && plan.byRows && m >= 1024) expect(plan.chunks).toBeGreaterThanOrEqual(threads * 4);
     }
   });
 
-  it('a batch split by whole products: each chunk runs its products whole, every product once, on its thread\'s scratch', () => {
-    for (const [batch, perChunk, threads, shared] of [[128, 16, 2, false], [7, 3, 2, true], [5, 1, 4, false]] as const) {
+  it("a batch split by whole products: each chunk runs its products whole, every product once, on its thread's scratch", () => {
+    for (const [batch, perChunk, threads, shared] of [
+      [128, 16, 2, false],
+      [7, 3, 2, true],
+      [5, 1, 4, false],
+    ] as const) {
       const operands = { a: 100, aRowStride: 256, aKStride: 4, b: 200, bKStride: 512, bColStride: 4, c: 300, m: 64, n: 128, k: 64 };
       const args = gemmArguments(operands, [0, 64, 0, 128], 1000);
       const params = new Float64Array(GEMM_PARAM_COUNT);
@@ -341,12 +397,17 @@ describe('wasm matmul through the GEMM', () => {
     const w1 = randomValues([130, 40], rng, 0.1);
     const w2 = randomValues([40, 9], rng, 0.1);
     const grads = () => {
-      const [gx, g1, g2] = tf.grads((xs: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => tf.relu(xs.matMul(a)).matMul(b).square().sum())([tf.tensor(x, [70, 130]), tf.tensor(w1, [130, 40]), tf.tensor(w2, [40, 9])]);
+      const [gx, g1, g2] = tf.grads((xs: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => tf.relu(xs.matMul(a)).matMul(b).square().sum())([
+        tf.tensor(x, [70, 130]),
+        tf.tensor(w1, [130, 40]),
+        tf.tensor(w2, [40, 9]),
+      ]);
       return [gx!, g1!, g2!];
     };
     const cpu = await onBackend('cpu', grads);
     const wasm = await onBackend('wasm', grads);
-    for (let t = 0; t < 3; t++) for (let i = 0; i < cpu[t]!.length; i++) expect(Math.abs(wasm[t]![i]! - cpu[t]![i]!)).toBeLessThan(1e-4 * (1 + Math.abs(cpu[t]![i]!)));
+    for (let t = 0; t < 3; t++)
+      for (let i = 0; i < cpu[t]!.length; i++) expect(Math.abs(wasm[t]![i]! - cpu[t]![i]!)).toBeLessThan(1e-4 * (1 + Math.abs(cpu[t]![i]!)));
     await tf.setBackend('wasm');
     const ids = numDataIds();
     const tensors = tf.memory().numTensors;

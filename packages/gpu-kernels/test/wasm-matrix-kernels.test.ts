@@ -12,14 +12,38 @@ const { Memory } = webAssembly!;
 
 // Square-tile edges (32 SIMD, 16 JS), 4x4-block edges, unit axes, odd batch shapes.
 const TRANSPOSE_SHAPES: number[][] = [
-  [1, 1], [1, 9], [9, 1], [2, 3], [4, 4], [5, 7], [8, 12], [13, 17], [32, 32], [33, 65], [37, 70], [64, 31], [100, 3], [3, 100],
-  [3, 5, 6], [2, 33, 9], [2, 3, 4, 5], [2, 2, 17, 35], [4, 1, 6], [3, 6, 1],
+  [1, 1],
+  [1, 9],
+  [9, 1],
+  [2, 3],
+  [4, 4],
+  [5, 7],
+  [8, 12],
+  [13, 17],
+  [32, 32],
+  [33, 65],
+  [37, 70],
+  [64, 31],
+  [100, 3],
+  [3, 100],
+  [3, 5, 6],
+  [2, 33, 9],
+  [2, 3, 4, 5],
+  [2, 2, 17, 35],
+  [4, 1, 6],
+  [3, 6, 1],
 ];
-const EMPTY_SHAPES: number[][] = [[0, 5], [5, 0], [3, 0, 4], [0, 2, 3]];
+const EMPTY_SHAPES: number[][] = [
+  [0, 5],
+  [5, 0],
+  [3, 0, 4],
+  [0, 2, 3],
+];
 
 function referenceTranspose(x: Float32Array, batch: number, rows: number, cols: number): Float32Array {
   const out = new Float32Array(x.length);
-  for (let b = 0; b < batch; b++) for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[b * rows * cols + c * rows + r] = x[b * rows * cols + r * cols + c]!;
+  for (let b = 0; b < batch; b++)
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[b * rows * cols + c * rows + r] = x[b * rows * cols + r * cols + c]!;
   return out;
 }
 
@@ -73,7 +97,18 @@ describe('matrix SIMD module and its JS fallback', () => {
     it(`${heap.name}: matVec equals float64 dot products`, () => {
       const { ops, buffer } = heap.make();
       const rng = new Rng(12);
-      for (const [rows, k] of [[1, 1], [1, 9], [3, 1], [5, 3], [7, 4], [6, 8], [9, 13], [17, 37], [256, 2560], [3, 1001]] as const) {
+      for (const [rows, k] of [
+        [1, 1],
+        [1, 9],
+        [3, 1],
+        [5, 3],
+        [7, 4],
+        [6, 8],
+        [9, 13],
+        [17, 37],
+        [256, 2560],
+        [3, 1001],
+      ] as const) {
         const mat = new Float32Array(buffer, 8, rows * k);
         mat.set(randomValues([rows * k], rng));
         const vec = new Float32Array(buffer, 4 + (3 << 20), k);
@@ -91,7 +126,11 @@ describe('matrix SIMD module and its JS fallback', () => {
     const kernels = matrixSimdKernels(memory)!;
     const rng = new Rng(13);
     for (const tile of [4, 8, 32, 64, 128]) {
-      for (const [batch, rows, cols] of [[1, 70, 130], [2, 129, 67], [1, 256, 4]] as const) {
+      for (const [batch, rows, cols] of [
+        [1, 70, 130],
+        [2, 129, 67],
+        [1, 256, 4],
+      ] as const) {
         const size = batch * rows * cols;
         const x = new Float32Array(memory.buffer, 16, size);
         x.set(transposeValues(size, rng));
@@ -115,14 +154,28 @@ describe('matrix SIMD module and its JS fallback', () => {
 
 // GEMV shapes: one row of op(A) or one column of op(B), every transpose combination, batches.
 const GEMV_CASES: { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean }[] = [];
-for (const [m, k, n] of [[1, 37, 5], [6, 37, 1], [1, 1, 9], [9, 1, 1], [1, 9, 1], [1, 300, 70], [70, 301, 1], [1, 8, 4]] as const) {
+for (const [m, k, n] of [
+  [1, 37, 5],
+  [6, 37, 1],
+  [1, 1, 9],
+  [9, 1, 1],
+  [1, 9, 1],
+  [1, 300, 70],
+  [70, 301, 1],
+  [1, 8, 4],
+] as const) {
   for (const transposeA of [false, true]) {
     for (const transposeB of [false, true]) {
       GEMV_CASES.push({ a: transposeA ? [k, m] : [m, k], b: transposeB ? [n, k] : [k, n], transposeA, transposeB });
     }
   }
 }
-for (const [transposeA, transposeB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+for (const [transposeA, transposeB] of [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+] as const) {
   const t = (shape: number[], flip: boolean) => (flip ? [...shape.slice(0, -2), shape.at(-1)!, shape.at(-2)!] : shape);
   GEMV_CASES.push({ a: t([3, 1, 7], transposeA), b: t([3, 7, 5], transposeB), transposeA, transposeB });
   GEMV_CASES.push({ a: t([1, 1, 7], transposeA), b: t([4, 7, 1], transposeB), transposeA, transposeB });
@@ -154,7 +207,10 @@ describe('wasm Transpose and matmul overrides', () => {
       await variant.run(async () => {
         const rng = new Rng(21);
         for (const shape of [...TRANSPOSE_SHAPES, ...EMPTY_SHAPES]) {
-          const x = transposeValues(shape.reduce((a, b) => a * b, 1), rng);
+          const x = transposeValues(
+            shape.reduce((a, b) => a * b, 1),
+            rng,
+          );
           const perm = [...shape.keys()];
           perm.splice(-2, 2, shape.length - 1, shape.length - 2);
           const run = () => tf.transpose(tf.tensor(x, shape), perm);
@@ -166,7 +222,11 @@ describe('wasm Transpose and matmul overrides', () => {
           expect(bitsOf(ours[0]!)).toEqual(bitsOf(cpus[0]!));
         }
         const x = randomValues([2, 3, 4], rng);
-        for (const perm of [[1, 0, 2], [2, 0, 1], [0, 2, 1]]) {
+        for (const perm of [
+          [1, 0, 2],
+          [2, 0, 1],
+          [0, 2, 1],
+        ]) {
           const [onCpu] = await onBackend('cpu', () => tf.transpose(tf.tensor(x, [2, 3, 4]), perm));
           const [onWasm] = await onBackend('wasm', () => tf.transpose(tf.tensor(x, [2, 3, 4]), perm));
           expect(Array.from(onWasm!), JSON.stringify(perm)).toEqual(Array.from(onCpu!));
@@ -193,7 +253,12 @@ describe('wasm Transpose and matmul overrides', () => {
             shapes.push(out.shape);
             return out;
           });
-          expect(shapes[0], JSON.stringify(c)).toEqual(tf.tidy(() => { tf.setBackend('cpu'); return run().shape; }));
+          expect(shapes[0], JSON.stringify(c)).toEqual(
+            tf.tidy(() => {
+              tf.setBackend('cpu');
+              return run().shape;
+            }),
+          );
           expect(relativeDiff(onWasm!, onCpu!), JSON.stringify(c)).toBeLessThan(1e-5);
         }
         await tf.setBackend('wasm');
@@ -211,7 +276,10 @@ describe('wasm Transpose and matmul overrides', () => {
           for (const withEpilogue of [false, true]) {
             const run = () =>
               tf.fused.matMul({
-                a: tf.tensor2d(a, c.a as [number, number]), b: tf.tensor2d(b, c.b as [number, number]), transposeA: c.transposeA, transposeB: c.transposeB,
+                a: tf.tensor2d(a, c.a as [number, number]),
+                b: tf.tensor2d(b, c.b as [number, number]),
+                transposeA: c.transposeA,
+                transposeB: c.transposeB,
                 ...(withEpilogue ? { bias: tf.tensor1d(bias), activation: 'relu' as const } : {}),
               });
             const [onCpu] = await onBackend('cpu', run);
@@ -226,10 +294,21 @@ describe('wasm Transpose and matmul overrides', () => {
 
   it('gradients of a small MLP (a one-unit head: GEMV products) on wasm equal cpu', async () => {
     const rng = new Rng(24);
-    const values = { x: randomValues([50, 13], rng), w1: randomValues([13, 16], rng, 0.3), b1: randomValues([16], rng), w2: randomValues([16, 1], rng, 0.3), b2: randomValues([1], rng) };
+    const values = {
+      x: randomValues([50, 13], rng),
+      w1: randomValues([13, 16], rng, 0.3),
+      b1: randomValues([16], rng),
+      w2: randomValues([16, 1], rng, 0.3),
+      b2: randomValues([1], rng),
+    };
     const gradsOn = async (backend: string) => {
       await tf.setBackend(backend);
-      const vars = { w1: tf.variable(tf.tensor2d(values.w1, [13, 16])), b1: tf.variable(tf.tensor1d(values.b1)), w2: tf.variable(tf.tensor2d(values.w2, [16, 1])), b2: tf.variable(tf.tensor1d(values.b2)) };
+      const vars = {
+        w1: tf.variable(tf.tensor2d(values.w1, [13, 16])),
+        b1: tf.variable(tf.tensor1d(values.b1)),
+        w2: tf.variable(tf.tensor2d(values.w2, [16, 1])),
+        b2: tf.variable(tf.tensor1d(values.b2)),
+      };
       const x = tf.tensor2d(values.x, [50, 13]);
       const out = await onBackend(backend, () => {
         const { grads } = tf.variableGrads(() => {

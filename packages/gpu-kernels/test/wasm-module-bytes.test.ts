@@ -7,7 +7,9 @@ const packageFile = (path: string) => fileURLToPath(new URL(`../${path}`, import
 
 describe('hand-written WebAssembly modules', () => {
   it('every WAT source under wasm-src/ is built by build:wasm', () => {
-    const sources = readdirSync(packageFile('wasm-src')).filter((name) => name.endsWith('.wat')).sort();
+    const sources = readdirSync(packageFile('wasm-src'))
+      .filter((name) => name.endsWith('.wat'))
+      .sort();
     expect(WASM_MODULES.map((m) => m.source).sort()).toEqual(sources);
   });
 

@@ -34,7 +34,13 @@ describe('wasm backend offline', () => {
     const info = await initBackend({ backend: 'wasm' });
     expect(info.backend).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
-    const y = tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5], [6]]));
+    const y = tf.matMul(
+      tf.tensor2d([
+        [1, 2],
+        [3, 4],
+      ]),
+      tf.tensor2d([[5], [6]]),
+    );
     expect(Array.from(await y.data())).toEqual([17, 39]);
     expect(fetchSpy).not.toHaveBeenCalled();
     expect(httpSpy).not.toHaveBeenCalled();

@@ -56,7 +56,12 @@ describe('wasm kernels with fused multiply-adds', () => {
     const kernels = gemmSimdKernels(memory)!;
     expect(gemmFused(false)).toBe(true);
     const rng = new Rng(3);
-    for (const [m, n, k] of [[4, 8, 256], [37, 45, 300], [130, 1030, 20], [128, 64, 512]] as const) {
+    for (const [m, n, k] of [
+      [4, 8, 256],
+      [37, 45, 300],
+      [130, 1030, 20],
+      [128, 64, 512],
+    ] as const) {
       const heap = new Float32Array(memory.buffer);
       const [a, b, c] = [64, 64 + m * k * 4, 64 + (m * k + k * n) * 4];
       const scratch = c + m * n * 4 + 64;
@@ -91,7 +96,10 @@ describe('wasm kernels with fused multiply-adds', () => {
     const [a, b, c] = [64, 64 + m * k * 4, 64 + (m * k + k * n) * 4];
     const packed = c + m * n * 4;
     const scratch = packed + k * n * 4;
-    heap.set(randomValues([m * k], rng).map((v) => (v > 1 ? v : 0)), a / 4);
+    heap.set(
+      randomValues([m * k], rng).map((v) => (v > 1 ? v : 0)),
+      a / 4,
+    );
     heap.set(randomValues([k * n], rng), b / 4);
     kernels.packPanels32(b, n * 4, k, n, packed);
     kernels.sparseRowsProduct(a, k * 4, b, n * 4, packed, c, n * 4, 0, m, n, k, 32, scratch);

@@ -21,11 +21,15 @@ describe('wasm Sin and Cos (SIMD polynomials)', () => {
     x.set(timingAngles(32768));
     for (let i = 32768; i < 65536; i++) x[i] = Math.fround(rng.uniformRange(-8192, 8192));
     // Past the reduction's range, not finite, and a tail past the last group of four.
+    // biome-ignore lint/suspicious/noApproximativeNumericConstant: float32 pi on purpose, the input nearest pi that the kernel sees
     x.set([8192, -8192, 9000.5, 1e30, Number.NaN, Number.POSITIVE_INFINITY, -0, 3.1415927], 65528);
     const heap = new Float32Array(memory.buffer);
     heap.set(x, 0);
     const [input, output] = [heap.subarray(0, x.length), heap.subarray(x.length + 1, 2 * x.length + 1)];
-    for (const [phase, exact] of [[0, Math.sin], [1, Math.cos]] as const) {
+    for (const [phase, exact] of [
+      [0, Math.sin],
+      [1, Math.cos],
+    ] as const) {
       output.fill(12345);
       sinCosOnHeap(kernels, input, output, phase);
       const expected = Float32Array.from(x, exact);
@@ -49,8 +53,12 @@ describe('wasm Sin and Cos (SIMD polynomials)', () => {
     });
     afterAll(() => restore());
 
-    it('USE-lite\'s timing signal ([4096, 128] angles) equals cpu within one float32 ulp of 1, and other shapes too', async () => {
-      for (const [count, shape] of [[4096 * 128, [4096, 128]], [7, [7]], [3 * 5 * 2, [3, 5, 2]]] as const) {
+    it("USE-lite's timing signal ([4096, 128] angles) equals cpu within one float32 ulp of 1, and other shapes too", async () => {
+      for (const [count, shape] of [
+        [4096 * 128, [4096, 128]],
+        [7, [7]],
+        [3 * 5 * 2, [3, 5, 2]],
+      ] as const) {
         const angles = timingAngles(count);
         const run = () => [tf.sin(tf.tensor(angles, [...shape])), tf.cos(tf.tensor(angles, [...shape]))];
         const cpu = await onBackend('cpu', run);
@@ -63,10 +71,7 @@ describe('wasm Sin and Cos (SIMD polynomials)', () => {
 
     it('gradients (d sin = cos, d cos = -sin) equal cpu, and nothing leaks', async () => {
       const angles = timingAngles(4096);
-      const grads = () => [
-        tf.grad((x: tf.Tensor) => tf.sin(x).mul(2).sum())(tf.tensor(angles)),
-        tf.grad((x: tf.Tensor) => tf.cos(x).sum())(tf.tensor(angles)),
-      ];
+      const grads = () => [tf.grad((x: tf.Tensor) => tf.sin(x).mul(2).sum())(tf.tensor(angles)), tf.grad((x: tf.Tensor) => tf.cos(x).sum())(tf.tensor(angles))];
       const cpu = await onBackend('cpu', grads);
       const wasm = await onBackend('wasm', grads);
       expect(maxAbsDiff(wasm[0]!, cpu[0]!)).toBeLessThan(3e-7);

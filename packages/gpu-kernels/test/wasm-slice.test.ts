@@ -70,7 +70,13 @@ describe('wasm Slice and SplitV over heap views', () => {
   it('tf.split on wasm (equal and uneven pieces, every axis) gives the cpu pieces', async () => {
     const rng = new Rng(3);
     const x = randomValues([6, 9, 4], rng);
-    for (const [splits, axis] of [[2, 0], [3, 1], [[1, 3, 5], 1], [[3, 1], -1], [[6], 0]] as const) {
+    for (const [splits, axis] of [
+      [2, 0],
+      [3, 1],
+      [[1, 3, 5], 1],
+      [[3, 1], -1],
+      [[6], 0],
+    ] as const) {
       const run = () => tf.split(tf.tensor(x, [6, 9, 4]), splits as number | number[], axis);
       const cpu = await onBackend('cpu', run);
       const wasm = await onBackend('wasm', run);

@@ -32,7 +32,7 @@ function reference(a: Float32Array, b: Float32Array, m: number, k: number, n: nu
   return { value, scale };
 }
 
-describe('sparse-rows module (products that skip A\'s zeros)', () => {
+describe("sparse-rows module (products that skip A's zeros)", () => {
   const memory = new webAssembly!.Memory({ initial: 200 });
   const kernels = sparseRowsSimdKernels(memory)!;
   const heap = () => new Float32Array(memory.buffer);
@@ -63,7 +63,12 @@ describe('sparse-rows module (products that skip A\'s zeros)', () => {
 
   // USE-lite's feed-forward product and edges: columns past the last 32-wide panel (4-wide and
   // single), rows past the last 32-row panel, an all-zero row, a panel boundary inside the rows.
-  const SHAPES: Array<[m: number, k: number, n: number]> = [[70, 1536, 512], [37, 200, 37], [5, 64, 33], [65, 96, 100]];
+  const SHAPES: Array<[m: number, k: number, n: number]> = [
+    [70, 1536, 512],
+    [37, 200, 37],
+    [5, 64, 33],
+    [65, 96, 100],
+  ];
   for (const [m, k, n] of SHAPES) {
     it(`sparseRowsProduct [${m}, ${k}] x [${k}, ${n}] at 8% nonzeros equals float64 within float32 rounding`, () => {
       const rng = new Rng(m * 1000 + n);
@@ -99,7 +104,12 @@ describe('sparse-rows module (products that skip A\'s zeros)', () => {
     const scratch = packed + k * n * 4;
     kernels.packPanels32(b, n * 4, k, n, packed);
     kernels.sparseRowsProduct(a, k * 4, b, n * 4, packed, c1, n * 4, 0, m, n, k, 32, scratch);
-    for (const [from, to] of [[0, 17], [17, 64], [64, 90]]) kernels.sparseRowsProduct(a, k * 4, b, n * 4, packed, c2, n * 4, from!, to!, n, k, 32, scratch);
+    for (const [from, to] of [
+      [0, 17],
+      [17, 64],
+      [64, 90],
+    ])
+      kernels.sparseRowsProduct(a, k * 4, b, n * 4, packed, c2, n * 4, from!, to!, n, k, 32, scratch);
     expect(Array.from(heap().slice(c2 / 4, c2 / 4 + m * n))).toEqual(Array.from(heap().slice(c1 / 4, c1 / 4 + m * n)));
   });
 });
@@ -130,7 +140,7 @@ describe('wasm matmul through the sparse product', () => {
 
   const product = (a: number[], av: Float32Array, b: number[], bv: Float32Array) => () => tf.matMul(tf.tensor(av, a), tf.tensor(bv, b));
 
-  it('a ReLU output times USE-lite\'s feed-forward weight ([64, 1536] x [1536, 512]) equals cpu, skipping zeros', async () => {
+  it("a ReLU output times USE-lite's feed-forward weight ([64, 1536] x [1536, 512]) equals cpu, skipping zeros", async () => {
     const rng = new Rng(11);
     const av = reluLike(64 * 1536, 0.08, rng);
     const bv = randomValues([1536, 512], rng, 0.05);
@@ -143,8 +153,25 @@ describe('wasm matmul through the sparse product', () => {
 
   it('batched products (one B for all, and one B per product) equal cpu', async () => {
     const rng = new Rng(12);
-    for (const [a, b] of [[[3, 40, 300], [300, 70]], [[2, 64, 128], [2, 128, 40]], [[64, 128], [3, 128, 40]]] as const) {
-      const av = reluLike(a.reduce((x, y) => x * y, 1), 0.1, rng);
+    for (const [a, b] of [
+      [
+        [3, 40, 300],
+        [300, 70],
+      ],
+      [
+        [2, 64, 128],
+        [2, 128, 40],
+      ],
+      [
+        [64, 128],
+        [3, 128, 40],
+      ],
+    ] as const) {
+      const av = reluLike(
+        a.reduce((x, y) => x * y, 1),
+        0.1,
+        rng,
+      );
       const bv = randomValues([...b], rng);
       const [cpu] = await onBackend('cpu', product([...a], av, [...b], bv));
       const before = taken;
@@ -186,7 +213,12 @@ describe('wasm matmul through the sparse product', () => {
     const b1 = randomValues([384], rng, 0.1).map((v) => v - 1);
     const w2 = randomValues([384, 64], rng, 0.1);
     const grads = () => {
-      const f = (xs: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => tf.relu(tf.add(xs.matMul(a), tf.tensor(b1))).matMul(b).square().sum();
+      const f = (xs: tf.Tensor, a: tf.Tensor, b: tf.Tensor) =>
+        tf
+          .relu(tf.add(xs.matMul(a), tf.tensor(b1)))
+          .matMul(b)
+          .square()
+          .sum();
       const [gx, g1, g2] = tf.grads(f)([tf.tensor(x, [96, 64]), tf.tensor(w1, [64, 384]), tf.tensor(w2, [384, 64])]);
       return [gx!, g1!, g2!];
     };

@@ -15,10 +15,19 @@ describe('wasm threads shim', () => {
   // The check runs the built package in a child process; `pnpm test` builds first, a bare
   // `vitest run` without a build skips it.
   it.skipIf(!existsSync(dist))('runs 2 threads in Node and computes correctly', () => {
-    const result = spawnSync(process.execPath, [fileURLToPath(new URL('./fixtures/wasm-threads-check.mjs', import.meta.url))], { encoding: 'utf8', timeout: 60_000 });
+    const result = spawnSync(process.execPath, [fileURLToPath(new URL('./fixtures/wasm-threads-check.mjs', import.meta.url))], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(result.status, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
-      backend: string; threads: number; maxError: number; transposedError: number; batchedError: number; attentionError: number; sparseError: number;
+      backend: string;
+      threads: number;
+      maxError: number;
+      transposedError: number;
+      batchedError: number;
+      attentionError: number;
+      sparseError: number;
     };
     expect(report).toMatchObject({ backend: 'wasm', threads: 2 });
     expect(report.maxError).toBe(0);

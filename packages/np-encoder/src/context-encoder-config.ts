@@ -43,7 +43,10 @@ export function resolveContextEncoderConfig(config: ContextEncoderConfig, field 
   oneOf(resolved.aggregation, AGGREGATIONS, `${field}.aggregation`);
   oneOf(resolved.klDirection, ['target-context', 'context-target'], `${field}.klDirection`);
   if (resolved.aggregation === 'self-attention-sum' && resolved.hiddenDim % resolved.numHeads !== 0) {
-    throw new SteerableError('invalid-config', `hiddenDim ${resolved.hiddenDim} is not divisible by numHeads ${resolved.numHeads}`, { field: `${field}.numHeads`, hint: 'pick a head count that divides hiddenDim (the paper: 8 heads, H = 256)' });
+    throw new SteerableError('invalid-config', `hiddenDim ${resolved.hiddenDim} is not divisible by numHeads ${resolved.numHeads}`, {
+      field: `${field}.numHeads`,
+      hint: 'pick a head count that divides hiddenDim (the paper: 8 heads, H = 256)',
+    });
   }
   if (!(resolved.attentionDropout >= 0 && resolved.attentionDropout < 1)) {
     throw new SteerableError('invalid-config', `attentionDropout must be in [0, 1), got ${resolved.attentionDropout}`, { field: `${field}.attentionDropout` });
@@ -53,7 +56,10 @@ export function resolveContextEncoderConfig(config: ContextEncoderConfig, field 
 
 export function positiveInteger(value: unknown, field: string): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new SteerableError('invalid-config', `must be a positive integer, got ${JSON.stringify(value)}`, { field, hint: `set ${field} to a whole number >= 1` });
+    throw new SteerableError('invalid-config', `must be a positive integer, got ${JSON.stringify(value)}`, {
+      field,
+      hint: `set ${field} to a whole number >= 1`,
+    });
   }
 }
 

@@ -48,10 +48,15 @@ export class ContextEncoder extends Module {
    */
   pairFeatures(context: ContextSet): tf.Tensor {
     if (context.chosen.rank !== 3 || context.rejected.rank !== 3 || context.chosen.shape.join() !== context.rejected.shape.join()) {
-      throw new SteerableError('invalid-argument', `context chosen/rejected must both be [B, k, D]; got [${context.chosen.shape}] and [${context.rejected.shape}]`);
+      throw new SteerableError(
+        'invalid-argument',
+        `context chosen/rejected must both be [B, k, D]; got [${context.chosen.shape}] and [${context.rejected.shape}]`,
+      );
     }
     if (context.chosen.shape[2] !== this.config.inputDim) {
-      throw new SteerableError('invalid-argument', `context embeddings have dim ${context.chosen.shape[2]}, the encoder expects ${this.config.inputDim}`, { hint: 'embed the context with the same featurizer the model was trained with' });
+      throw new SteerableError('invalid-argument', `context embeddings have dim ${context.chosen.shape[2]}, the encoder expects ${this.config.inputDim}`, {
+        hint: 'embed the context with the same featurizer the model was trained with',
+      });
     }
     const [b, k] = context.chosen.shape as [number, number, number];
     if (k === 0) return tf.zeros([b, 0, this.config.hiddenDim]);
@@ -96,7 +101,9 @@ export class ContextEncoder extends Module {
 
   private assertLatent(): void {
     if (this.config.variant !== 'latent') {
-      throw new SteerableError('invalid-argument', 'distribution() needs the latent encoder variant', { hint: "set encoder.variant to 'latent' or call encode()" });
+      throw new SteerableError('invalid-argument', 'distribution() needs the latent encoder variant', {
+        hint: "set encoder.variant to 'latent' or call encode()",
+      });
     }
   }
 }

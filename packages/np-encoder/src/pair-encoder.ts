@@ -19,7 +19,12 @@ export const SPLIT_FIRST_LAYER_MIN_DIM = 64;
 export class PairEncoder extends Module {
   private readonly net: Linear | Mlp;
 
-  constructor(readonly kind: PairEncoderKind, readonly inputDim: number, readonly hiddenDim: number, rng: Rng) {
+  constructor(
+    readonly kind: PairEncoderKind,
+    readonly inputDim: number,
+    readonly hiddenDim: number,
+    rng: Rng,
+  ) {
     super();
     this.net = this.registerModule('net', kind === 'linear' ? new Linear(2 * inputDim, hiddenDim, rng) : new Mlp([2 * inputDim, hiddenDim, hiddenDim], rng));
   }

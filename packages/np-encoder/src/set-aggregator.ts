@@ -19,7 +19,12 @@ export interface SetAggregatorOptions {
 export class SetAggregator extends Module {
   private readonly attention: MultiHeadAttention | null;
 
-  constructor(readonly aggregation: Aggregation, readonly hiddenDim: number, rng: Rng, options: SetAggregatorOptions) {
+  constructor(
+    readonly aggregation: Aggregation,
+    readonly hiddenDim: number,
+    rng: Rng,
+    options: SetAggregatorOptions,
+  ) {
     super();
     this.attention =
       aggregation === 'self-attention-sum'
@@ -61,7 +66,10 @@ export class SetAggregator extends Module {
     const qkv = tf.add(tf.matMul(elements.reshape([b * k, h]), attention.inProjWeight), attention.inProjBias);
     // [B, k, (q|k|v) x heads, dh] -> [B, (q|k|v) x heads, k, dh] with one rank-4 transpose (tfjs-wasm
     // has no fast path for rank 5: 3-10x slower here), then q, k and v are three blocks of axis 1.
-    const grouped = qkv.reshape([b, k, 3 * heads, headDim]).transpose([0, 2, 1, 3]).reshape([b, 3, heads * k * headDim]);
+    const grouped = qkv
+      .reshape([b, k, 3 * heads, headDim])
+      .transpose([0, 2, 1, 3])
+      .reshape([b, 3, heads * k * headDim]);
     const [q, key, value] = tf.split(grouped, 3, 1).map((t) => t.reshape([b * heads, k, headDim])) as [tf.Tensor, tf.Tensor, tf.Tensor];
     const weightsMask = dropping ? this.dropoutMask([b, heads, k, k], attention.dropoutRate, rng!).reshape([b * heads, k, k]) : undefined;
     const pooled = setAttentionPool(q, key, value, weightsMask).reshape([b, h]);

@@ -11,7 +11,10 @@ function concatenatedReference(encoder: PairEncoder, chosen: tf.Tensor, rejected
   const out =
     encoder.kind === 'linear'
       ? tf.add(tf.matMul(x, p.get('net.weight')!), p.get('net.bias')!)
-      : tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, p.get('net.layers.0.weight')!), p.get('net.layers.0.bias')!)), p.get('net.layers.1.weight')!), p.get('net.layers.1.bias')!);
+      : tf.add(
+          tf.matMul(tf.relu(tf.add(tf.matMul(x, p.get('net.layers.0.weight')!), p.get('net.layers.0.bias')!)), p.get('net.layers.1.weight')!),
+          p.get('net.layers.1.bias')!,
+        );
   return out.reshape([...chosen.shape.slice(0, -1), encoder.hiddenDim]);
 }
 
@@ -44,7 +47,8 @@ describe('PairEncoder first layer on the two halves (no [chosen; rejected] conca
         const reference = run(() => concatenatedReference(encoder, chosen, rejected));
         expect(encoder.forward(chosen, rejected).shape).toEqual([3, 4, 16]);
         expect(Math.abs((await values(ours.value))[0]! - (await values(reference.value))[0]!)).toBeLessThan(1e-3);
-        for (const v of variables) expect(maxAbsDiff(await values(ours.grads[v.name]!), await values(reference.grads[v.name]!)), `${v.name}`).toBeLessThan(1e-4);
+        for (const v of variables)
+          expect(maxAbsDiff(await values(ours.grads[v.name]!), await values(reference.grads[v.name]!)), `${v.name}`).toBeLessThan(1e-4);
         tf.dispose([chosen, rejected, weights, ours.value, reference.value, ...Object.values(ours.grads), ...Object.values(reference.grads)]);
         encoder.dispose();
       });

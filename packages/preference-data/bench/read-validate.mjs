@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PreferenceFileReader } from '../dist/index.js';
 
-const { values } = parseArgs({ options: { lines: { type: 'string', default: '1000000' }, gzip: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { lines: { type: 'string', default: '1000000' }, gzip: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false } },
+});
 const lines = Number(values.lines);
 const directory = await mkdtemp(join(tmpdir(), 'steerable-bench-'));
 const file = join(directory, `trl.jsonl${values.gzip ? '.gz' : ''}`);
@@ -18,7 +20,7 @@ const file = join(directory, `trl.jsonl${values.gzip ? '.gz' : ''}`);
 // Write: varied lengths, a user id and a split column, as real TRL exports have.
 const words = ['the', 'model', 'should', 'answer', 'politely', 'and', 'briefly', 'with', 'facts', 'about', 'history', 'science'];
 const sentence = (i, n) => Array.from({ length: n }, (_, j) => words[(i * 7 + j * 3) % words.length]).join(' ');
-let out = createWriteStream(file);
+const out = createWriteStream(file);
 let sink = out;
 if (values.gzip) {
   const { createGzip } = await import('node:zlib');
@@ -26,7 +28,13 @@ if (values.gzip) {
   sink.pipe(out);
 }
 for (let i = 0; i < lines; i++) {
-  const record = { prompt: `Question ${i}: ${sentence(i, 12)}?`, chosen: sentence(i + 1, 30 + (i % 20)), rejected: sentence(i + 2, 25 + (i % 15)), user_id: `user-${i % 1000}`, split: i % 10 === 0 ? 'test' : 'train' };
+  const record = {
+    prompt: `Question ${i}: ${sentence(i, 12)}?`,
+    chosen: sentence(i + 1, 30 + (i % 20)),
+    rejected: sentence(i + 2, 25 + (i % 15)),
+    user_id: `user-${i % 1000}`,
+    split: i % 10 === 0 ? 'test' : 'train',
+  };
   if (!sink.write(`${JSON.stringify(record)}\n`)) await once(sink, 'drain');
 }
 sink.end();

@@ -28,12 +28,24 @@ export { RECORD_FORMATS, detectContainer, detectRecordFormat, recordFormat } fro
 export { trlFormat, renderMessages } from './readers/trl-format.js';
 export { hhRlhfFormat, splitTranscripts } from './readers/hh-rlhf-format.js';
 export { relabeledHhFormat } from './readers/relabeled-hh-format.js';
-export { ultraFeedbackFormat, parseUltraFeedbackRow, ULTRAFEEDBACK_CRITERIA, type UltraFeedbackRow, type UltraFeedbackCriterion } from './readers/ultrafeedback-format.js';
+export {
+  ultraFeedbackFormat,
+  parseUltraFeedbackRow,
+  ULTRAFEEDBACK_CRITERIA,
+  type UltraFeedbackRow,
+  type UltraFeedbackCriterion,
+} from './readers/ultrafeedback-format.js';
 export { jsonlRecords } from './readers/jsonl-source.js';
 export type { RecordSourceOptions } from './readers/record-source.js';
 export { csvRecords } from './readers/csv-source.js';
 export { parquetRecords } from './readers/parquet-source.js';
-export { PreferenceFileReader, readPreferenceFile, readPreferencePairs, type ReadPreferenceOptions, type ReadPreferenceResult } from './readers/read-preference-file.js';
+export {
+  PreferenceFileReader,
+  readPreferenceFile,
+  readPreferencePairs,
+  type ReadPreferenceOptions,
+  type ReadPreferenceResult,
+} from './readers/read-preference-file.js';
 export { inspectFile, NO_VALUE, type FileInspection } from './inspect/inspect-file.js';
 export { writeTrlJsonl } from './writers/trl-jsonl-writer.js';
 export { encodeNpyHeader, parseNpyHeader, readNpy, writeNpy, type NpyHeader, type ReadNpyOptions } from './embeddings/npy.js';
@@ -56,7 +68,13 @@ export { transformersFeaturizer, type TransformersFeaturizerOptions } from './fe
 export { groupPairs, embedTextPairs, embedPairs, type GroupPairsOptions, type EmbedPairsOptions } from './featurize/embed-pairs.js';
 export { useLiteFeaturizer, useLiteDescription, type UseLiteFeaturizer, type UseLiteFeaturizerOptions } from './featurize/use-lite/use-lite-featurizer.js';
 export { deferredUseLiteFeaturizer } from './featurize/use-lite/deferred-use-lite-featurizer.js';
-export { UseLiteEncoder, USE_LITE_DIM, USE_LITE_MAX_TOKENS, checkUseLiteEncoderOptions, type UseLiteEncoderOptions } from './featurize/use-lite/use-lite-encoder.js';
+export {
+  UseLiteEncoder,
+  USE_LITE_DIM,
+  USE_LITE_MAX_TOKENS,
+  checkUseLiteEncoderOptions,
+  type UseLiteEncoderOptions,
+} from './featurize/use-lite/use-lite-encoder.js';
 export { USE_LITE_RECIPE, USE_LITE_FEATURE_DIM } from './featurize/use-lite/use-lite-recipe.js';
 export { USE_LITE_ENCODER_ID, USE_LITE_INSTALL_COMMAND, USE_LITE_MODEL_PACKAGE, USE_LITE_TOKENIZER_ID } from './featurize/use-lite/use-lite-packages.js';
 export type { UseLiteFileReader, PackageDirectoryResolver } from './featurize/use-lite/use-lite-file-reader.js';
@@ -66,7 +84,13 @@ export type { TextTokenizer } from './featurize/use-lite/use-lite-tokenizer.js';
 export { SentencePieceTokenizer, type SentencePieceVocabulary } from './featurize/use-lite/sentencepiece-tokenizer.js';
 export { builtinDatasetPath, BUILTIN_DATASETS, type BuiltinDatasetName } from './datasets/builtin-datasets.js';
 export { loadRelabeledHh, type LoadRelabeledHhOptions } from './datasets/relabeled-hh.js';
-export { buildUltraFeedbackSet, readUltraFeedbackRows, ULTRAFEEDBACK_SETTINGS, type UltraFeedbackBuildOptions, type UltraFeedbackBuildResult } from './readers/ultrafeedback-builder.js';
+export {
+  buildUltraFeedbackSet,
+  readUltraFeedbackRows,
+  ULTRAFEEDBACK_SETTINGS,
+  type UltraFeedbackBuildOptions,
+  type UltraFeedbackBuildResult,
+} from './readers/ultrafeedback-builder.js';
 export { generateSyntheticPreferences, linearLatentReward, type LatentReward, type SyntheticPreferencesOptions } from './synthetic/synthetic-preferences.js';
 export {
   featurizerConfigSchema,

@@ -90,11 +90,14 @@ describe('embedFilesCached', () => {
   });
 
   it.each([
-    ['a flipped byte in the embeddings', (dir: string) => {
-      const bytes = readFileSync(join(dir, NPY_FILE));
-      bytes[bytes.length - 3] = bytes[bytes.length - 3]! ^ 0x40;
-      writeFileSync(join(dir, NPY_FILE), bytes);
-    }],
+    [
+      'a flipped byte in the embeddings',
+      (dir: string) => {
+        const bytes = readFileSync(join(dir, NPY_FILE));
+        bytes[bytes.length - 3] = bytes[bytes.length - 3]! ^ 0x40;
+        writeFileSync(join(dir, NPY_FILE), bytes);
+      },
+    ],
     ['truncated embeddings', (dir: string) => writeFileSync(join(dir, NPY_FILE), readFileSync(join(dir, NPY_FILE)).subarray(0, 100))],
     ['a garbled manifest', (dir: string) => writeFileSync(join(dir, CACHE_MANIFEST_FILE), '{"version": 1, "key": ')],
     ['a missing index', (dir: string) => writeFileSync(join(dir, 'index.jsonl'), '')],

@@ -24,8 +24,13 @@ describe('npy', () => {
   it('reads a file with a NumPy-written header for a 1-d array', async () => {
     // numpy.save(f, numpy.array([1.5, -2], dtype='<f4')) writes exactly this header.
     const header = "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }";
-    const padded = header + ' '.repeat(128 - 10 - header.length - 1) + '\n';
-    const bytes = Buffer.concat([Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]), Buffer.from([padded.length, 0]), Buffer.from(padded, 'latin1'), Buffer.from(new Float32Array([1.5, -2]).buffer)]);
+    const padded = `${header + ' '.repeat(128 - 10 - header.length - 1)}\n`;
+    const bytes = Buffer.concat([
+      Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]),
+      Buffer.from([padded.length, 0]),
+      Buffer.from(padded, 'latin1'),
+      Buffer.from(new Float32Array([1.5, -2]).buffer),
+    ]);
     const file = join(dir, 'numpy.npy');
     writeFileSync(file, bytes);
     expect(await readNpy(file)).toEqual({ shape: [2], data: new Float32Array([1.5, -2]) });

@@ -43,7 +43,9 @@ describe('use-lite in a featurizer config', () => {
   });
 
   it('builds a featurizer that describes itself without loading the model', async () => {
-    const featurizer = (await createFeaturizer({ kind: 'use-lite', maxTokens: 64, batchSize: 8 })) as Awaited<ReturnType<typeof createFeaturizer>> & { loaded: boolean };
+    const featurizer = (await createFeaturizer({ kind: 'use-lite', maxTokens: 64, batchSize: 8 })) as Awaited<ReturnType<typeof createFeaturizer>> & {
+      loaded: boolean;
+    };
     expect(featurizer.dim).toBe(USE_LITE_FEATURE_DIM);
     expect(featurizer.description).toEqual(useLiteDescription(64));
     expect(featurizer.loaded).toBe(false);
@@ -51,7 +53,9 @@ describe('use-lite in a featurizer config', () => {
   });
 
   it('says what to npm install when the model package is missing, before anything loads', async () => {
-    const error = await createFeaturizer({ kind: 'use-lite', maxTokens: 128, batchSize: 32 }, { useLite: { resolvePackageDirectory: missing } }).catch((e: unknown) => e);
+    const error = await createFeaturizer({ kind: 'use-lite', maxTokens: 128, batchSize: 32 }, { useLite: { resolvePackageDirectory: missing } }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(SteerableError);
     expect((error as SteerableError).code).toBe('missing-package');
     expect((error as SteerableError).hint).toContain(USE_LITE_INSTALL_COMMAND);

@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@steerable/core';
-import { embedPairs, HashedNgramFeaturizer, type PreferencePair, RESPONSE_CUE_COUNT, RESPONSE_CUE_NAMES, ResponseCueFeaturizer, transformersFeaturizer } from '../src/index.js';
+import {
+  embedPairs,
+  HashedNgramFeaturizer,
+  type PreferencePair,
+  RESPONSE_CUE_COUNT,
+  RESPONSE_CUE_NAMES,
+  ResponseCueFeaturizer,
+  transformersFeaturizer,
+} from '../src/index.js';
 
 const norm = (v: Float32Array): number => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
 const dot = (a: Float32Array, b: Float32Array): number => a.reduce((s, x, i) => s + x * b[i]!, 0);
@@ -34,7 +42,8 @@ describe('HashedNgramFeaturizer', () => {
 
   it('uses signed hashing: random unrelated texts are nearly orthogonal on average', () => {
     const rng = new Rng(1);
-    const randomText = (): string => Array.from({ length: 8 }, () => Array.from({ length: 6 }, () => String.fromCharCode(97 + rng.int(0, 25))).join('')).join(' ');
+    const randomText = (): string =>
+      Array.from({ length: 8 }, () => Array.from({ length: 6 }, () => String.fromCharCode(97 + rng.int(0, 25))).join('')).join(' ');
     let total = 0;
     for (let i = 0; i < 50; i++) total += dot(featurizer.featurize('', randomText()), featurizer.featurize('', randomText()));
     // Unsigned hashing would put every dot product above 0 (collisions only add); signed ones cancel.
@@ -109,7 +118,15 @@ describe('embedPairs', () => {
     ];
     const featurizer = new HashedNgramFeaturizer({ dim: 128 });
     let calls = 0;
-    const counting = { ...featurizer, dim: 128, description: featurizer.description, featurizeBatch: async (items: { prompt: string; response: string }[]) => ((calls += items.length), featurizer.featurizeBatch(items)) };
+    const counting = {
+      ...featurizer,
+      dim: 128,
+      description: featurizer.description,
+      featurizeBatch: async (items: { prompt: string; response: string }[]) => {
+        calls += items.length;
+        return featurizer.featurizeBatch(items);
+      },
+    };
     const set = await embedPairs(pairs, counting);
     expect(calls).toBe(4);
     expect(set.numPairs).toBe(2);

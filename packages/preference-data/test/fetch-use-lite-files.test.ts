@@ -36,12 +36,19 @@ function packageFetch(overrides: Record<string, ServedFile> = {}) {
     const published = Object.hasOwn(USE_LITE_PUBLISHED_FILES, name);
     const fromPackage = async (): Promise<ServedFile> => ({ body: new Uint8Array(await readFile(join(packageDist, name))) });
     const served: ServedFile = overrides[name] ?? (published ? await fromPackage() : { status: 404, body: '' });
-    return new Response(served.body as ConstructorParameters<typeof Response>[0], { status: served.status ?? 200, headers: { 'content-type': served.type ?? 'application/octet-stream' } });
+    return new Response(served.body as ConstructorParameters<typeof Response>[0], {
+      status: served.status ?? 200,
+      headers: { 'content-type': served.type ?? 'application/octet-stream' },
+    });
   }) as typeof fetch;
   return { fetch: fetchFile, requested };
 }
 
-const failure = (promise: Promise<unknown>) => promise.then(() => null, (error: unknown) => error as SteerableError);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => null,
+    (error: unknown) => error as SteerableError,
+  );
 
 let fromPackage: UseLiteFeaturizer;
 let fromUrl: UseLiteFeaturizer;
@@ -73,7 +80,11 @@ describe('fetchUseLiteFiles', () => {
     expect(fromUrl.encoder.tokens(long)).toHaveLength(128);
     expect(fromUrl.description).toEqual(fromPackage.description);
     expect(fromUrl.description).toMatchObject({ kind: 'use-lite', encoder: USE_LITE_ENCODER_ID, maxTokens: 128 });
-    expect([...fetchedUrls].sort()).toEqual(Object.keys(USE_LITE_PUBLISHED_FILES).map((name) => `${BASE}${name}`).sort());
+    expect([...fetchedUrls].sort()).toEqual(
+      Object.keys(USE_LITE_PUBLISHED_FILES)
+        .map((name) => `${BASE}${name}`)
+        .sort(),
+    );
   });
 
   it('is what createFeaturizer builds from a run config that names use-lite (defaults: all 128 tokens)', async () => {

@@ -36,4 +36,6 @@ function suite(name: string, cases: MalformedInputCase[], load: (path: string) =
 
 suite('malformed preference files (strict reading)', DATA_FILE_CASES, (path) => readPreferencePairs(path));
 suite('malformed embedding stores', EMBEDDING_STORE_CASES, (path) => readEmbeddingStore(path));
-suite('committed malformed fixtures (strict reading)', FIXTURE_CASES, (path) => (path.endsWith('.jsonl') || path.endsWith('.csv') || path.endsWith('.gz') || path.endsWith('.parquet') ? readPreferencePairs(path) : readEmbeddingStore(path)));
+suite('committed malformed fixtures (strict reading)', FIXTURE_CASES, (path) =>
+  path.endsWith('.jsonl') || path.endsWith('.csv') || path.endsWith('.gz') || path.endsWith('.parquet') ? readPreferencePairs(path) : readEmbeddingStore(path),
+);

@@ -81,6 +81,7 @@ describe('generatePaperSynthetic', () => {
     }
     // Hand-derived structure: below 0.5 both rewards are y (always agree); above, opposite (never).
     expect(bothLowAgree).toBe(bothLow);
+    expect(bothHigh).toBeGreaterThan(0);
     expect(bothHighAgree).toBe(0);
     expect(Math.abs(agree / set.numPairs - 0.5)).toBeLessThan(0.01);
     expect(Math.abs(bayesCorrect / set.labels.length - 0.75)).toBeLessThan(0.01);

@@ -13,14 +13,17 @@ function write(name: string, content: string | Uint8Array): string {
   writeFileSync(file, content);
   return file;
 }
-const jsonl = (records: unknown[]): string => records.map((r) => JSON.stringify(r)).join('\n') + '\n';
+const jsonl = (records: unknown[]): string => `${records.map((r) => JSON.stringify(r)).join('\n')}\n`;
 
 describe('TRL reader', () => {
   it('reads plain records, keeps extra columns and maps user_id and split', async () => {
-    const file = write('plain.jsonl', jsonl([
-      { prompt: 'Hi?', chosen: 'Hello!', rejected: 'Go away.', user_id: 42, margin: 0.5, split: 'valid' },
-      { prompt: 'Sum 2+2', chosen: '4', rejected: '5', user_id: 'alice' },
-    ]));
+    const file = write(
+      'plain.jsonl',
+      jsonl([
+        { prompt: 'Hi?', chosen: 'Hello!', rejected: 'Go away.', user_id: 42, margin: 0.5, split: 'valid' },
+        { prompt: 'Sum 2+2', chosen: '4', rejected: '5', user_id: 'alice' },
+      ]),
+    );
     const result = await readPreferenceFile(file);
     expect(result.format).toBe('trl');
     expect(result.errors).toEqual([]);
@@ -32,10 +35,13 @@ describe('TRL reader', () => {
 
   it('reads conversational records, with an explicit or implicit prompt', async () => {
     const user = { role: 'user', content: 'Capital of France?' };
-    const file = write('conv.jsonl', jsonl([
-      { prompt: [user], chosen: [{ role: 'assistant', content: 'Paris.' }], rejected: [{ role: 'assistant', content: 'Lyon.' }] },
-      { chosen: [user, { role: 'assistant', content: 'Paris.' }], rejected: [user, { role: 'assistant', content: 'Rome.' }] },
-    ]));
+    const file = write(
+      'conv.jsonl',
+      jsonl([
+        { prompt: [user], chosen: [{ role: 'assistant', content: 'Paris.' }], rejected: [{ role: 'assistant', content: 'Lyon.' }] },
+        { chosen: [user, { role: 'assistant', content: 'Paris.' }], rejected: [user, { role: 'assistant', content: 'Rome.' }] },
+      ]),
+    );
     const pairs = await readPreferencePairs(file);
     expect(pairs.map((p) => [p.prompt, p.chosen, p.rejected])).toEqual([
       ['user: Capital of France?', 'assistant: Paris.', 'assistant: Lyon.'],
@@ -44,7 +50,10 @@ describe('TRL reader', () => {
   });
 
   it('reads gzip (detected by magic bytes, not name) exactly like plain text', async () => {
-    const text = jsonl([{ prompt: 'a', chosen: 'b', rejected: 'c' }, { prompt: 'd', chosen: 'e', rejected: 'f' }]);
+    const text = jsonl([
+      { prompt: 'a', chosen: 'b', rejected: 'c' },
+      { prompt: 'd', chosen: 'e', rejected: 'f' },
+    ]);
     const plain = await readPreferencePairs(write('same.jsonl', text));
     const zipped = await readPreferencePairs(write('same-but-gzipped.jsonl', gzipSync(text)));
     expect(zipped.map(({ id: _, ...rest }) => rest)).toEqual(plain.map(({ id: _, ...rest }) => rest));
@@ -56,7 +65,10 @@ describe('TRL reader', () => {
     records[737] = { prompt: 'p', chosen: 5 } as never;
     const result = await readPreferenceFile(write('big.jsonl', jsonl(records)));
     expect(result.pairs.length).toBe(999);
-    expect(result.errors.map((e) => [e.line, e.field])).toEqual([[738, 'chosen'], [738, 'rejected']]);
+    expect(result.errors.map((e) => [e.line, e.field])).toEqual([
+      [738, 'chosen'],
+      [738, 'rejected'],
+    ]);
     expect(result.pairs[800]!.prompt).toBe('p801');
   });
 });

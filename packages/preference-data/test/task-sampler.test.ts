@@ -79,7 +79,15 @@ describe('TaskSampler', () => {
 
   it('targetsIncludeContext: T distinct targets of one user, the context k of them, users need only T labels', () => {
     const set = makeSet([12, 40, 7], 1);
-    const sampler = new TaskSampler(set, { split: 'train', numTargets: 6, contextSize: [0, 6], batchSize: 4, seed: 5, tasksPerEpoch: 60, targetsIncludeContext: true });
+    const sampler = new TaskSampler(set, {
+      split: 'train',
+      numTargets: 6,
+      contextSize: [0, 6],
+      batchSize: 4,
+      seed: 5,
+      tasksPerEpoch: 60,
+      targetsIncludeContext: true,
+    });
     // user-2 has 7 labels, 4 or 5 of them in train: too few for 6 targets either way.
     expect(sampler.users).toEqual(['user-0', 'user-1']);
     const seenK = new Set<number>();
@@ -98,7 +106,9 @@ describe('TaskSampler', () => {
     expect(seenK.size).toBeGreaterThan(3);
     // Without the option user-0 (8 train labels) cannot give k up to 6 plus 6 targets.
     expect(new TaskSampler(set, { split: 'train', numTargets: 6, contextSize: [0, 6], batchSize: 4, seed: 5 }).users).toEqual(['user-1']);
-    expect(() => new TaskSampler(set, { split: 'train', numTargets: 3, contextSize: [0, 4], batchSize: 4, seed: 5, targetsIncludeContext: true })).toThrow(/k cannot exceed T/);
+    expect(() => new TaskSampler(set, { split: 'train', numTargets: 3, contextSize: [0, 4], batchSize: 4, seed: 5, targetsIncludeContext: true })).toThrow(
+      /k cannot exceed T/,
+    );
   });
 
   const synthetic = generatePaperSynthetic({ numPairs: 4_000, seed: 0 });
@@ -218,7 +228,8 @@ describe('splitUsers', () => {
       if (seen) expect(label.split).toBe(seen);
       splitOf.set(label.user, label.split);
     }
-    const counts = [...splitOf.values()].reduce<Record<string, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {});
+    const counts: Record<string, number> = {};
+    for (const split of splitOf.values()) counts[split] = (counts[split] ?? 0) + 1;
     expect(counts).toEqual({ train: 160, validation: 20, test: 20 });
   });
 });

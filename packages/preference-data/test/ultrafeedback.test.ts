@@ -32,10 +32,18 @@ const dir = mkdtempSync(join(tmpdir(), 'steerable-uf-'));
 const file = join(dir, 'ultrafeedback.jsonl');
 // Prompt A: ratings (helpfulness, honesty, truthfulness) per response; worked out by hand below.
 const rows = [
-  row('A', [['5', '2', '3', '4'], ['3', '4', '3', '4'], ['3', '3', '5', '1'], ['1', 'N/A', '1', '2']]),
-  row('B', [['4', '4', '4', '4'], ['2', '5', '1', '3']]),
+  row('A', [
+    ['5', '2', '3', '4'],
+    ['3', '4', '3', '4'],
+    ['3', '3', '5', '1'],
+    ['1', 'N/A', '1', '2'],
+  ]),
+  row('B', [
+    ['4', '4', '4', '4'],
+    ['2', '5', '1', '3'],
+  ]),
 ];
-writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+writeFileSync(file, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
 
 describe('UltraFeedback', () => {
   it('HH keeps only pairs where helpfulness and honesty strictly disagree', async () => {
@@ -57,7 +65,14 @@ describe('UltraFeedback', () => {
     const set = buildUltraFeedbackSet(parsed, { criteria: 'HHT', seed: 0 });
     // A (0,1): truthfulness ties -> dropped. A (0,2): h 0, o 1, t 1 -> kept. B (0,1): h 0, o 1, t 0 -> kept.
     expect(set.pairs.map((p) => p.id)).toEqual([`${file}:1:0-2`, `${file}:2:0-1`]);
-    expect(set.labels.map((l) => `${l.pair}:${l.user}:${l.preferred}`)).toEqual(['0:helpfulness:0', '0:honesty:1', '0:truthfulness:1', '1:helpfulness:0', '1:honesty:1', '1:truthfulness:0']);
+    expect(set.labels.map((l) => `${l.pair}:${l.user}:${l.preferred}`)).toEqual([
+      '0:helpfulness:0',
+      '0:honesty:1',
+      '0:truthfulness:1',
+      '1:helpfulness:0',
+      '1:honesty:1',
+      '1:truthfulness:0',
+    ]);
     const noFilter = buildUltraFeedbackSet(parsed, { criteria: ['helpfulness'], conflictingOnly: false });
     // helpfulness alone: A has 6 pairs minus one tie (1,2) = 5; B has 1.
     expect(noFilter.pairs.length).toBe(6);
@@ -75,7 +90,10 @@ describe('UltraFeedback', () => {
 
   it('reports a non-numeric rating with its field path', async () => {
     const bad = join(dir, 'bad.jsonl');
-    const broken = row('C', [['5', 'five', '3', '4'], ['3', '4', '3', '4']]);
+    const broken = row('C', [
+      ['5', 'five', '3', '4'],
+      ['3', '4', '3', '4'],
+    ]);
     writeFileSync(bad, `${JSON.stringify(broken)}\n`);
     const { errors } = await readUltraFeedbackRows(bad);
     expect(errors).toEqual([expect.objectContaining({ file: bad, line: 1, field: 'completions.0.annotations.honesty.Rating' })]);

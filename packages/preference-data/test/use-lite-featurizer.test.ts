@@ -77,7 +77,10 @@ describe('USE-lite encoder', () => {
 
   it('leaks no tensors, and dispose frees the weights', async () => {
     const before = tf.memory().numTensors;
-    await featurizer.featurizeBatch([{ prompt: 'p', response: 'r' }, { prompt: 'q', response: longText(30) }]);
+    await featurizer.featurizeBatch([
+      { prompt: 'p', response: 'r' },
+      { prompt: 'q', response: longText(30) },
+    ]);
     expect(tf.memory().numTensors).toBe(before);
     const other = await UseLiteEncoder.load();
     expect(tf.memory().numTensors).toBeGreaterThan(before);
@@ -102,7 +105,12 @@ describe('useLiteFeaturizer', () => {
       const f = row(features, i, 1025);
       const [r, p] = [row(e, 2 * i), row(e, 2 * i + 1)];
       expect(maxAbsDiff(f.subarray(0, 512), r)).toBeLessThan(1e-6);
-      expect(maxAbsDiff(f.subarray(512, 1024), r.map((x, j) => x * p[j]!))).toBeLessThan(1e-6);
+      expect(
+        maxAbsDiff(
+          f.subarray(512, 1024),
+          r.map((x, j) => x * p[j]!),
+        ),
+      ).toBeLessThan(1e-6);
       expect(f[1024]).toBeCloseTo(Math.log1p(item.response.length), 6);
     });
     expect(featurizer.description).toMatchObject({ kind: 'use-lite', encoder: USE_LITE_ENCODER_ID, recipe: USE_LITE_RECIPE, maxTokens: 128, dim: 1025 });
@@ -110,7 +118,10 @@ describe('useLiteFeaturizer', () => {
   });
 
   it('as a run config builds it (createFeaturizer): the same description and features, the graph loaded at first use', async () => {
-    const items = [{ prompt: 'Summarize the dialogue.', response: 'Anna will bring the cake.' }, { prompt: 'Hi?', response: '' }];
+    const items = [
+      { prompt: 'Summarize the dialogue.', response: 'Anna will bring the cake.' },
+      { prompt: 'Hi?', response: '' },
+    ];
     const fromConfig = (await createFeaturizer({ kind: 'use-lite', maxTokens: 128, batchSize: 32 })) as Featurizer & { loaded: boolean };
     try {
       expect(fromConfig.description).toEqual(featurizer.description);
@@ -183,11 +194,10 @@ describe('useLiteFeaturizer', () => {
 
   it('makes no network request while loading and embedding', async () => {
     const calls: string[] = [];
-    const trap = (name: string) =>
-      function (): never {
-        calls.push(name);
-        throw new Error(`network access through ${name}`);
-      };
+    const trap = (name: string) => (): never => {
+      calls.push(name);
+      throw new Error(`network access through ${name}`);
+    };
     const saved = {
       fetch: globalThis.fetch,
       httpRequest: http.request,

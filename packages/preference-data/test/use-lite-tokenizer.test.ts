@@ -18,10 +18,21 @@ describe('SentencePieceTokenizer (port of the USE tokenizer)', () => {
 
   it('gives the same ids as the original on hand-picked hard cases', () => {
     const cases = [
-      '', ' ', '  two  spaces  ', 'How old are you?', 'What is your age?', "Cheryl: I\u2026just had an argument with my mom \uf04c",
-      'Ünïcödé ﬁ ligature and ＦＵＬＬＷＩＤＴＨ (NFKC)', '日本語のテキスト', 'emoji 😀👍🏽 and 𝔘𝔫𝔦𝔠𝔬𝔡𝔢',
-      'tabs\tand\nnewlines\r\n', '1234567890 3.14159 $5,000',
-      'a'.repeat(300), 'xyzzy qwrtp zzzz', '!!!???...', 'Human: hi\n\nAssistant: hello there, how can I help?',
+      '',
+      ' ',
+      '  two  spaces  ',
+      'How old are you?',
+      'What is your age?',
+      'Cheryl: I\u2026just had an argument with my mom \uf04c',
+      'Ünïcödé ﬁ ligature and ＦＵＬＬＷＩＤＴＨ (NFKC)',
+      '日本語のテキスト',
+      'emoji 😀👍🏽 and 𝔘𝔫𝔦𝔠𝔬𝔡𝔢',
+      'tabs\tand\nnewlines\r\n',
+      '1234567890 3.14159 $5,000',
+      'a'.repeat(300),
+      'xyzzy qwrtp zzzz',
+      '!!!???...',
+      'Human: hi\n\nAssistant: hello there, how can I help?',
     ];
     for (const text of cases) expect(port.encode(text), JSON.stringify(text)).toEqual(original.encode(text));
   });

@@ -22,7 +22,9 @@ export function registerPolicyEvalCommand(program: Command, context: CliContext)
   addBackendOptions(
     program
       .command('policy')
-      .description('evaluate an NP-DPO run on its test split: implicit accuracy per user type vs k; with a judge, generations scored per type and win rates vs DPO-mixed (eval.json)')
+      .description(
+        'evaluate an NP-DPO run on its test split: implicit accuracy per user type vs k; with a judge, generations scored per type and win rates vs DPO-mixed (eval.json)',
+      )
       .requiredOption('--run <dir>', 'the NP-DPO run directory (its reference, DPO-mixed baseline and eval.baselines are found from its config)')
       .option('--out <dir>', 'where eval.json goes (default: <run>/eval, or <run>/eval-validation with --split validation)')
       .addOption(
@@ -38,9 +40,17 @@ export function registerPolicyEvalCommand(program: Command, context: CliContext)
     await setupBackend(flags, flags.json ? context.quietLogger : context.logger);
     const run = await RunDirectory.open(flags.run, { onWarning: (warning) => context.logger.warn(warning.message) });
     const config = parsePolicyRunConfig(await run.readConfig(), run.configPath);
-    if (config.kind !== 'np-dpo') throw new SteerableError('invalid-argument', `${run.path} is a ${config.kind} run, not np-dpo`, { field: 'kind', hint: 'evaluate an NP-DPO run; its DPO baselines are loaded alongside it' });
+    if (config.kind !== 'np-dpo')
+      throw new SteerableError('invalid-argument', `${run.path} is a ${config.kind} run, not np-dpo`, {
+        field: 'kind',
+        hint: 'evaluate an NP-DPO run; its DPO baselines are loaded alongside it',
+      });
     const checkpoint = await run.checkpoints.latest();
-    if (!checkpoint) throw new SteerableError('run-incomplete', 'the run has no checkpoint yet', { file: run.path, hint: `train it first: steerable-train policy --resume --out ${run.path}` });
+    if (!checkpoint)
+      throw new SteerableError('run-incomplete', 'the run has no checkpoint yet', {
+        file: run.path,
+        hint: `train it first: steerable-train policy --resume --out ${run.path}`,
+      });
     const runsRoot = dirname(run.path);
     const reference = await RunDirectory.open(resolveRunReference(config.reference!, runsRoot, POLICY_PRESETS));
     const baselines: Record<string, string> = {};
@@ -48,15 +58,28 @@ export function registerPolicyEvalCommand(program: Command, context: CliContext)
       const baseline = await RunDirectory.open(resolveRunReference(ref, runsRoot, POLICY_PRESETS)).catch(() => null);
       const latest = baseline && (await baseline.isFinished()) ? await baseline.checkpoints.latest() : null;
       if (!baseline || !latest) {
-        if (ref === config.baseline) throw new SteerableError('missing-run', `the DPO-mixed baseline '${ref}' has no finished run`, { field: 'baseline', hint: `train it: steerable-train policy --preset ${ref}` });
+        if (ref === config.baseline)
+          throw new SteerableError('missing-run', `the DPO-mixed baseline '${ref}' has no finished run`, {
+            field: 'baseline',
+            hint: `train it: steerable-train policy --preset ${ref}`,
+          });
         context.logger.info(`baseline ${ref}: not trained, left out`);
         continue;
       }
       const baselineConfig = parsePolicyRunConfig(await baseline.readConfig(), baseline.configPath);
-      const name = ref === config.baseline ? 'dpo-mixed' : baselineConfig.dpo.userTypes ? `dpo-${baselineConfig.dpo.userTypes.join('+')}` : basename(baseline.path);
+      const name =
+        ref === config.baseline ? 'dpo-mixed' : baselineConfig.dpo.userTypes ? `dpo-${baselineConfig.dpo.userTypes.join('+')}` : basename(baseline.path);
       baselines[name] = latest;
     }
-    const data = flags.data ? { source: 'file' as const, path: resolve(flags.data), ...(flags.format ? { format: flags.format } : {}), seed: 0, splitFractions: [0, 0, 1] as [number, number, number] } : config.data;
+    const data = flags.data
+      ? {
+          source: 'file' as const,
+          path: resolve(flags.data),
+          ...(flags.format ? { format: flags.format } : {}),
+          seed: 0,
+          splitFractions: [0, 0, 1] as [number, number, number],
+        }
+      : config.data;
     const pairs = await loadPolicyPairs(data as typeof config.data);
     context.logger.info(`evaluating ${config.name} with baselines ${Object.keys(baselines).join(', ')}`);
     const result = await evaluatePolicyCheckpoints({
@@ -74,7 +97,11 @@ export function registerPolicyEvalCommand(program: Command, context: CliContext)
     await writeJsonAtomic(join(out, 'eval.json'), result);
     const reportRun = withEvaluation(await readReportRun(run.path), { kind: 'policy', data: result, path: join(out, 'eval.json') });
     const report = await writeReport(out, await buildReport([reportRun], { title: 'steerable: policy evaluation' }));
-    context.io.stdout(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${policySummary(result)}\neval.json and report.html -> ${out} (figures: ${report.document.figures.length})\n`);
+    context.io.stdout(
+      flags.json
+        ? `${JSON.stringify(result, null, 2)}\n`
+        : `${policySummary(result)}\neval.json and report.html -> ${out} (figures: ${report.document.figures.length})\n`,
+    );
   });
 }
 
@@ -87,7 +114,11 @@ function policySummary(result: PolicyEvalJson): string {
     lines.push(`${user.padEnd(12)} ${result.k.map((k) => cell(result.implicit_accuracy[user]![String(k)])).join(' ')}${wins}`);
   }
   for (const [name, baseline] of Object.entries(result.baselines)) {
-    lines.push(`${name.padEnd(12)} ${Object.entries(baseline.implicit_accuracy).map(([user, stat]) => `${user} ${cell(stat)}`).join('  ')}`);
+    lines.push(
+      `${name.padEnd(12)} ${Object.entries(baseline.implicit_accuracy)
+        .map(([user, stat]) => `${user} ${cell(stat)}`)
+        .join('  ')}`,
+    );
   }
   return lines.join('\n');
 }

@@ -40,8 +40,13 @@ interface EvalRewardFlags extends BackendFlags, EmbeddingCacheFlags {
 const WAIT_POLL_MS = 250;
 
 export function parseKList(value: string): number[] {
-  const ks = value.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (ks.length === 0 || ks.some((k) => !Number.isInteger(k) || k < 0)) throw new Error(`expected comma-separated non-negative integers such as 0,1,3,5,10, got '${value}'`);
+  const ks = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
+  if (ks.length === 0 || ks.some((k) => !Number.isInteger(k) || k < 0))
+    throw new Error(`expected comma-separated non-negative integers such as 0,1,3,5,10, got '${value}'`);
   return [...new Set(ks)].sort((a, b) => a - b);
 }
 
@@ -58,7 +63,11 @@ export function registerRewardEvalCommand(program: Command, context: CliContext)
       .addOption(new Option('--tasks-per-user <n>', 'evaluation tasks per user type').argParser(parsePositiveInt))
       .addOption(new Option('--split <name>', 'which split to evaluate').choices(['train', 'validation', 'test']))
       .addOption(new Option('--seed <n>', 'seed of the evaluation tasks').argParser((v) => Number.parseInt(v, 10)))
-      .addOption(new Option('--checkpoint <which>', "which weights: 'best' (best on validation, when training kept them; else the latest) or 'latest'").choices(['best', 'latest']).default('best'))
+      .addOption(
+        new Option('--checkpoint <which>', "which weights: 'best' (best on validation, when training kept them; else the latest) or 'latest'")
+          .choices(['best', 'latest'])
+          .default('best'),
+      )
       .option('--wait', 'evaluate each run once its training has finished (summary.json written), waiting for runs still training')
       .option('--json', 'print eval.json to stdout instead of the table'),
   );
@@ -104,13 +113,27 @@ async function evaluateRun(runPath: string, flags: EvalRewardFlags, context: Cli
   const config = parseRewardRunConfig(await run.readConfig(), run.configPath);
   const checkpoint = (flags.checkpoint !== 'latest' ? await run.checkpoints.best() : null) ?? (await run.checkpoints.latest());
   if (!checkpoint) {
-    throw new SteerableError('run-incomplete', 'the run has no checkpoint yet', { file: run.path, hint: `finish or resume training first: steerable-train reward --resume --out ${run.path}` });
+    throw new SteerableError('run-incomplete', 'the run has no checkpoint yet', {
+      file: run.path,
+      hint: `finish or resume training first: steerable-train reward --resume --out ${run.path}`,
+    });
   }
   // A file given with --data is embedded by the run's own featurizer, or the model's inputs would not match.
   let data: PreferenceDataConfig = config.data;
   if (flags.data) {
-    if (!('featurizer' in config.data)) throw new SteerableError('invalid-argument', `the run trained on ${config.data.source} data, which has no text featurizer to embed --data with`, { field: '--data', hint: 'evaluate a run trained on text (a file or relabeled-hh)' });
-    data = { source: 'file', path: resolve(flags.data), ...(flags.format ? { format: flags.format as never } : {}), featurizer: config.data.featurizer, seed: 0, splitFractions: [0, 0, 1] };
+    if (!('featurizer' in config.data))
+      throw new SteerableError('invalid-argument', `the run trained on ${config.data.source} data, which has no text featurizer to embed --data with`, {
+        field: '--data',
+        hint: 'evaluate a run trained on text (a file or relabeled-hh)',
+      });
+    data = {
+      source: 'file',
+      path: resolve(flags.data),
+      ...(flags.format ? { format: flags.format as never } : {}),
+      featurizer: config.data.featurizer,
+      seed: 0,
+      splitFractions: [0, 0, 1],
+    };
   }
   const cacheDir = embeddingCacheDir(flags);
   const set = await loadPreferenceData(data, { onEvent: dataEventLogger(context.logger), ...(cacheDir ? { cacheDir } : {}) });

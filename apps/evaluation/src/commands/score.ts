@@ -35,7 +35,11 @@ async function readInputs(file: string): Promise<Array<ScoreInput & { line: numb
     if (event.kind === 'issue') throw issueToError(event.issue);
     const parsed = scoreInput.safeParse(event.record);
     if (!parsed.success) {
-      throw new SteerableError('invalid-data', 'each line is {prompt, response} (a response to score) or {prompt, a, b} (two to compare), with an optional id', { file, line: event.line, field: Object.keys(event.record).join(',') || 'line', hint: 'e.g. {"prompt": "...", "response": "..."}' });
+      throw new SteerableError(
+        'invalid-data',
+        'each line is {prompt, response} (a response to score) or {prompt, a, b} (two to compare), with an optional id',
+        { file, line: event.line, field: Object.keys(event.record).join(',') || 'line', hint: 'e.g. {"prompt": "...", "response": "..."}' },
+      );
     }
     items.push({ ...parsed.data, line: event.line });
   }
@@ -61,7 +65,9 @@ export function registerScoreCommand(program: Command, context: CliContext): voi
   addEmbeddingCacheOptions(command).action(async (flags: ScoreFlags) => {
     const cacheDir = embeddingCacheDir(flags);
     await setupBackend(flags, flags.json ? context.quietLogger : context.logger);
-    const choices: TextChoice[] = flags.context ? (await readPreferencePairs(resolve(flags.context))).map(({ prompt, chosen, rejected }) => ({ prompt, chosen, rejected })) : [];
+    const choices: TextChoice[] = flags.context
+      ? (await readPreferencePairs(resolve(flags.context))).map(({ prompt, chosen, rejected }) => ({ prompt, chosen, rejected }))
+      : [];
     const inputs = await readInputs(resolve(flags.input));
     const loaded = await loadRewardRun(resolve(flags.run), { checkpoint: flags.checkpoint });
     const run = flags.context && cacheDir ? await withCachedContext(loaded, resolve(flags.context), cacheDir, context) : loaded;
@@ -75,9 +81,16 @@ export function registerScoreCommand(program: Command, context: CliContext): voi
           const score = await user.score(item.prompt, item.response);
           lines.push(flags.json ? JSON.stringify({ id, score }) : `${String(id).padEnd(8)} score ${score.toFixed(4)}`);
         } else {
-          const [a, b] = await user.scores([{ prompt: item.prompt, response: item.a }, { prompt: item.prompt, response: item.b }]);
+          const [a, b] = await user.scores([
+            { prompt: item.prompt, response: item.a },
+            { prompt: item.prompt, response: item.b },
+          ]);
           const probability = await user.compare(item.prompt, item.a, item.b);
-          lines.push(flags.json ? JSON.stringify({ id, score_a: a, score_b: b, p_a_preferred: probability }) : `${String(id).padEnd(8)} a ${a!.toFixed(4)}  b ${b!.toFixed(4)}  P(a > b) ${probability.toFixed(3)}`);
+          lines.push(
+            flags.json
+              ? JSON.stringify({ id, score_a: a, score_b: b, p_a_preferred: probability })
+              : `${String(id).padEnd(8)} a ${a!.toFixed(4)}  b ${b!.toFixed(4)}  P(a > b) ${probability.toFixed(3)}`,
+          );
         }
       }
       context.io.stdout(`${lines.join('\n')}\n`);
@@ -98,6 +111,8 @@ async function withCachedContext(run: TextRewardModel, contextFile: string, cach
   const started = performance.now();
   const cached = await embedFilesCached({ files: [contextFile], featurizer: run.featurizer, cacheDir });
   const how = cached.status === 'hit' ? 'read from the cache' : `${cached.status} and cached`;
-  context.logger.info(`embeddings (${run.featurizer.description.kind}) of the ${cached.set.numPairs} context pairs ${how} in ${((performance.now() - started) / 1000).toFixed(1)} s: ${cached.directory}`);
+  context.logger.info(
+    `embeddings (${run.featurizer.description.kind}) of the ${cached.set.numPairs} context pairs ${how} in ${((performance.now() - started) / 1000).toFixed(1)} s: ${cached.directory}`,
+  );
   return new TextRewardModel(run.model, cached.featurizer, run.featurizerRecord, run.source);
 }

@@ -9,7 +9,11 @@ export interface TableColumn {
 export function renderTable(columns: TableColumn[], rows: string[][]): string {
   const widths = columns.map((c, i) => Math.max(c.header.length, ...rows.map((r) => (r[i] ?? '').length)));
   const cell = (text: string, i: number) => (columns[i]!.align === 'left' ? text.padEnd(widths[i]!) : text.padStart(widths[i]!));
-  const line = (cells: string[]) => cells.map((t, i) => cell(t, i)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((t, i) => cell(t, i))
+      .join('  ')
+      .trimEnd();
   return [line(columns.map((c) => c.header)), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -27,11 +31,16 @@ export function accuracyTable(evals: RewardEval[], metric: 'heldout' | 'all_targ
   const rows: string[][] = [];
   for (const e of evals) {
     const block = e[metric] as Record<string, Record<string, Stat>>;
-    const users = Object.keys(block).filter((u) => u !== 'overall').sort();
+    const users = Object.keys(block)
+      .filter((u) => u !== 'overall')
+      .sort();
     for (const user of [...users, 'overall']) {
       rows.push([e.model, user, ...ks.map((k) => formatStat(block[user]?.[String(k)]))]);
     }
   }
-  const title = metric === 'heldout' ? 'held-out accuracy (%), targets disjoint from the context, mean ± s.e. over tasks' : 'all-target accuracy (%), context pairs included among the targets';
+  const title =
+    metric === 'heldout'
+      ? 'held-out accuracy (%), targets disjoint from the context, mean ± s.e. over tasks'
+      : 'all-target accuracy (%), context pairs included among the targets';
   return `${title}\n${renderTable([{ header: 'model', align: 'left' }, { header: 'user', align: 'left' }, ...ks.map((k) => ({ header: `k=${k}` }))], rows)}`;
 }

@@ -72,7 +72,8 @@ function describeData(config: Record<string, unknown> | undefined): string | nul
         .map(([s, n]) => `${s} ${String(n)}`)
         .join(' / ')}`,
     );
-  if (isRecord(data.featurizer) && typeof data.featurizer.kind === 'string') parts.push(`featurizer ${data.featurizer.kind}${typeof data.featurizer.dim === 'number' ? ` (${data.featurizer.dim})` : ''}`);
+  if (isRecord(data.featurizer) && typeof data.featurizer.kind === 'string')
+    parts.push(`featurizer ${data.featurizer.kind}${typeof data.featurizer.dim === 'number' ? ` (${data.featurizer.dim})` : ''}`);
   if (Array.isArray(data.splitFractions)) parts.push(`split ${data.splitFractions.join('/')}`);
   if (typeof data.seed === 'number') parts.push(`data seed ${data.seed}`);
   return parts.join(', ');

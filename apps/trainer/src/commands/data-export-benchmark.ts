@@ -16,7 +16,7 @@ export function registerDataExportBenchmarkCommand(data: Command, context: CliCo
     .description('write a built-in benchmark as a TRL preference file (user_id, split columns)')
     .argument('<benchmark>', 'steerable-text')
     .requiredOption('--out <file>', 'the JSONL file to write (.gz to compress)')
-    .addOption(new Option('--seed <n>', 'the generator seed (default: the presets\')').argParser((v) => Number.parseInt(v, 10)))
+    .addOption(new Option('--seed <n>', "the generator seed (default: the presets')").argParser((v) => Number.parseInt(v, 10)))
     .action(async (benchmark: string, flags: { out: string; seed?: number }) => {
       if (benchmark !== 'steerable-text') throw new SteerableError('invalid-argument', `no benchmark named '${benchmark}'`, { hint: 'use steerable-text' });
       const out = resolve(flags.out);

@@ -9,7 +9,8 @@ interface InspectFlags {
 }
 
 export function parseFormatName(value: string): PreferenceFormatName {
-  if (!(PREFERENCE_FORMAT_NAMES as readonly string[]).includes(value)) throw new InvalidArgumentError(`unknown format '${value}'; use one of ${PREFERENCE_FORMAT_NAMES.join(', ')}`);
+  if (!(PREFERENCE_FORMAT_NAMES as readonly string[]).includes(value))
+    throw new InvalidArgumentError(`unknown format '${value}'; use one of ${PREFERENCE_FORMAT_NAMES.join(', ')}`);
   return value as PreferenceFormatName;
 }
 
@@ -55,8 +56,11 @@ export function formatInspection(report: FileInspection): string {
     'splits',
     ...table(report.splits),
     `errors   ${count(report.errorCount)}`,
-    ...report.errors.map((e) => `  ${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.field !== undefined ? `field '${e.field}': ` : ''}${e.message}\n    fix: ${e.hint}`),
+    ...report.errors.map(
+      (e) => `  ${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.field !== undefined ? `field '${e.field}': ` : ''}${e.message}\n    fix: ${e.hint}`,
+    ),
   ];
-  if (report.errorCount > report.errors.length) lines.push(`  ... and ${count(report.errorCount - report.errors.length)} more (raise --max-errors to list them)`);
+  if (report.errorCount > report.errors.length)
+    lines.push(`  ... and ${count(report.errorCount - report.errors.length)} more (raise --max-errors to list them)`);
   return `${lines.join('\n')}\n`;
 }

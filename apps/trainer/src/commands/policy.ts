@@ -67,16 +67,22 @@ export function registerPolicyCommand(program: Command, context: CliContext): vo
 
 /** A preset or config file with the flags' overrides applied (data, format, seed), validated strictly. */
 async function resolveConfig(source: { preset?: string; config?: string }, flags: PolicyFlags): Promise<PolicyRunConfig> {
-  if (!source.preset === !source.config) throw new SteerableError('invalid-argument', 'pass exactly one of --preset NAME or --config FILE', { hint: 'see --list-presets' });
+  if (!source.preset === !source.config)
+    throw new SteerableError('invalid-argument', 'pass exactly one of --preset NAME or --config FILE', { hint: 'see --list-presets' });
   let input: Record<string, unknown>;
   const file = source.config ? resolve(source.config) : undefined;
   if (source.preset) {
     const preset = POLICY_PRESETS[source.preset];
-    if (!preset) throw new SteerableError('unknown-preset', `no policy preset '${source.preset}'`, { field: 'preset', hint: `use one of: ${Object.keys(POLICY_PRESETS).join(', ')} (--list-presets)` });
+    if (!preset)
+      throw new SteerableError('unknown-preset', `no policy preset '${source.preset}'`, {
+        field: 'preset',
+        hint: `use one of: ${Object.keys(POLICY_PRESETS).join(', ')} (--list-presets)`,
+      });
     input = structuredClone(preset) as Record<string, unknown>;
   } else {
     const raw = await readJsonFile(file!, { flag: '--config' });
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new SteerableError('invalid-config', 'a run config is a JSON object', { file: file!, hint: 'start from --list-presets --json' });
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+      throw new SteerableError('invalid-config', 'a run config is a JSON object', { file: file!, hint: 'start from --list-presets --json' });
     input = raw as Record<string, unknown>;
   }
   // A preset that reads a file keeps its where / splitBy / splitFractions for the file named here.
@@ -90,13 +96,17 @@ async function trainPolicyRun(flags: PolicyFlags, backend: BackendInfo, context:
   let config: PolicyRunConfig;
   let run: RunDirectory;
   if (flags.resume) {
-    if (!flags.out) throw new SteerableError('invalid-argument', '--resume needs --out DIR (the run to continue)', { hint: 'pass the run directory you trained into' });
+    if (!flags.out)
+      throw new SteerableError('invalid-argument', '--resume needs --out DIR (the run to continue)', { hint: 'pass the run directory you trained into' });
     const existing = await RunDirectory.open(flags.out);
     config = parsePolicyRunConfig(await existing.readConfig(), existing.configPath);
     run = await RunDirectory.create(flags.out, { resume: true, keepCheckpoints: config.keepCheckpoints, onWarning: (warning) => logger.warn(warning.message) });
   } else {
     config = await resolveConfig(flags, flags);
-    run = await RunDirectory.create(flags.out ?? resolve('runs', config.name), { overwrite: Boolean(flags.overwrite), keepCheckpoints: config.keepCheckpoints });
+    run = await RunDirectory.create(flags.out ?? resolve('runs', config.name), {
+      overwrite: Boolean(flags.overwrite),
+      keepCheckpoints: config.keepCheckpoints,
+    });
   }
   try {
     await trainPolicyIn(run, config, flags, backend, context);
@@ -154,7 +164,12 @@ async function trainPolicyIn(run: RunDirectory, config: PolicyRunConfig, flags: 
       bars.set(event.phase, bar);
     }
     const accuracy = event.metrics['rewards/accuracies'];
-    bar.update({ step: event.step, totalSteps: event.totalSteps, ...(event.metrics.loss !== undefined ? { loss: event.metrics.loss } : {}), ...(accuracy !== undefined ? { extra: `acc ${accuracy.toFixed(3)}` } : {}) });
+    bar.update({
+      step: event.step,
+      totalSteps: event.totalSteps,
+      ...(event.metrics.loss !== undefined ? { loss: event.metrics.loss } : {}),
+      ...(accuracy !== undefined ? { extra: `acc ${accuracy.toFixed(3)}` } : {}),
+    });
   };
   try {
     const referenceRun = reference ? { referenceModelDir: reference.modelPath, referenceCacheDir: reference.cachePath } : {};
@@ -186,11 +201,13 @@ async function ensureDependency(reference: string, runsRoot: string, flags: Poli
     return existing;
   }
   if (!(reference in POLICY_PRESETS)) {
-    throw new SteerableError('missing-run', `the run '${reference}' this one depends on is not finished (${dir} has no summary.json)`, { field: 'reference', hint: 'train it first, or name a preset to have it trained here' });
+    throw new SteerableError('missing-run', `the run '${reference}' this one depends on is not finished (${dir} has no summary.json)`, {
+      field: 'reference',
+      hint: 'train it first, or name a preset to have it trained here',
+    });
   }
   context.logger.info(`training the ${reference} run it depends on into ${dir}`);
   const { config: _config, ...inherited } = flags;
   await trainPolicyRun({ ...inherited, preset: reference, out: dir, resume: Boolean(existing), overwrite: false }, backend, context);
   return RunDirectory.open(dir);
 }
-

@@ -62,9 +62,10 @@ export function registerRewardCommand(program: Command, context: CliContext): vo
       .option('--format <name>', 'the format of --data when detection is not enough')
       .option('--out <dir>', 'run directory (default runs/<preset name>)')
       .addOption(
-        new Option('--seed <n>', "seed for initialisation, sampling and dropout (with seedScope 'all', as the real-text presets: also the split and the evaluation tasks)").argParser((v) =>
-          Number.parseInt(v, 10),
-        ),
+        new Option(
+          '--seed <n>',
+          "seed for initialisation, sampling and dropout (with seedScope 'all', as the real-text presets: also the split and the evaluation tasks)",
+        ).argParser((v) => Number.parseInt(v, 10)),
       )
       .addOption(new Option('--epochs <n>', 'override the number of epochs').argParser(parsePositiveInt))
       .addOption(new Option('--checkpoint-every <n>', 'write a checkpoint every N steps (default: at the end)').argParser(parsePositiveInt))
@@ -89,11 +90,16 @@ async function resolveRunConfig(flags: RewardFlags, context: CliContext): Promis
   const file = flags.config ? resolve(flags.config) : undefined;
   if (flags.preset) {
     const preset = REWARD_PRESETS[flags.preset];
-    if (!preset) throw new SteerableError('unknown-preset', `no reward preset named '${flags.preset}'`, { field: 'preset', hint: `choose one of: ${Object.keys(REWARD_PRESETS).join(', ')}` });
+    if (!preset)
+      throw new SteerableError('unknown-preset', `no reward preset named '${flags.preset}'`, {
+        field: 'preset',
+        hint: `choose one of: ${Object.keys(REWARD_PRESETS).join(', ')}`,
+      });
     input = structuredClone(preset) as Record<string, unknown>;
   } else {
     const raw = await readJsonFile(file!, { flag: '--config' });
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new SteerableError('invalid-config', 'a run config is a JSON object', { file: file!, hint: 'start from --list-presets --json' });
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+      throw new SteerableError('invalid-config', 'a run config is a JSON object', { file: file!, hint: 'start from --list-presets --json' });
     input = raw as Record<string, unknown>;
   }
   const previous = (input.data ?? {}) as { source?: string; path?: string; featurizer?: unknown; format?: unknown };
@@ -130,13 +136,21 @@ async function trainReward(flags: RewardFlags, context: CliContext): Promise<voi
   let config: RewardRunConfig;
   let run: RunDirectory;
   if (flags.resume) {
-    if (!flags.out) throw new SteerableError('invalid-argument', '--resume needs --out DIR (the run to continue)', { hint: 'pass the run directory you trained into' });
+    if (!flags.out)
+      throw new SteerableError('invalid-argument', '--resume needs --out DIR (the run to continue)', { hint: 'pass the run directory you trained into' });
     const existing = await RunDirectory.open(flags.out);
     config = parseRewardRunConfig(await existing.readConfig(), existing.configPath);
-    run = await RunDirectory.create(flags.out, { resume: true, keepCheckpoints: config.training.keepCheckpoints, onWarning: (warning) => logger.warn(warning.message) });
+    run = await RunDirectory.create(flags.out, {
+      resume: true,
+      keepCheckpoints: config.training.keepCheckpoints,
+      onWarning: (warning) => logger.warn(warning.message),
+    });
   } else {
     config = await resolveRunConfig(flags, context);
-    run = await RunDirectory.create(flags.out ?? resolve('runs', config.name), { overwrite: Boolean(flags.overwrite), keepCheckpoints: config.training.keepCheckpoints });
+    run = await RunDirectory.create(flags.out ?? resolve('runs', config.name), {
+      overwrite: Boolean(flags.overwrite),
+      keepCheckpoints: config.training.keepCheckpoints,
+    });
   }
 
   try {
@@ -186,7 +200,8 @@ async function trainRewardIn(run: RunDirectory, config: RewardRunConfig, flags: 
     if (event.type === 'eval') {
       const metric = event.best?.metric ?? 'eval/accuracy';
       const value = event.metrics[metric];
-      if (value !== undefined) validation = `| ${metric} ${value.toFixed(3)}${event.best ? ` (best ${event.best.value.toFixed(3)} at step ${event.best.step})` : ''}`;
+      if (value !== undefined)
+        validation = `| ${metric} ${value.toFixed(3)}${event.best ? ` (best ${event.best.value.toFixed(3)} at step ${event.best.step})` : ''}`;
     }
     if (event.type === 'step') progress.update({ step: event.step, totalSteps: event.totalSteps, loss: event.loss, epoch: event.epoch, extra: validation });
   };
@@ -198,7 +213,10 @@ async function trainRewardIn(run: RunDirectory, config: RewardRunConfig, flags: 
       seed: config.seed,
       checkpointDir: run.checkpoints.root,
       // Checkpoints know their featurizer, so loadRewardRun can score text and refuse another encoder.
-      checkpointExtra: featurizerCheckpointExtra({ config: 'featurizer' in config.data ? config.data.featurizer : null, description: set.featurizer ?? set.embedding ?? null }),
+      checkpointExtra: featurizerCheckpointExtra({
+        config: 'featurizer' in config.data ? config.data.featurizer : null,
+        description: set.featurizer ?? set.embedding ?? null,
+      }),
       ...(resumeFrom ? { resumeFrom } : {}),
       signal: abort.signal,
       onEvent,
@@ -219,10 +237,15 @@ async function trainRewardIn(run: RunDirectory, config: RewardRunConfig, flags: 
     });
     if (result.stoppedEarly) {
       const { step, bestStep, patience } = result.stoppedEarly;
-      logger.info(`stopped early at step ${step} of ${result.totalSteps}: no better ${result.best?.metric ?? 'validation score'} in ${patience} evaluations since step ${bestStep} (training.earlyStoppingPatience)`);
+      logger.info(
+        `stopped early at step ${step} of ${result.totalSteps}: no better ${result.best?.metric ?? 'validation score'} in ${patience} evaluations since step ${bestStep} (training.earlyStoppingPatience)`,
+      );
     }
     logger.info(`done: ${result.steps} steps, final epoch loss ${result.finalLoss.toFixed(4)}; model in ${result.lastCheckpoint ?? run.checkpoints.root}`);
-    if (result.best) logger.info(`best on validation: step ${result.best.step}, ${result.best.metric} ${result.best.value.toFixed(4)} (${result.best.path}); evaluation uses it`);
+    if (result.best)
+      logger.info(
+        `best on validation: step ${result.best.step}, ${result.best.metric} ${result.best.value.toFixed(4)} (${result.best.path}); evaluation uses it`,
+      );
     logger.info(`evaluate with: steerable-eval reward --run ${run.path}`);
   } finally {
     progress.stop();

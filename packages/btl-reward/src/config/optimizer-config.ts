@@ -18,7 +18,14 @@ export type OptimizerConfig = z.input<typeof optimizerConfigSchema>;
 export type ResolvedOptimizerConfig = Required<z.output<typeof optimizerConfigSchema>>;
 
 /** The paper's: Adam, lr 1e-4, eps 3e-5, betas (0.9, 0.999), no weight decay, no clipping. */
-export const PAPER_OPTIMIZER: ResolvedOptimizerConfig = Object.freeze({ kind: 'adam', lr: 1e-4, eps: 3e-5, betas: [0.9, 0.999], weightDecay: 0, maxGradNorm: null }) as ResolvedOptimizerConfig;
+export const PAPER_OPTIMIZER: ResolvedOptimizerConfig = Object.freeze({
+  kind: 'adam',
+  lr: 1e-4,
+  eps: 3e-5,
+  betas: [0.9, 0.999],
+  weightDecay: 0,
+  maxGradNorm: null,
+}) as ResolvedOptimizerConfig;
 
 export function resolveOptimizerConfig(config: OptimizerConfig = {}, fieldPrefix = 'optimizer'): ResolvedOptimizerConfig {
   const parsed = parseConfig(optimizerConfigSchema, config, { fieldPrefix });

@@ -4,7 +4,12 @@ const paperSynthetic = { source: 'paper-synthetic', numPairs: 20_000, seed: 0 } 
 // The dense response cues, not 2,048 hashed n-grams: with ~1,500 training pairs the per-type
 // oracles reach ~58% on them against ~53% on the n-grams. A 50/10/40 split keeps ~600 test labels
 // per annotator type (the paper's 10% would leave ~150, +-4 points of noise).
-const relabeledHh = { source: 'relabeled-hh', seed: 0, featurizer: { kind: 'response-cues' }, splitFractions: [0.5, 0.1, 0.4] as [number, number, number] } as const;
+const relabeledHh = {
+  source: 'relabeled-hh',
+  seed: 0,
+  featurizer: { kind: 'response-cues' },
+  splitFractions: [0.5, 0.1, 0.4] as [number, number, number],
+} as const;
 const relabeledModel = { hiddenDim: 64 } as const;
 // The paper's optimiser and epochs, plus what the original did and its config does not say: it
 // evaluated on validation every few steps and kept the best weights. With one k per batch the
@@ -56,14 +61,38 @@ const realTextTraining = (epochs: number) =>
 // DialSummEval is not shipped (no licence; SAMSum's dialogues are CC BY-NC-ND 4.0): `--data FILE`
 // gives it. Conflicting pairs only (the paper's setting), split by dialogue (the prompt) 60/15/25:
 // the same two summaries are judged under several criteria, so a split by line would leak.
-const dialSummEval = { source: 'file', path: '', featurizer: useLite, where: { conflict: true }, splitBy: 'prompt', splitFractions: [0.6, 0.15, 0.25] as [number, number, number], seed: 0 } as const;
+const dialSummEval = {
+  source: 'file',
+  path: '',
+  featurizer: useLite,
+  where: { conflict: true },
+  splitBy: 'prompt',
+  splitFractions: [0.6, 0.15, 0.25] as [number, number, number],
+  seed: 0,
+} as const;
 // BTL's best step comes early, so it trains fewer epochs than NP-BTL (10 against 20).
-const dialSummEvalRun = (kind: 'btl' | 'np-btl', epochs: number) => ({ seed: 0, seedScope: 'all', data: dialSummEval, model: { kind, hiddenDim: 128 }, training: realTextTraining(epochs), evaluation: realTextEvaluation }) as const;
+const dialSummEvalRun = (kind: 'btl' | 'np-btl', epochs: number) =>
+  ({
+    seed: 0,
+    seedScope: 'all',
+    data: dialSummEval,
+    model: { kind, hiddenDim: 128 },
+    training: realTextTraining(epochs),
+    evaluation: realTextEvaluation,
+  }) as const;
 const DIALSUMMEVAL_CRITERIA = ['coherence', 'consistency', 'fluency', 'relevance'] as const;
 // Relabeled HH split by pair 50/10/40 as the other relabeled-hh presets; an epoch is 24 steps
 // here, so BTL trains 20 (its best came at step 140 on validation).
 const relabeledHhUse = { source: 'relabeled-hh', featurizer: useLite, seed: 0, splitFractions: [0.5, 0.1, 0.4] as [number, number, number] } as const;
-const relabeledHhUseRun = (kind: 'btl' | 'np-btl') => ({ seed: 0, seedScope: 'all', data: relabeledHhUse, model: { kind, hiddenDim: 128 }, training: realTextTraining(20), evaluation: realTextEvaluation }) as const;
+const relabeledHhUseRun = (kind: 'btl' | 'np-btl') =>
+  ({
+    seed: 0,
+    seedScope: 'all',
+    data: relabeledHhUse,
+    model: { kind, hiddenDim: 128 },
+    training: realTextTraining(20),
+    evaluation: realTextEvaluation,
+  }) as const;
 
 const REAL_TEXT_PRESETS: Record<string, RewardRunConfigInput> = {
   'dialsummeval-btl-mixed': {
@@ -121,7 +150,7 @@ export const REWARD_PRESET_DATA_HINTS: Readonly<Record<string, string>> = Object
     .filter((name) => name.startsWith('dialsummeval-'))
     .map((name) => [
       name,
-      'DialSummEval is not shipped with steerable (the dataset has no licence; its dialogues are SAMSum\'s, CC BY-NC-ND 4.0): ' +
+      "DialSummEval is not shipped with steerable (the dataset has no licence; its dialogues are SAMSum's, CC BY-NC-ND 4.0): " +
         'pass its preference pairs as TRL JSONL, one line per pair of summaries and criterion that prefers one, ' +
         'with user_id (the criterion), and conflict (true where two criteria disagree), e.g. --data dialsummeval.jsonl.gz',
     ]),
@@ -203,7 +232,8 @@ export const REWARD_PRESETS: Record<string, RewardRunConfigInput> = {
   // the built-in hashed n-grams (preferredTextFeaturizer), and says which.
   generic: {
     name: 'generic',
-    description: 'NP-BTL on your file (--data FILE: TRL, HH-RLHF, UltraFeedback-derived, parquet or CSV with a user column); USE-lite when installed, else hashed n-grams',
+    description:
+      'NP-BTL on your file (--data FILE: TRL, HH-RLHF, UltraFeedback-derived, parquet or CSV with a user column); USE-lite when installed, else hashed n-grams',
     data: { source: 'file', path: '' },
     model: { kind: 'np-btl' },
     training: { epochs: 10 },

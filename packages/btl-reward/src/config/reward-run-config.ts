@@ -33,15 +33,27 @@ export const rewardRunConfigSchema = z
   })
   .superRefine((run, context) => {
     if (run.training.loadBestModelAtEnd && !run.training.evaluateEvery) {
-      context.addIssue({ code: 'custom', path: ['training', 'loadBestModelAtEnd'], message: 'loadBestModelAtEnd needs training.evaluateEvery: the best weights are chosen on validation, e.g. "evaluateEvery": 25' });
+      context.addIssue({
+        code: 'custom',
+        path: ['training', 'loadBestModelAtEnd'],
+        message: 'loadBestModelAtEnd needs training.evaluateEvery: the best weights are chosen on validation, e.g. "evaluateEvery": 25',
+      });
     }
     if (run.training.earlyStoppingPatience !== undefined && !run.training.loadBestModelAtEnd) {
-      context.addIssue({ code: 'custom', path: ['training', 'earlyStoppingPatience'], message: 'earlyStoppingPatience needs training.loadBestModelAtEnd: true (it stops on metricForBestModel and keeps the best weights)' });
+      context.addIssue({
+        code: 'custom',
+        path: ['training', 'earlyStoppingPatience'],
+        message: 'earlyStoppingPatience needs training.loadBestModelAtEnd: true (it stops on metricForBestModel and keeps the best weights)',
+      });
     }
     // Checked here so a typo fails before training, not at the first validation steps later.
     const known = validationMetricNames(run.evaluation.ks);
     if (run.training.loadBestModelAtEnd && !known.includes(run.training.metricForBestModel)) {
-      context.addIssue({ code: 'custom', path: ['training', 'metricForBestModel'], message: `'${run.training.metricForBestModel}' is not a validation metric; use one of ${known.join(', ')}` });
+      context.addIssue({
+        code: 'custom',
+        path: ['training', 'metricForBestModel'],
+        message: `'${run.training.metricForBestModel}' is not a validation metric; use one of ${known.join(', ')}`,
+      });
     }
   });
 
@@ -52,6 +64,9 @@ export { REWARD_MODEL_KINDS };
 
 /** Validates a reward run config; errors name the file and the field (and the nearest valid key). */
 export function parseRewardRunConfig(input: unknown, file?: string): RewardRunConfig {
-  const run = parseConfig(rewardRunConfigSchema, input, { ...(file ? { file } : {}), reference: 'every field and its default: steerable-train reward --list-presets --json' });
+  const run = parseConfig(rewardRunConfigSchema, input, {
+    ...(file ? { file } : {}),
+    reference: 'every field and its default: steerable-train reward --list-presets --json',
+  });
   return run.seedScope === 'all' ? { ...run, data: { ...run.data, seed: run.seed }, evaluation: { ...run.evaluation, seed: run.seed } } : run;
 }

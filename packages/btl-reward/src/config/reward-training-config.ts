@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { optimizerConfigSchema } from './optimizer-config.js';
 
-const contextSize = z.tuple([z.number().int().min(0), z.number().int().min(0)]).refine(([min, max]) => min <= max, { message: 'contextSize is [min, max] with min <= max' });
+const contextSize = z
+  .tuple([z.number().int().min(0), z.number().int().min(0)])
+  .refine(([min, max]) => min <= max, { message: 'contextSize is [min, max] with min <= max' });
 
 /** How a reward model trains (the paper's episodes and Adam by default; docs/method.md). */
 export const rewardTrainingConfigSchema = z.strictObject({

@@ -28,7 +28,11 @@ export interface TrainingOptionsFromConfig {
  * reaches the loop (the optimizer's betas and gradient clip included). Context-free kinds (BTL,
  * DPL) train with k = 0 whatever the config's context range, unless sameTasksAsContextModels.
  */
-export function trainingOptionsFromConfig(training: RewardTrainingConfig, evaluation: RewardEvaluationConfig, kind: RewardModelKind): TrainingOptionsFromConfig {
+export function trainingOptionsFromConfig(
+  training: RewardTrainingConfig,
+  evaluation: RewardEvaluationConfig,
+  kind: RewardModelKind,
+): TrainingOptionsFromConfig {
   const contextFree = (kind === 'btl' || kind === 'dpl') && !training.sameTasksAsContextModels;
   return {
     epochs: training.epochs,
@@ -48,7 +52,14 @@ export function trainingOptionsFromConfig(training: RewardTrainingConfig, evalua
     ...(training.evaluateEvery
       ? {
           evaluateEvery: training.evaluateEvery,
-          validation: { split: 'validation' as const, ks: evaluation.ks, numTargets: evaluation.numTargets, tasksPerUser: training.validationTasksPerUser, seed: evaluation.seed, tooFewLabels: 'skip' as const },
+          validation: {
+            split: 'validation' as const,
+            ks: evaluation.ks,
+            numTargets: evaluation.numTargets,
+            tasksPerUser: training.validationTasksPerUser,
+            seed: evaluation.seed,
+            tooFewLabels: 'skip' as const,
+          },
         }
       : {}),
     ...(training.loadBestModelAtEnd ? { bestModel: { metric: training.metricForBestModel } } : {}),

@@ -19,7 +19,11 @@ export class FrozenUserRewardModel extends RewardModel {
     user?: tf.Tensor,
   ) {
     super();
-    if (base.userDim === null) throw new SteerableError('invalid-argument', `a ${config.kind} model ignores the context: it is already one reward for every user`, { field: 'frozenUser', hint: 'freeze NP-BTL or VPL models only' });
+    if (base.userDim === null)
+      throw new SteerableError('invalid-argument', `a ${config.kind} model ignores the context: it is already one reward for every user`, {
+        field: 'frozenUser',
+        hint: 'freeze NP-BTL or VPL models only',
+      });
     this.base = this.registerModule('base', base);
     this.user = this.registerBuffer('user', user ? tf.reshape(user, [1, base.userDim]) : tf.zeros([1, base.userDim]));
   }

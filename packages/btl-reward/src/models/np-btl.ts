@@ -1,9 +1,25 @@
 import * as tf from '@tensorflow/tfjs';
 import { Linear, Mlp, Rng, SteerableError } from '@steerable/core';
-import { ContextEncoder, type ContextSet, type DiagonalGaussian, disposeGaussian, gaussianKl, sampleGaussian, SPLIT_FIRST_LAYER_MIN_DIM } from '@steerable/np-encoder';
+import {
+  ContextEncoder,
+  type ContextSet,
+  type DiagonalGaussian,
+  disposeGaussian,
+  gaussianKl,
+  sampleGaussian,
+  SPLIT_FIRST_LAYER_MIN_DIM,
+} from '@steerable/np-encoder';
 import type { ResolvedRewardModelConfig } from '../config/reward-model-config.js';
 import { RewardHead } from '../reward-head.js';
-import { type ForwardOptions, type PairTensors, type PreparedTargets, RewardModel, type RewardModelOutput, splitTargets, stackTargets } from './reward-model.js';
+import {
+  type ForwardOptions,
+  type PairTensors,
+  type PreparedTargets,
+  RewardModel,
+  type RewardModelOutput,
+  splitTargets,
+  stackTargets,
+} from './reward-model.js';
 
 /**
  * NP-BTL: r(y; z_C) = g([phi(e(y)); z_C]) with z_C from the neural-process context encoder.
@@ -180,7 +196,11 @@ export class NpBtlRewardModel extends RewardModel {
     const inputs = tf.tidy(() => [targets.chosen, targets.rejected].map((side) => this.phiLastInput(side.reshape([-1, d])).reshape([b, n, h])));
     const halves = new Map<boolean, tf.Tensor[]>();
     const optionHalves = (folded: boolean): tf.Tensor[] => {
-      if (!halves.has(folded)) halves.set(folded, tf.tidy(() => inputs.map((a) => tf.keep(this.optionHalf(a.reshape([-1, h]), folded).reshape([b, n, h])))));
+      if (!halves.has(folded))
+        halves.set(
+          folded,
+          tf.tidy(() => inputs.map((a) => tf.keep(this.optionHalf(a.reshape([-1, h]), folded).reshape([b, n, h])))),
+        );
       return halves.get(folded)!;
     };
     return {
@@ -245,7 +265,10 @@ export class NpBtlRewardModel extends RewardModel {
   }
 
   rewardsForUser(options: tf.Tensor, user: tf.Tensor | null): tf.Tensor {
-    if (!user) throw new SteerableError('invalid-argument', 'NP-BTL scores for an inferred user: pass inferUser(context) (an empty context gives the learned prior)', { field: 'user' });
+    if (!user)
+      throw new SteerableError('invalid-argument', 'NP-BTL scores for an inferred user: pass inferUser(context) (an empty context gives the learned prior)', {
+        field: 'user',
+      });
     return this.rewardsGivenZ(options, user);
   }
 }

@@ -92,7 +92,7 @@ export abstract class RewardModel extends Module {
   objective(batch: PairTensors, options: ForwardOptions = {}): Objective {
     const out = this.forward(batch, options);
     const pairLoss = pairwiseLogisticLoss(out.logits);
-    const loss = out.regularizer ? tf.add(pairLoss, out.regularizer) as tf.Scalar : tf.clone(pairLoss);
+    const loss = out.regularizer ? (tf.add(pairLoss, out.regularizer) as tf.Scalar) : tf.clone(pairLoss);
     return { loss, logits: out.logits, pairLoss, regularizer: out.regularizer };
   }
 
@@ -125,7 +125,8 @@ export abstract class RewardModel extends Module {
   /** Rewards r(y; z_C) of `options` (row-major [n, D]) for the user described by `context`. */
   async rewards(options: Float32Array | number[], context: PlainPairs = { chosen: [], rejected: [] }): Promise<number[]> {
     const d = this.config.inputDim;
-    if (options.length % d !== 0) throw new SteerableError('invalid-argument', `options has ${options.length} values, not a multiple of the embedding size ${d}`, { field: 'options' });
+    if (options.length % d !== 0)
+      throw new SteerableError('invalid-argument', `options has ${options.length} values, not a multiple of the embedding size ${d}`, { field: 'options' });
     const n = options.length / d;
     const k = checkRows(context, d, 'context');
     const rewards = this.inEvalMode(() =>
@@ -155,7 +156,11 @@ export abstract class RewardModel extends Module {
 
 function checkRows(pairs: PlainPairs, d: number, field: string): number {
   if (pairs.chosen.length !== pairs.rejected.length || pairs.chosen.length % d !== 0) {
-    throw new SteerableError('invalid-argument', `${field}.chosen and ${field}.rejected must have the same length, a multiple of the embedding size ${d}; got ${pairs.chosen.length} and ${pairs.rejected.length}`, { field });
+    throw new SteerableError(
+      'invalid-argument',
+      `${field}.chosen and ${field}.rejected must have the same length, a multiple of the embedding size ${d}; got ${pairs.chosen.length} and ${pairs.rejected.length}`,
+      { field },
+    );
   }
   return pairs.chosen.length / d;
 }

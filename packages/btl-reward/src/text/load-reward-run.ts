@@ -26,7 +26,10 @@ async function runCheckpoint(dir: string, which: 'best' | 'latest'): Promise<str
   const checkpoints = new CheckpointDirectory(join(dir, 'checkpoints'));
   const found = (which === 'best' ? await checkpoints.best() : null) ?? (await checkpoints.latest());
   if (!found) {
-    throw new SteerableError('run-incomplete', `${dir} has no checkpoint (neither checkpoints/ with a step nor manifest.json)`, { file: dir, hint: 'point at a run directory written by steerable-train reward, or at a checkpoint directory' });
+    throw new SteerableError('run-incomplete', `${dir} has no checkpoint (neither checkpoints/ with a step nor manifest.json)`, {
+      file: dir,
+      hint: 'point at a run directory written by steerable-train reward, or at a checkpoint directory',
+    });
   }
   return found;
 }

@@ -31,15 +31,23 @@ export class TextRewardModel {
   /** Embeddings [items.length, D] of (prompt, response) inputs, with the run's featurizer. */
   async embed(items: readonly FeaturizerInput[]): Promise<Float32Array> {
     if (!this.featurizer) {
-      throw new SteerableError('no-featurizer', `this run was trained on embeddings without a text featurizer (${this.featurizerRecord.description?.kind ?? 'unknown'})`, {
-        file: this.source,
-        field: 'featurizer',
-        hint: "score embeddings with the model's score()/rewards(), or train on text (a preference file) to score text",
-      });
+      throw new SteerableError(
+        'no-featurizer',
+        `this run was trained on embeddings without a text featurizer (${this.featurizerRecord.description?.kind ?? 'unknown'})`,
+        {
+          file: this.source,
+          field: 'featurizer',
+          hint: "score embeddings with the model's score()/rewards(), or train on text (a preference file) to score text",
+        },
+      );
     }
     const embeddings = await this.featurizer.featurizeBatch(items);
     if (embeddings.length !== items.length * this.model.config.inputDim) {
-      throw new SteerableError('featurizer-mismatch', `the featurizer gives ${embeddings.length / Math.max(1, items.length)} numbers per text, the model takes ${this.model.config.inputDim}`, { file: this.source, field: 'featurizer' });
+      throw new SteerableError(
+        'featurizer-mismatch',
+        `the featurizer gives ${embeddings.length / Math.max(1, items.length)} numbers per text, the model takes ${this.model.config.inputDim}`,
+        { file: this.source, field: 'featurizer' },
+      );
     }
     return embeddings;
   }

@@ -42,7 +42,10 @@ export class UserRewardModel {
       const [ea, eb] = await Promise.all([this.run.embed([{ prompt, response: a }]), this.run.embed([{ prompt, response: b }])]);
       return (await model.score({ chosen: ea, rejected: eb }))[0]!;
     }
-    const [ra, rb] = await this.scores([{ prompt, response: a }, { prompt, response: b }]);
+    const [ra, rb] = await this.scores([
+      { prompt, response: a },
+      { prompt, response: b },
+    ]);
     return 1 / (1 + Math.exp(-(ra! - rb!)));
   }
 

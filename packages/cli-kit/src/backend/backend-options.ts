@@ -12,9 +12,7 @@ export interface BackendFlags {
 /** Adds --backend, --wasm-threads and --stock-kernels to a command. */
 export function addBackendOptions(command: Command): Command {
   return command
-    .addOption(
-      new Option('--backend <name>', 'TensorFlow.js backend').choices(['auto', ...BACKEND_NAMES]).default(process.env.STEERABLE_BACKEND ?? 'auto'),
-    )
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['auto', ...BACKEND_NAMES]).default(process.env.STEERABLE_BACKEND ?? 'auto'))
     .addOption(new Option('--wasm-threads <n>', 'wasm threads (more than 1 uses an experimental shim)').argParser(parsePositiveInt).default(1))
     .addOption(new Option('--stock-kernels', "use stock tfjs kernels only (without @steerable/gpu-kernels' fast path)"));
 }

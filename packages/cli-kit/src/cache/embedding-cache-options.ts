@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type Command } from 'commander';
+import type { Command } from 'commander';
 import { SteerableError } from '@steerable/core';
 
 export interface EmbeddingCacheFlags {
@@ -24,7 +24,8 @@ export function addEmbeddingCacheOptions(command: Command): Command {
 /** The cache directory the flags ask for, or undefined with --no-cache. */
 export function embeddingCacheDir(flags: EmbeddingCacheFlags, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (!flags.cache) {
-    if (flags.cacheDir !== undefined) throw new SteerableError('invalid-argument', '--cache-dir and --no-cache contradict each other', { field: '--no-cache', hint: 'give one of them' });
+    if (flags.cacheDir !== undefined)
+      throw new SteerableError('invalid-argument', '--cache-dir and --no-cache contradict each other', { field: '--no-cache', hint: 'give one of them' });
     return undefined;
   }
   return resolve(flags.cacheDir ?? defaultEmbeddingCacheDir(env));

@@ -3,7 +3,15 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
-const STEERABLE_PACKAGES = ['@steerable/core', '@steerable/cli-kit', '@steerable/preference-data', '@steerable/np-encoder', '@steerable/btl-reward', '@steerable/conditioned-dpo', '@steerable/gpu-kernels'];
+const STEERABLE_PACKAGES = [
+  '@steerable/core',
+  '@steerable/cli-kit',
+  '@steerable/preference-data',
+  '@steerable/np-encoder',
+  '@steerable/btl-reward',
+  '@steerable/conditioned-dpo',
+  '@steerable/gpu-kernels',
+];
 
 function resolveVersion(pkg: string): string | null {
   try {

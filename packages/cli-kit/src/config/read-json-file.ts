@@ -18,7 +18,10 @@ export async function readJsonFile(file: string, options: { flag?: string; maxBy
     throw new SteerableError('config-unreadable', 'cannot read the file', { file, ...(field ? { field } : {}), cause, hint: 'check the path' });
   }
   if (size > maxBytes) {
-    throw new SteerableError('invalid-config', `the file is ${size} bytes, more than the ${maxBytes} a config may have`, { file, hint: 'point at a JSON config (see --list-presets --json for the shape)' });
+    throw new SteerableError('invalid-config', `the file is ${size} bytes, more than the ${maxBytes} a config may have`, {
+      file,
+      hint: 'point at a JSON config (see --list-presets --json for the shape)',
+    });
   }
   const text = await readFile(file, 'utf8');
   try {

@@ -114,7 +114,10 @@ export class RunDirectory {
       });
     }
     if (!existing && options.resume) {
-      throw new SteerableError('run-missing', `cannot resume: ${run.path} holds no run (no config.json)`, { file: run.path, hint: 'drop --resume to start a new run there' });
+      throw new SteerableError('run-missing', `cannot resume: ${run.path} holds no run (no config.json)`, {
+        file: run.path,
+        hint: 'drop --resume to start a new run there',
+      });
     }
     if (existing && options.overwrite && !options.resume) await run.clear();
     run.createdHere = !(await pathExists(run.path));
@@ -221,7 +224,12 @@ export class RunDirectory {
       try {
         records.push(JSON.parse(line) as MetricsRecord);
       } catch (cause) {
-        throw new SteerableError('bad-run', 'a metrics line is not valid JSON', { file: this.metricsPath, line: index + 1, cause, hint: 'remove the damaged line' });
+        throw new SteerableError('bad-run', 'a metrics line is not valid JSON', {
+          file: this.metricsPath,
+          line: index + 1,
+          cause,
+          hint: 'remove the damaged line',
+        });
       }
     });
     return records;
@@ -229,13 +237,19 @@ export class RunDirectory {
 
   /** Records a training session (start or resume): backend, threads and versions it ran with. */
   async recordSession(session: RunSession): Promise<void> {
-    await appendFile(join(this.path, RUN_FILES.sessions), `${JSON.stringify({ ...session, resumed_from: session.resumed_from === null ? null : this.relativePath(session.resumed_from) })}\n`);
+    await appendFile(
+      join(this.path, RUN_FILES.sessions),
+      `${JSON.stringify({ ...session, resumed_from: session.resumed_from === null ? null : this.relativePath(session.resumed_from) })}\n`,
+    );
   }
 
   async readSessions(): Promise<RunSession[]> {
     try {
       const text = await readFile(join(this.path, RUN_FILES.sessions), 'utf8');
-      return text.split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line) as RunSession);
+      return text
+        .split('\n')
+        .filter((line) => line.trim())
+        .map((line) => JSON.parse(line) as RunSession);
     } catch {
       return [];
     }

@@ -34,7 +34,8 @@ export function dataEventLogger(logger: Logger): (event: PreferenceDataEvent) =>
         const seconds = `${event.seconds.toFixed(1)} s`;
         const pairs = `${event.pairs.toLocaleString('en-US')} pairs`;
         if (event.status === 'cached') logger.info(`embeddings (${event.featurizer}) of ${pairs} read from the cache in ${seconds}: ${event.directory}`);
-        else if (event.status === 'uncached') logger.info(`embeddings (${event.featurizer}) of ${pairs} computed in ${seconds}, not cached${event.note ? `: ${event.note}` : ''}`);
+        else if (event.status === 'uncached')
+          logger.info(`embeddings (${event.featurizer}) of ${pairs} computed in ${seconds}, not cached${event.note ? `: ${event.note}` : ''}`);
         else logger.info(`embeddings (${event.featurizer}) of ${pairs} ${event.status} in ${seconds} and cached: ${event.directory}`);
         return;
       }

@@ -52,7 +52,9 @@ export class TrainingProgress {
       this.lastReportedDecile = decile;
       const elapsed = (Date.now() - this.startedAt) / 1000;
       const eta = update.step > 0 ? (elapsed / update.step) * (update.totalSteps - update.step) : 0;
-      this.io.stderr(`${this.label}: step ${update.step}/${update.totalSteps} (${decile * 10}%) loss ${loss} elapsed ${elapsed.toFixed(1)}s eta ${eta.toFixed(1)}s${update.extra ? ` ${update.extra}` : ''}\n`);
+      this.io.stderr(
+        `${this.label}: step ${update.step}/${update.totalSteps} (${decile * 10}%) loss ${loss} elapsed ${elapsed.toFixed(1)}s eta ${eta.toFixed(1)}s${update.extra ? ` ${update.extra}` : ''}\n`,
+      );
     }
   }
 

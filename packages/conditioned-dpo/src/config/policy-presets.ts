@@ -70,7 +70,7 @@ export const POLICY_PRESETS: Record<string, PolicyRunConfigInput> = {
     ...dialSummEval,
     name: 'dialsummeval-sft',
     kind: 'sft',
-    description: 'DialSummEval (--data FILE): SFT of a GPT-2 from scratch on the training dialogues\' summaries',
+    description: "DialSummEval (--data FILE): SFT of a GPT-2 from scratch on the training dialogues' summaries",
   },
   'dialsummeval-dpo': {
     ...dialSummEval,
@@ -93,7 +93,10 @@ export const POLICY_PRESETS: Record<string, PolicyRunConfigInput> = {
 export function resolvePolicyPreset(name: string, options: { data?: DataFile } = {}): PolicyRunConfig {
   const preset = POLICY_PRESETS[name];
   if (!preset) {
-    throw new SteerableError('unknown-preset', `no policy preset '${name}'`, { field: 'preset', hint: `use one of: ${Object.keys(POLICY_PRESETS).join(', ')} (--list-presets)` });
+    throw new SteerableError('unknown-preset', `no policy preset '${name}'`, {
+      field: 'preset',
+      hint: `use one of: ${Object.keys(POLICY_PRESETS).join(', ')} (--list-presets)`,
+    });
   }
   const input = structuredClone(preset) as Record<string, unknown>;
   return parsePolicyRunConfig(options.data ? withDataFile(input, options.data) : input);

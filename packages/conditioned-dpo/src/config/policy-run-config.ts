@@ -100,7 +100,13 @@ export const policyRunConfigSchema = z
     description: z.string().default(''),
     kind: z.enum(POLICY_KINDS),
     seed: z.number().int().default(0),
-    data: policyDataConfigSchema.default({ source: 'steerable-text', seed: 0, pairsPerType: { train: 3000, validation: 200, test: 600 }, labelNoise: 0.2, styleConflict: 0.7 }),
+    data: policyDataConfigSchema.default({
+      source: 'steerable-text',
+      seed: 0,
+      pairsPerType: { train: 3000, validation: 200, test: 600 },
+      labelNoise: 0.2,
+      styleConflict: 0.7,
+    }),
     template: promptTemplateConfigSchema.default({ maxPromptLength: 64, maxLength: 112 }),
     /** sft: the tokenizer counted over the training texts (ignored with baseModelDir, which brings its own). */
     tokenizer: wordLevelTokenizerConfigSchema.default({ vocabSize: 8000, minFrequency: 1, lowercase: true }),
@@ -108,7 +114,14 @@ export const policyRunConfigSchema = z
     model: policyArchitectureSchema.default(policyArchitectureSchema.parse({})),
     /** sft: fine-tune this GPT-2 checkpoint (Hugging Face format: config.json, model.safetensors, tokenizer.json) instead. */
     baseModelDir: z.string().min(1).optional(),
-    sft: z.strictObject({ epochs: z.number().int().min(0).default(1), batchSize: z.number().int().positive().default(64), lr: z.number().positive().default(3e-3), maxGradNorm: z.number().positive().nullable().default(1) }).default({ epochs: 1, batchSize: 64, lr: 3e-3, maxGradNorm: 1 }),
+    sft: z
+      .strictObject({
+        epochs: z.number().int().min(0).default(1),
+        batchSize: z.number().int().positive().default(64),
+        lr: z.number().positive().default(3e-3),
+        maxGradNorm: z.number().positive().nullable().default(1),
+      })
+      .default({ epochs: 1, batchSize: 64, lr: 3e-3, maxGradNorm: 1 }),
     /** dpo / np-dpo: the SFT run whose model is pi_ref (a directory, relative to this run's parent, or a preset name). */
     reference: z.string().min(1).optional(),
     /** np-dpo: the DPO-mixed run the evaluation compares against (trained first when missing and a preset). */
@@ -123,11 +136,18 @@ export const policyRunConfigSchema = z
     onNonFinite: z.enum(['stop', 'skip']).default('stop'),
   })
   .superRefine((run, context) => {
-    if (run.kind !== 'sft' && !run.reference) context.addIssue({ code: 'custom', path: ['reference'], message: `a ${run.kind} run needs the SFT run it starts from` });
-    if (run.model.n_embd % run.model.n_head !== 0) context.addIssue({ code: 'custom', path: ['model', 'n_head'], message: `n_head ${run.model.n_head} must divide n_embd ${run.model.n_embd}` });
-    if (run.template.maxLength <= run.template.maxPromptLength + 1) context.addIssue({ code: 'custom', path: ['template', 'maxLength'], message: 'maxLength must leave room for a response after maxPromptLength' });
+    if (run.kind !== 'sft' && !run.reference)
+      context.addIssue({ code: 'custom', path: ['reference'], message: `a ${run.kind} run needs the SFT run it starts from` });
+    if (run.model.n_embd % run.model.n_head !== 0)
+      context.addIssue({ code: 'custom', path: ['model', 'n_head'], message: `n_head ${run.model.n_head} must divide n_embd ${run.model.n_embd}` });
+    if (run.template.maxLength <= run.template.maxPromptLength + 1)
+      context.addIssue({ code: 'custom', path: ['template', 'maxLength'], message: 'maxLength must leave room for a response after maxPromptLength' });
     if (!run.baseModelDir && run.model.n_positions < Math.max(run.template.maxLength, run.template.maxPromptLength + run.eval.maxNewTokens)) {
-      context.addIssue({ code: 'custom', path: ['model', 'n_positions'], message: `n_positions ${run.model.n_positions} is shorter than template.maxLength ${run.template.maxLength} or a prompt plus eval.maxNewTokens` });
+      context.addIssue({
+        code: 'custom',
+        path: ['model', 'n_positions'],
+        message: `n_positions ${run.model.n_positions} is shorter than template.maxLength ${run.template.maxLength} or a prompt plus eval.maxNewTokens`,
+      });
     }
     const [min, max] = run.npDpo.contextSize;
     if (min > max) context.addIssue({ code: 'custom', path: ['npDpo', 'contextSize'], message: 'contextSize is [min, max] with min <= max' });
@@ -138,5 +158,8 @@ export type PolicyRunConfigInput = z.input<typeof policyRunConfigSchema>;
 
 /** Validates a policy run config; errors name the file, the field and the nearest valid key. */
 export function parsePolicyRunConfig(input: unknown, file?: string): PolicyRunConfig {
-  return parseConfig(policyRunConfigSchema, input, { ...(file ? { file } : {}), reference: 'every field and its default: steerable-train policy --list-presets --json' });
+  return parseConfig(policyRunConfigSchema, input, {
+    ...(file ? { file } : {}),
+    reference: 'every field and its default: steerable-train policy --list-presets --json',
+  });
 }

@@ -24,7 +24,10 @@ export function tokenizePolicyData(text: TextPairSet, tokenizer: TextTokenizer, 
   return {
     text,
     template,
-    pairs: text.pairs.map((pair) => ({ a: tokenizeExample(tokenizer, template, pair.prompt, pair.a), b: tokenizeExample(tokenizer, template, pair.prompt, pair.b) })),
+    pairs: text.pairs.map((pair) => ({
+      a: tokenizeExample(tokenizer, template, pair.prompt, pair.a),
+      b: tokenizeExample(tokenizer, template, pair.prompt, pair.b),
+    })),
   };
 }
 
@@ -32,7 +35,9 @@ export function tokenizePolicyData(text: TextPairSet, tokenizer: TextTokenizer, 
 export function labelExamples(dataset: PolicyDataset, index: number): { chosen: TokenizedExample; rejected: TokenizedExample; pair: number; preferred: 0 | 1 } {
   const label = dataset.text.labels[index]!;
   const pair = dataset.pairs[label.pair]!;
-  return label.preferred === 0 ? { chosen: pair.a, rejected: pair.b, pair: label.pair, preferred: 0 } : { chosen: pair.b, rejected: pair.a, pair: label.pair, preferred: 1 };
+  return label.preferred === 0
+    ? { chosen: pair.a, rejected: pair.b, pair: label.pair, preferred: 0 }
+    : { chosen: pair.b, rejected: pair.a, pair: label.pair, preferred: 1 };
 }
 
 /** Pairs that have a label in one of `splits`, in pair order. */
@@ -48,7 +53,10 @@ export function sftExamples(dataset: PolicyDataset, split: SplitName = 'train'):
   const seen = new Set<string>();
   const out: TokenizedExample[] = [];
   for (const p of pairsInSplits(dataset.text, [split])) {
-    for (const [text, example] of [[dataset.text.pairs[p]!.a, dataset.pairs[p]!.a], [dataset.text.pairs[p]!.b, dataset.pairs[p]!.b]] as const) {
+    for (const [text, example] of [
+      [dataset.text.pairs[p]!.a, dataset.pairs[p]!.a],
+      [dataset.text.pairs[p]!.b, dataset.pairs[p]!.b],
+    ] as const) {
       const key = `${dataset.text.pairs[p]!.prompt}\u0000${text}`;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -32,9 +32,16 @@ export function promptTemplate(tokenizer: TextTokenizer, limits: TemplateLimits)
     return null;
   };
   const eos = id('<eos>', '<|endoftext|>', '</s>');
-  if (eos === null) throw new SteerableError('bad-tokenizer', 'the tokenizer has no end-of-sequence token (<eos>, <|endoftext|> or </s>)', { field: 'tokenizer', hint: 'add an end-of-sequence token to tokenizer.json' });
+  if (eos === null)
+    throw new SteerableError('bad-tokenizer', 'the tokenizer has no end-of-sequence token (<eos>, <|endoftext|> or </s>)', {
+      field: 'tokenizer',
+      hint: 'add an end-of-sequence token to tokenizer.json',
+    });
   if (limits.maxPromptLength < 1 || limits.maxLength <= limits.maxPromptLength + 1) {
-    throw new SteerableError('invalid-config', `maxLength ${limits.maxLength} must exceed maxPromptLength ${limits.maxPromptLength} + 1`, { field: 'template.maxLength', hint: 'leave room for at least one response token and the end token' });
+    throw new SteerableError('invalid-config', `maxLength ${limits.maxLength} must exceed maxPromptLength ${limits.maxPromptLength} + 1`, {
+      field: 'template.maxLength',
+      hint: 'leave room for at least one response token and the end token',
+    });
   }
   return { bos: id('<bos>', '<|endoftext|>', '<s>'), sep: id('<sep>'), eos, pad: id('<pad>') ?? eos, ...limits };
 }

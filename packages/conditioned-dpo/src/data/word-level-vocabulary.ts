@@ -17,7 +17,10 @@ export interface WordLevelVocabularyOptions {
  * frequent words, ties broken alphabetically so the same texts always give the same ids. For a
  * GPT-2 trained from scratch on a user's preference file, where no pretrained tokenizer applies.
  */
-export function buildWordLevelTokenizer(texts: Iterable<string>, options: WordLevelVocabularyOptions): { json: Record<string, unknown>; tokenizer: TextTokenizer } {
+export function buildWordLevelTokenizer(
+  texts: Iterable<string>,
+  options: WordLevelVocabularyOptions,
+): { json: Record<string, unknown>; tokenizer: TextTokenizer } {
   const style = { lowercase: options.lowercase, splitPunctuation: true };
   // An empty vocabulary still pre-tokenizes and normalizes exactly as the final tokenizer will.
   const splitter = tokenizerFromJson(wordLevelTokenizerJson(WORD_LEVEL_SPECIAL_TOKENS, [], '<unk>', style));
@@ -29,7 +32,11 @@ export function buildWordLevelTokenizer(texts: Iterable<string>, options: WordLe
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .slice(0, options.vocabSize)
     .map(([word]) => word);
-  if (words.length === 0) throw new SteerableError('invalid-data', 'the training texts have no word to build a vocabulary from', { field: 'tokenizer', hint: 'check the data file, or lower tokenizer.minFrequency' });
+  if (words.length === 0)
+    throw new SteerableError('invalid-data', 'the training texts have no word to build a vocabulary from', {
+      field: 'tokenizer',
+      hint: 'check the data file, or lower tokenizer.minFrequency',
+    });
   const json = wordLevelTokenizerJson(WORD_LEVEL_SPECIAL_TOKENS, words, '<unk>', style);
   return { json, tokenizer: tokenizerFromJson(json) };
 }

@@ -19,7 +19,11 @@ export async function loadPolicyCheckpoint(dir: string, model: Gpt2LMHeadModel):
   try {
     const config = parsePolicyRunConfig(checkpoint.manifest.model.config, `${dir}/manifest.json`);
     if (config.kind === 'sft' || checkpoint.manifest.model.kind !== policyCheckpointKind(config.kind)) {
-      throw new SteerableError('bad-checkpoint', `${dir} holds a '${checkpoint.manifest.model.kind}', not a DPO or NP-DPO policy`, { file: `${dir}/manifest.json`, field: 'model.kind', hint: 'point at a dpo or np-dpo run' });
+      throw new SteerableError('bad-checkpoint', `${dir} holds a '${checkpoint.manifest.model.kind}', not a DPO or NP-DPO policy`, {
+        file: `${dir}/manifest.json`,
+        field: 'model.kind',
+        hint: 'point at a dpo or np-dpo run',
+      });
     }
     const contextDim = (checkpoint.manifest.extra as { contextDim?: number }).contextDim;
     const rng = new Rng(0);
@@ -61,7 +65,11 @@ export async function evaluatePolicyCheckpoints(options: EvaluatePolicyCheckpoin
   try {
     const { config, policy } = await loadPolicyCheckpoint(options.checkpoint, model);
     loaded.push(policy);
-    if (config.kind !== 'np-dpo') throw new SteerableError('invalid-argument', `${options.checkpoint} is a ${config.kind} run, not np-dpo`, { field: 'kind', hint: 'evaluate an NP-DPO run; its DPO baselines are loaded alongside it' });
+    if (config.kind !== 'np-dpo')
+      throw new SteerableError('invalid-argument', `${options.checkpoint} is a ${config.kind} run, not np-dpo`, {
+        field: 'kind',
+        hint: 'evaluate an NP-DPO run; its DPO baselines are loaded alongside it',
+      });
     const baselines: Record<string, Policy> = {};
     for (const [name, dir] of Object.entries(options.baselines)) {
       const baseline = (await loadPolicyCheckpoint(dir, model)).policy;

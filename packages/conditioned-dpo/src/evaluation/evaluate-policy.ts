@@ -32,7 +32,14 @@ export const policyEvalSchema = z.strictObject({
   /** A few generations per conditioning type and k (text), for inspection. */
   samples: z.record(z.string(), z.record(z.string(), z.array(z.string()))),
   /** Unconditional policies scored the same way (k-independent). */
-  baselines: z.record(z.string(), z.strictObject({ implicit_accuracy: z.record(z.string(), meanSemSchema), oracle_reward: z.record(z.string(), meanSemSchema), win_rate: z.record(z.string(), meanSemSchema) })),
+  baselines: z.record(
+    z.string(),
+    z.strictObject({
+      implicit_accuracy: z.record(z.string(), meanSemSchema),
+      oracle_reward: z.record(z.string(), meanSemSchema),
+      win_rate: z.record(z.string(), meanSemSchema),
+    }),
+  ),
 });
 export type PolicyEvalJson = z.infer<typeof policyEvalSchema>;
 
@@ -76,7 +83,12 @@ async function implicitCorrect(inputs: PolicyEvalInputs, policy: Policy, tasks: 
   const labels = tasks.flatMap((task) => task.targets);
   const { examples, dataset } = inputs;
   const sequences = [...labels.map((l) => examples.chosen(l)), ...labels.map((l) => examples.rejected(l))];
-  const zRows = z ? tf.tidy(() => { const per = repeatPerTask(z, tasks[0]!.targets.length); return tf.concat([per, per], 0) as tf.Tensor2D; }) : null;
+  const zRows = z
+    ? tf.tidy(() => {
+        const per = repeatPerTask(z, tasks[0]!.targets.length);
+        return tf.concat([per, per], 0) as tf.Tensor2D;
+      })
+    : null;
   let values: Float32Array;
   try {
     values = await batchedLogProbs(policy, sequences, { lora: policy.adapters.lora !== null, z: zRows }, dataset.template.pad);
@@ -106,18 +118,34 @@ interface Generations {
   rewards: Record<string, number[]>;
 }
 
-async function generateAndJudge(inputs: PolicyEvalInputs, policy: Policy, prompts: readonly { ids: number[]; text: string }[], z: tf.Tensor2D | null, seed: number, users: readonly string[]): Promise<Generations> {
+async function generateAndJudge(
+  inputs: PolicyEvalInputs,
+  policy: Policy,
+  prompts: readonly { ids: number[]; text: string }[],
+  z: tf.Tensor2D | null,
+  seed: number,
+  users: readonly string[],
+): Promise<Generations> {
   const { config, dataset, tokenizer, judge } = inputs;
-  const out = await generate(policy.model, prompts.map((p) => p.ids), {
-    maxNewTokens: config.maxNewTokens,
-    temperature: config.temperature,
-    topP: config.topP,
-    topK: 0,
-    stopTokens: [dataset.template.eos],
-    seed,
-    adapters: { adapters: policy.adapters, lora: policy.adapters.lora !== null, z },
-  });
-  const texts = out.tokens.map((tokens) => tokenizer.decode(tokens.filter((t) => t !== dataset.template.eos), { skipSpecialTokens: true }));
+  const out = await generate(
+    policy.model,
+    prompts.map((p) => p.ids),
+    {
+      maxNewTokens: config.maxNewTokens,
+      temperature: config.temperature,
+      topP: config.topP,
+      topK: 0,
+      stopTokens: [dataset.template.eos],
+      seed,
+      adapters: { adapters: policy.adapters, lora: policy.adapters.lora !== null, z },
+    },
+  );
+  const texts = out.tokens.map((tokens) =>
+    tokenizer.decode(
+      tokens.filter((t) => t !== dataset.template.eos),
+      { skipSpecialTokens: true },
+    ),
+  );
   const rewards: Record<string, number[]> = {};
   for (const user of users) rewards[user] = texts.map((text, i) => judge!.reward(user, prompts[i]!.text, text, out.finished[i]!) ?? Number.NaN);
   return { texts, rewards };
@@ -180,12 +208,16 @@ export async function evaluatePolicy(inputs: PolicyEvalInputs): Promise<PolicyEv
       result.win_rate[user] = {};
       result.oracle_reward[user] = Object.fromEntries(judgeUsers.map((scoredBy) => [scoredBy, {}]));
       const reference = baselineRewards['dpo-mixed'];
-      for (const name of Object.keys(inputs.baselines)) if (reference) result.baselines[name]!.win_rate[user] = meanSem(winsAgainst(baselineRewards[name]!, reference));
+      for (const name of Object.keys(inputs.baselines))
+        if (reference) result.baselines[name]!.win_rate[user] = meanSem(winsAgainst(baselineRewards[name]!, reference));
     }
     for (const k of config.ks) {
       const prefix = userTasks.map((task) => ({ ...task, context: task.context.slice(0, k) }));
       const batch = buildTaskBatch(embedded, prefix);
-      const context = { chosen: tf.tensor3d(batch.contextChosen, [batch.batchSize, k, batch.dim]), rejected: tf.tensor3d(batch.contextRejected, [batch.batchSize, k, batch.dim]) };
+      const context = {
+        chosen: tf.tensor3d(batch.contextChosen, [batch.batchSize, k, batch.dim]),
+        rejected: tf.tensor3d(batch.contextRejected, [batch.batchSize, k, batch.dim]),
+      };
       const zAll = policy.encode(context);
       const correct = await implicitCorrect(inputs, policy, userTasks, zAll);
       result.implicit_accuracy[user]![String(k)] = meanSem(perTaskMeans(correct, config.targetsPerTask));
@@ -195,7 +227,8 @@ export async function evaluatePolicy(inputs: PolicyEvalInputs): Promise<PolicyEv
         zGen.dispose();
         result.samples[user]![String(k)] = gen.texts.slice(0, 3);
         for (const scoredBy of judgeUsers) result.oracle_reward[user]![scoredBy]![String(k)] = meanSem(gen.rewards[scoredBy]!);
-        if (baselineRewards['dpo-mixed'] && gen.rewards[user]) result.win_rate[user]![String(k)] = meanSem(winsAgainst(gen.rewards[user]!, baselineRewards['dpo-mixed']));
+        if (baselineRewards['dpo-mixed'] && gen.rewards[user])
+          result.win_rate[user]![String(k)] = meanSem(winsAgainst(gen.rewards[user]!, baselineRewards['dpo-mixed']));
       }
       tf.dispose([context.chosen, context.rejected, zAll]);
     }

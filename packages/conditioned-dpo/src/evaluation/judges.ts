@@ -21,6 +21,10 @@ export type PreferenceJudgeName = keyof typeof PREFERENCE_JUDGES;
 
 export function preferenceJudge(name: string): PreferenceJudge {
   const judge = PREFERENCE_JUDGES[name as PreferenceJudgeName];
-  if (!judge) throw new SteerableError('invalid-config', `no judge named '${name}'`, { field: 'eval.judge', hint: `use one of: ${Object.keys(PREFERENCE_JUDGES).join(', ')}, or null` });
+  if (!judge)
+    throw new SteerableError('invalid-config', `no judge named '${name}'`, {
+      field: 'eval.judge',
+      hint: `use one of: ${Object.keys(PREFERENCE_JUDGES).join(', ')}, or null`,
+    });
   return judge;
 }

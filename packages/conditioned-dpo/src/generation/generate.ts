@@ -33,7 +33,10 @@ export async function generate(model: Gpt2LMHeadModel, prompts: readonly (readon
   const stop = new Set(options.stopTokens ?? [model.config.eos_token_id]);
   const z = options.adapters?.z ?? null;
   if (z && z.shape[0] !== 1 && z.shape[0] !== prompts.length) {
-    throw new SteerableError('invalid-argument', `z has ${z.shape[0]} rows for ${prompts.length} prompts`, { field: 'adapters.z', hint: 'pass one row shared by all prompts or one per prompt' });
+    throw new SteerableError('invalid-argument', `z has ${z.shape[0]} rows for ${prompts.length} prompts`, {
+      field: 'adapters.z',
+      hint: 'pass one row shared by all prompts or one per prompt',
+    });
   }
   const tokens: number[][] = prompts.map(() => []);
   const finished = prompts.map(() => false);
@@ -43,7 +46,7 @@ export async function generate(model: Gpt2LMHeadModel, prompts: readonly (readon
     groups.set(p.length, [...(groups.get(p.length) ?? []), i]);
   });
   for (const rows of groups.values()) {
-    const groupZ = z ? tf.tidy(() => (z.shape[0] === 1 ? tf.tile(z, [rows.length, 1]) : tf.gather(z, rows))) as tf.Tensor2D : null;
+    const groupZ = z ? (tf.tidy(() => (z.shape[0] === 1 ? tf.tile(z, [rows.length, 1]) : tf.gather(z, rows))) as tf.Tensor2D) : null;
     const adapters = options.adapters ? { adapters: options.adapters.adapters, lora: options.adapters.lora, z: groupZ } : null;
     let cache: KvCache | null = null;
     let sequences = rows.map((i) => [...prompts[i]!]);

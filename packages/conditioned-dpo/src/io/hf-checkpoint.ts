@@ -41,16 +41,40 @@ function checkWeightsHeader(header: SafetensorsHeader, config: Gpt2Config, weigh
     const ours = hfKeyToOurs(key);
     if (ours === null) continue;
     const shape = expected.get(ours);
-    if (!shape) throw new SteerableError('state-dict-mismatch', `unexpected weight '${key}' (not part of a GPT-2 with this config)`, { file: weightsFile, field: key, hint: REEXPORT_HINT });
-    if (seen.has(ours)) throw new SteerableError('state-dict-mismatch', `weight '${key}' appears twice (with and without the 'transformer.' prefix)`, { file: weightsFile, field: key, hint: REEXPORT_HINT });
+    if (!shape)
+      throw new SteerableError('state-dict-mismatch', `unexpected weight '${key}' (not part of a GPT-2 with this config)`, {
+        file: weightsFile,
+        field: key,
+        hint: REEXPORT_HINT,
+      });
+    if (seen.has(ours))
+      throw new SteerableError('state-dict-mismatch', `weight '${key}' appears twice (with and without the 'transformer.' prefix)`, {
+        file: weightsFile,
+        field: key,
+        hint: REEXPORT_HINT,
+      });
     seen.add(ours);
-    if (!FLOAT_DTYPES.has(entry.dtype)) throw new SteerableError('unsupported-dtype', `weight '${key}' has dtype ${entry.dtype}, expected F32, F16, BF16 or F64`, { file: weightsFile, field: `${key}.dtype`, hint: 'save the model in a float dtype' });
+    if (!FLOAT_DTYPES.has(entry.dtype))
+      throw new SteerableError('unsupported-dtype', `weight '${key}' has dtype ${entry.dtype}, expected F32, F16, BF16 or F64`, {
+        file: weightsFile,
+        field: `${key}.dtype`,
+        hint: 'save the model in a float dtype',
+      });
     if (entry.shape.join() !== shape.join()) {
-      throw new SteerableError('state-dict-mismatch', `weight '${key}' has shape [${entry.shape.join(', ')}], config.json implies [${shape.join(', ')}]`, { file: weightsFile, field: `${key}.shape`, hint: REEXPORT_HINT });
+      throw new SteerableError('state-dict-mismatch', `weight '${key}' has shape [${entry.shape.join(', ')}], config.json implies [${shape.join(', ')}]`, {
+        file: weightsFile,
+        field: `${key}.shape`,
+        hint: REEXPORT_HINT,
+      });
     }
   }
   const missing = [...expected.keys()].find((name) => !seen.has(name));
-  if (missing !== undefined) throw new SteerableError('state-dict-mismatch', `weight '${missing}' is missing (${expected.size - seen.size} of ${expected.size} missing)`, { file: weightsFile, field: missing, hint: REEXPORT_HINT });
+  if (missing !== undefined)
+    throw new SteerableError('state-dict-mismatch', `weight '${missing}' is missing (${expected.size - seen.size} of ${expected.size} missing)`, {
+      file: weightsFile,
+      field: missing,
+      hint: REEXPORT_HINT,
+    });
 }
 
 /**
@@ -130,4 +154,3 @@ export async function createRandomGpt2Checkpoint(dir: string, config: Gpt2Config
   await saveGpt2Pretrained(model, dir, options.tokenizerJson ? { tokenizerJson: options.tokenizerJson } : {});
   model.dispose();
 }
-

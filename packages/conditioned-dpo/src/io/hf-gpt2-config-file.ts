@@ -23,7 +23,9 @@ const gpt2ConfigFileSchema = z.strictObject({
   n_embd: count(1 << 16).optional(),
   n_layer: count(1024).optional(),
   n_head: count(1024).optional(),
-  n_inner: count(1 << 18).nullable().optional(),
+  n_inner: count(1 << 18)
+    .nullable()
+    .optional(),
   activation_function: z.literal('gelu_new').optional(),
   layer_norm_epsilon: z.number().positive().max(1).optional(),
   bos_token_id: tokenId.nullable().optional(),
@@ -38,16 +40,72 @@ const gpt2ConfigFileSchema = z.strictObject({
   torch_dtype: z.enum(['float32', 'float16', 'bfloat16']).nullable().optional(),
   ...Object.fromEntries(
     [
-      'architectures', 'resid_pdrop', 'embd_pdrop', 'attn_pdrop', 'initializer_range', 'summary_type', 'summary_use_proj', 'summary_activation',
-      'summary_proj_to_labels', 'summary_first_dropout', 'use_cache', 'reorder_and_upcast_attn', 'task_specific_params', 'transformers_version',
-      '_name_or_path', '_commit_hash', '_attn_implementation', 'attn_implementation', 'gradient_checkpointing', 'output_past', 'return_dict',
-      'output_hidden_states', 'output_attentions', 'torchscript', 'use_bfloat16', 'tf_legacy_loss', 'pruned_heads', 'chunk_size_feed_forward',
-      'is_decoder', 'cross_attention_hidden_size', 'tie_encoder_decoder', 'max_length', 'min_length', 'do_sample', 'early_stopping', 'num_beams',
-      'num_beam_groups', 'diversity_penalty', 'temperature', 'top_k', 'top_p', 'typical_p', 'repetition_penalty', 'length_penalty',
-      'no_repeat_ngram_size', 'encoder_no_repeat_ngram_size', 'bad_words_ids', 'num_return_sequences', 'output_scores', 'return_dict_in_generate',
-      'forced_bos_token_id', 'forced_eos_token_id', 'remove_invalid_values', 'exponential_decay_length_penalty', 'suppress_tokens',
-      'begin_suppress_tokens', 'finetuning_task', 'id2label', 'label2id', 'num_labels', '_num_labels', 'tokenizer_class', 'prefix',
-      'sep_token_id', 'decoder_start_token_id', 'problem_type',
+      'architectures',
+      'resid_pdrop',
+      'embd_pdrop',
+      'attn_pdrop',
+      'initializer_range',
+      'summary_type',
+      'summary_use_proj',
+      'summary_activation',
+      'summary_proj_to_labels',
+      'summary_first_dropout',
+      'use_cache',
+      'reorder_and_upcast_attn',
+      'task_specific_params',
+      'transformers_version',
+      '_name_or_path',
+      '_commit_hash',
+      '_attn_implementation',
+      'attn_implementation',
+      'gradient_checkpointing',
+      'output_past',
+      'return_dict',
+      'output_hidden_states',
+      'output_attentions',
+      'torchscript',
+      'use_bfloat16',
+      'tf_legacy_loss',
+      'pruned_heads',
+      'chunk_size_feed_forward',
+      'is_decoder',
+      'cross_attention_hidden_size',
+      'tie_encoder_decoder',
+      'max_length',
+      'min_length',
+      'do_sample',
+      'early_stopping',
+      'num_beams',
+      'num_beam_groups',
+      'diversity_penalty',
+      'temperature',
+      'top_k',
+      'top_p',
+      'typical_p',
+      'repetition_penalty',
+      'length_penalty',
+      'no_repeat_ngram_size',
+      'encoder_no_repeat_ngram_size',
+      'bad_words_ids',
+      'num_return_sequences',
+      'output_scores',
+      'return_dict_in_generate',
+      'forced_bos_token_id',
+      'forced_eos_token_id',
+      'remove_invalid_values',
+      'exponential_decay_length_penalty',
+      'suppress_tokens',
+      'begin_suppress_tokens',
+      'finetuning_task',
+      'id2label',
+      'label2id',
+      'num_labels',
+      '_num_labels',
+      'tokenizer_class',
+      'prefix',
+      'sep_token_id',
+      'decoder_start_token_id',
+      'problem_type',
     ].map((key) => [key, informational]),
   ),
 });
@@ -58,15 +116,27 @@ const gpt2ConfigFileSchema = z.strictObject({
  * and the field.
  */
 export async function readGpt2ConfigFile(file: string): Promise<Gpt2Config> {
-  const raw = await readJsonFile(file, { maxBytes: GPT2_CONFIG_MAX_BYTES, what: 'GPT-2 config.json', hint: 'point to a directory saved by saveGpt2Pretrained or Hugging Face save_pretrained' });
+  const raw = await readJsonFile(file, {
+    maxBytes: GPT2_CONFIG_MAX_BYTES,
+    what: 'GPT-2 config.json',
+    hint: 'point to a directory saved by saveGpt2Pretrained or Hugging Face save_pretrained',
+  });
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new SteerableError('invalid-config', 'config.json is not a JSON object', { file, line: 1, hint: "write a Hugging Face GPT2Config: {\"model_type\": \"gpt2\", \"n_layer\": ..., ...}" });
+    throw new SteerableError('invalid-config', 'config.json is not a JSON object', {
+      file,
+      line: 1,
+      hint: 'write a Hugging Face GPT2Config: {"model_type": "gpt2", "n_layer": ..., ...}',
+    });
   }
   parseConfig(gpt2ConfigFileSchema, raw, { file, reference: "see Hugging Face's GPT2Config" });
   const config = parseGpt2Config(raw, file);
   for (const field of ['bos_token_id', 'eos_token_id'] as const) {
     if (config[field] >= config.vocab_size) {
-      throw new SteerableError('invalid-config', `${field} ${config[field]} is outside the vocabulary (vocab_size ${config.vocab_size})`, { file, field, hint: 'set a token id below vocab_size' });
+      throw new SteerableError('invalid-config', `${field} ${config[field]} is outside the vocabulary (vocab_size ${config.vocab_size})`, {
+        file,
+        field,
+        hint: 'set a token id below vocab_size',
+      });
     }
   }
   return config;

@@ -8,7 +8,11 @@ import { z } from 'zod';
 export const TOKENIZER_JSON_MAX_BYTES = 64 * 1024 * 1024;
 export const TOKENIZER_CONFIG_MAX_BYTES = 1024 * 1024;
 
-const tokenId = z.number().int().min(0).max(2 ** 24);
+const tokenId = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 24);
 const component = z.record(z.string(), z.unknown()).nullable().optional();
 
 /**
@@ -56,7 +60,12 @@ export function tokenizerFromJson(json: Record<string, unknown>, config: Record<
   try {
     tokenizer = new Tokenizer(json, config);
   } catch (cause) {
-    throw new SteerableError('invalid-tokenizer', `the tokenizer cannot be built: ${(cause as Error).message}`, { file, field: 'model', cause, hint: 'save the tokenizer again with tokenizer.save_pretrained' });
+    throw new SteerableError('invalid-tokenizer', `the tokenizer cannot be built: ${(cause as Error).message}`, {
+      file,
+      field: 'model',
+      cause,
+      hint: 'save the tokenizer again with tokenizer.save_pretrained',
+    });
   }
   const unkToken = (json.model as { unk_token?: string } | undefined)?.unk_token;
   const unkId = unkToken !== undefined ? tokenizer.token_to_id(unkToken) : undefined;
@@ -68,7 +77,11 @@ export function tokenizerFromJson(json: Record<string, unknown>, config: Record<
       // model instead of the unk token's id, so the unk mapping is done here.
       const bad = ids.findIndex((id) => typeof id !== 'number');
       if (bad >= 0 && unkId === undefined) {
-        throw new SteerableError('unknown-token', `word '${tokens[bad]}' is not in the vocabulary`, { file, field: 'model.vocab', hint: 'use only words of the tokenizer vocabulary, or add an unk_token that is itself in the vocabulary' });
+        throw new SteerableError('unknown-token', `word '${tokens[bad]}' is not in the vocabulary`, {
+          file,
+          field: 'model.vocab',
+          hint: 'use only words of the tokenizer vocabulary, or add an unk_token that is itself in the vocabulary',
+        });
       }
       return bad >= 0 ? ids.map((id) => (typeof id === 'number' ? id : unkId!)) : ids;
     },
@@ -90,16 +103,32 @@ export function tokenizerFromJson(json: Record<string, unknown>, config: Record<
  */
 export async function loadTokenizer(dir: string): Promise<TextTokenizer> {
   const file = join(dir, 'tokenizer.json');
-  const json = await readJsonFile(file, { maxBytes: TOKENIZER_JSON_MAX_BYTES, what: 'tokenizer.json', hint: 'put a Hugging Face tokenizer.json next to config.json' });
+  const json = await readJsonFile(file, {
+    maxBytes: TOKENIZER_JSON_MAX_BYTES,
+    what: 'tokenizer.json',
+    hint: 'put a Hugging Face tokenizer.json next to config.json',
+  });
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-    throw new SteerableError('invalid-tokenizer', 'tokenizer.json is not a JSON object', { file, line: 1, hint: 'save the tokenizer again with tokenizer.save_pretrained' });
+    throw new SteerableError('invalid-tokenizer', 'tokenizer.json is not a JSON object', {
+      file,
+      line: 1,
+      hint: 'save the tokenizer again with tokenizer.save_pretrained',
+    });
   }
   const configFile = join(dir, 'tokenizer_config.json');
   let config: Record<string, unknown> = {};
   if (existsSync(configFile)) {
-    const raw = await readJsonFile(configFile, { maxBytes: TOKENIZER_CONFIG_MAX_BYTES, what: 'tokenizer_config.json', hint: 'fix or delete tokenizer_config.json (it is optional)' });
+    const raw = await readJsonFile(configFile, {
+      maxBytes: TOKENIZER_CONFIG_MAX_BYTES,
+      what: 'tokenizer_config.json',
+      hint: 'fix or delete tokenizer_config.json (it is optional)',
+    });
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-      throw new SteerableError('invalid-tokenizer', 'tokenizer_config.json is not a JSON object', { file: configFile, line: 1, hint: 'fix or delete tokenizer_config.json (it is optional)' });
+      throw new SteerableError('invalid-tokenizer', 'tokenizer_config.json is not a JSON object', {
+        file: configFile,
+        line: 1,
+        hint: 'fix or delete tokenizer_config.json (it is optional)',
+      });
     }
     config = raw as Record<string, unknown>;
   }
@@ -110,7 +139,12 @@ export async function loadTokenizer(dir: string): Promise<TextTokenizer> {
  * A word-level tokenizer.json (whitespace split, fixed vocabulary, special tokens first), the
  * format Hugging Face's `tokenizers` writes for `WordLevel` models.
  */
-export function wordLevelTokenizerJson(specialTokens: readonly string[], words: readonly string[], unkToken: string, options: { lowercase?: boolean; splitPunctuation?: boolean } = {}): Record<string, unknown> {
+export function wordLevelTokenizerJson(
+  specialTokens: readonly string[],
+  words: readonly string[],
+  unkToken: string,
+  options: { lowercase?: boolean; splitPunctuation?: boolean } = {},
+): Record<string, unknown> {
   const vocab: Record<string, number> = {};
   for (const token of [...specialTokens, ...words]) {
     if (token in vocab) throw new SteerableError('invalid-argument', `token '${token}' appears twice in the vocabulary`, { field: 'vocab' });
@@ -120,7 +154,15 @@ export function wordLevelTokenizerJson(specialTokens: readonly string[], words: 
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: specialTokens.map((content) => ({ id: vocab[content], content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
+    added_tokens: specialTokens.map((content) => ({
+      id: vocab[content],
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    })),
     normalizer: options.lowercase ? { type: 'Lowercase' } : null,
     // Whitespace splits words from punctuation (\w+|[^\w\s]+); WhitespaceSplit only at spaces.
     pre_tokenizer: { type: options.splitPunctuation ? 'Whitespace' : 'WhitespaceSplit' },

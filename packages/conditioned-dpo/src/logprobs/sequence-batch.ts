@@ -17,11 +17,18 @@ export interface SequenceBatch {
   labelMask: tf.Tensor2D;
 }
 
-export function sequenceBatchArrays(examples: readonly TokenizedExample[], padId: number, maxLength?: number): { ids: Int32Array; labelMask: Float32Array; length: number } {
+export function sequenceBatchArrays(
+  examples: readonly TokenizedExample[],
+  padId: number,
+  maxLength?: number,
+): { ids: Int32Array; labelMask: Float32Array; length: number } {
   if (examples.length === 0) throw new SteerableError('invalid-argument', 'cannot build a batch of 0 sequences');
   const length = Math.max(2, ...examples.map((e) => e.prompt.length + e.response.length));
   if (maxLength !== undefined && length > maxLength) {
-    throw new SteerableError('sequence-too-long', `prompt + response is ${length} tokens, the model accepts ${maxLength}`, { field: 'n_positions', hint: 'shorten the data or use a model with more positions' });
+    throw new SteerableError('sequence-too-long', `prompt + response is ${length} tokens, the model accepts ${maxLength}`, {
+      field: 'n_positions',
+      hint: 'shorten the data or use a model with more positions',
+    });
   }
   const ids = new Int32Array(examples.length * length).fill(padId);
   const labelMask = new Float32Array(examples.length * (length - 1));

@@ -57,7 +57,10 @@ export function dpoLosses(logps: DpoLogProbs, config: DpoLossConfig): tf.Tensor1
       case 'robust':
         return tf.div(tf.add(tf.mul(logSigmoid(scaled), -(1 - eps)), tf.mul(logSigmoid(tf.neg(scaled)), eps)), 1 - 2 * eps) as tf.Tensor1D;
       default:
-        throw new SteerableError('invalid-config', `unknown loss_type '${String(lossType)}'`, { field: 'loss_type', hint: `use one of ${DPO_LOSS_TYPES.join(', ')}` });
+        throw new SteerableError('invalid-config', `unknown loss_type '${String(lossType)}'`, {
+          field: 'loss_type',
+          hint: `use one of ${DPO_LOSS_TYPES.join(', ')}`,
+        });
     }
   });
 }
@@ -84,7 +87,13 @@ export interface DpoMetrics {
 /** Batch means of TRL's metrics; accuracies count chosen > rejected strictly, as TRL does. */
 export async function dpoMetrics(logps: DpoLogProbs, losses: tf.Tensor1D, beta: number): Promise<DpoMetrics> {
   const rewards = implicitRewards(logps, beta);
-  const [c, r, pc, pr, l] = await Promise.all([rewards.chosen.data(), rewards.rejected.data(), logps.policyChosen.data(), logps.policyRejected.data(), losses.data()]);
+  const [c, r, pc, pr, l] = await Promise.all([
+    rewards.chosen.data(),
+    rewards.rejected.data(),
+    logps.policyChosen.data(),
+    logps.policyRejected.data(),
+    losses.data(),
+  ]);
   tf.dispose([rewards.chosen, rewards.rejected]);
   const mean = (a: ArrayLike<number>): number => Array.from(a).reduce((s, v) => s + v, 0) / Math.max(1, a.length);
   return {

@@ -23,12 +23,22 @@ export interface NpDpoBatch {
  * the unconditional LoRA), pi_ref unconditional with adapters off, DPO loss per target pair.
  * Returns the mean loss and the per-pair log-probs (for TRL's metrics).
  */
-export function npDpoLoss(policy: Policy, batch: NpDpoBatch, config: DpoLossConfig, options: { training?: boolean; rng?: Rng } = {}): { loss: tf.Scalar; logps: DpoLogProbs; losses: tf.Tensor1D } {
+export function npDpoLoss(
+  policy: Policy,
+  batch: NpDpoBatch,
+  config: DpoLossConfig,
+  options: { training?: boolean; rng?: Rng } = {},
+): { loss: tf.Scalar; logps: DpoLogProbs; losses: tf.Tensor1D } {
   return tf.tidy(() => {
     const z = policy.encode(batch.context, options.rng);
     const perPair = repeatPerTask(z, batch.pairsPerTask);
     const zRows = tf.concat([perPair, perPair], 0) as tf.Tensor2D;
-    const logps = policy.logProbs(batch.targets, { lora: true, z: zRows, ...(options.training !== undefined ? { training: options.training } : {}), ...(options.rng ? { rng: options.rng } : {}) });
+    const logps = policy.logProbs(batch.targets, {
+      lora: true,
+      z: zRows,
+      ...(options.training !== undefined ? { training: options.training } : {}),
+      ...(options.rng ? { rng: options.rng } : {}),
+    });
     const n = batch.referenceChosen.shape[0];
     const [policyChosen, policyRejected] = tf.split(logps, [n, n]) as [tf.Tensor1D, tf.Tensor1D];
     const all: DpoLogProbs = { policyChosen, policyRejected, referenceChosen: batch.referenceChosen, referenceRejected: batch.referenceRejected };

@@ -24,10 +24,18 @@ export class LoraDelta extends Module {
   readonly B: tf.Variable;
   readonly scaling: number;
 
-  constructor(inFeatures: number, outFeatures: number, readonly config: LoraConfig, rng: Rng) {
+  constructor(
+    inFeatures: number,
+    outFeatures: number,
+    readonly config: LoraConfig,
+    rng: Rng,
+  ) {
     super();
     if (!Number.isInteger(config.rank) || config.rank < 1) {
-      throw new SteerableError('invalid-config', `LoRA rank must be a positive integer, got ${config.rank}`, { field: 'lora.rank', hint: 'use e.g. rank 8 with alpha 16' });
+      throw new SteerableError('invalid-config', `LoRA rank must be a positive integer, got ${config.rank}`, {
+        field: 'lora.rank',
+        hint: 'use e.g. rank 8 with alpha 16',
+      });
     }
     const bound = 1 / Math.sqrt(inFeatures);
     this.A = this.registerParameter('A', uniformTensor([inFeatures, config.rank], -bound, bound, rng));
@@ -85,10 +93,19 @@ export class PolicyAdapters extends Module {
   readonly lora: ModuleList<LoraAttention> | null;
   readonly film: ModuleList<Film> | null;
 
-  constructor(readonly config: AdapterConfig, numLayers: number, width: number, rng: Rng) {
+  constructor(
+    readonly config: AdapterConfig,
+    numLayers: number,
+    width: number,
+    rng: Rng,
+  ) {
     super();
-    this.lora = config.lora ? this.registerModule('lora', new ModuleList(Array.from({ length: numLayers }, () => new LoraAttention(width, config.lora!, rng)))) : null;
-    this.film = config.filmLatentDim ? this.registerModule('film', new ModuleList(Array.from({ length: numLayers }, () => new Film(config.filmLatentDim!, width, rng)))) : null;
+    this.lora = config.lora
+      ? this.registerModule('lora', new ModuleList(Array.from({ length: numLayers }, () => new LoraAttention(width, config.lora!, rng))))
+      : null;
+    this.film = config.filmLatentDim
+      ? this.registerModule('film', new ModuleList(Array.from({ length: numLayers }, () => new Film(config.filmLatentDim!, width, rng))))
+      : null;
   }
 }
 

@@ -45,17 +45,29 @@ export function parseGpt2Config(raw: unknown, file = 'config.json'): Gpt2Config 
   const int = (field: string, fallback?: number): number => {
     const v = r[field] ?? fallback;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-      throw new SteerableError('invalid-config', `expected a non-negative integer, got ${JSON.stringify(v)}`, { file, field, hint: `set "${field}" as in Hugging Face's GPT2Config` });
+      throw new SteerableError('invalid-config', `expected a non-negative integer, got ${JSON.stringify(v)}`, {
+        file,
+        field,
+        hint: `set "${field}" as in Hugging Face's GPT2Config`,
+      });
     }
     return v;
   };
   const modelType = r.model_type ?? 'gpt2';
   if (modelType !== 'gpt2') {
-    throw new SteerableError('invalid-config', `model_type is '${String(modelType)}', only 'gpt2' is supported`, { file, field: 'model_type', hint: 'load a GPT-2-architecture checkpoint' });
+    throw new SteerableError('invalid-config', `model_type is '${String(modelType)}', only 'gpt2' is supported`, {
+      file,
+      field: 'model_type',
+      hint: 'load a GPT-2-architecture checkpoint',
+    });
   }
   const activation = r.activation_function ?? 'gelu_new';
   if (activation !== 'gelu_new') {
-    throw new SteerableError('invalid-config', `activation_function '${String(activation)}' is not supported`, { file, field: 'activation_function', hint: "GPT-2 uses 'gelu_new'" });
+    throw new SteerableError('invalid-config', `activation_function '${String(activation)}' is not supported`, {
+      file,
+      field: 'activation_function',
+      hint: "GPT-2 uses 'gelu_new'",
+    });
   }
   const config: Gpt2Config = {
     vocab_size: int('vocab_size', 50257),
@@ -70,7 +82,11 @@ export function parseGpt2Config(raw: unknown, file = 'config.json'): Gpt2Config 
     eos_token_id: int('eos_token_id', 50256),
   };
   if (config.n_embd % config.n_head !== 0) {
-    throw new SteerableError('invalid-config', `n_embd ${config.n_embd} is not divisible by n_head ${config.n_head}`, { file, field: 'n_head', hint: 'choose n_head dividing n_embd' });
+    throw new SteerableError('invalid-config', `n_embd ${config.n_embd} is not divisible by n_head ${config.n_head}`, {
+      file,
+      field: 'n_head',
+      hint: 'choose n_head dividing n_embd',
+    });
   }
   return config;
 }

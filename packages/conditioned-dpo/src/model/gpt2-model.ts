@@ -10,7 +10,11 @@ class Gpt2Attention extends Module {
   readonly c_proj: Linear;
   readonly headDim: number;
 
-  constructor(readonly width: number, readonly numHeads: number, rng: Rng) {
+  constructor(
+    readonly width: number,
+    readonly numHeads: number,
+    rng: Rng,
+  ) {
     super();
     this.c_attn = this.registerModule('c_attn', new Linear(width, 3 * width, rng));
     this.c_proj = this.registerModule('c_proj', new Linear(width, width, rng));
@@ -35,7 +39,10 @@ class Gpt2Attention extends Module {
     }
     const pastLength = past ? past.key.shape[2] : 0;
     const scores = tf.add(tf.div(tf.matMul(heads(q), key, false, true), Math.sqrt(this.headDim)), causalMask(length, pastLength + length, pastLength));
-    const context = tf.matMul(tf.softmax(scores, -1), value).transpose([0, 2, 1, 3]).reshape([batch * length, this.width]) as tf.Tensor2D;
+    const context = tf
+      .matMul(tf.softmax(scores, -1), value)
+      .transpose([0, 2, 1, 3])
+      .reshape([batch * length, this.width]) as tf.Tensor2D;
     const out = this.c_proj.forward(context).reshape([batch, length, this.width]) as tf.Tensor3D;
     return { out, kv: { key, value } };
   }
@@ -107,7 +114,10 @@ export class Gpt2LMHeadModel extends Module {
   readonly h: ModuleList<Gpt2Block>;
   readonly ln_f: LayerNorm;
 
-  constructor(readonly config: Gpt2Config, rng: Rng = new Rng(0)) {
+  constructor(
+    readonly config: Gpt2Config,
+    rng: Rng = new Rng(0),
+  ) {
     super();
     this.wte = this.registerModule('wte', new Embedding(config.vocab_size, config.n_embd, rng, 0.02));
     this.wpe = this.registerModule('wpe', new Embedding(config.n_positions, config.n_embd, rng, 0.01));
@@ -129,13 +139,18 @@ export class Gpt2LMHeadModel extends Module {
     const past = options.cache ?? null;
     const offset = past?.length ?? 0;
     if (offset + length > this.config.n_positions) {
-      throw new SteerableError('sequence-too-long', `sequence of ${offset + length} tokens exceeds n_positions ${this.config.n_positions}`, { field: 'n_positions', hint: 'shorten prompts or max_new_tokens' });
+      throw new SteerableError('sequence-too-long', `sequence of ${offset + length} tokens exceeds n_positions ${this.config.n_positions}`, {
+        field: 'n_positions',
+        hint: 'shorten prompts or max_new_tokens',
+      });
     }
     const switches = options.adapters ?? null;
     const lora = switches?.lora ? switches.adapters.lora : null;
     const film = switches?.z ? switches.adapters.film : null;
-    if (switches?.z && !film) throw new SteerableError('invalid-argument', 'a latent z was given but the adapters have no FiLM layers', { field: 'adapters.filmLatentDim' });
-    if (switches?.lora && !switches.adapters.lora) throw new SteerableError('invalid-argument', 'LoRA was switched on but the adapters have no LoRA layers', { field: 'adapters.lora' });
+    if (switches?.z && !film)
+      throw new SteerableError('invalid-argument', 'a latent z was given but the adapters have no FiLM layers', { field: 'adapters.filmLatentDim' });
+    if (switches?.lora && !switches.adapters.lora)
+      throw new SteerableError('invalid-argument', 'LoRA was switched on but the adapters have no LoRA layers', { field: 'adapters.lora' });
     const newLayers: LayerKv[] = [];
     const out = tf.tidy(() => {
       const positions = tf.range(offset, offset + length, 1, 'int32').reshape([1, length]);

@@ -8,7 +8,13 @@ import type { Policy, PolicyMode } from '../policy/policy.js';
  * log pi(response | prompt) of every example in mini-batches, as a Float32Array. A FiLM latent
  * `mode.z` has one row per example. Each mini-batch is padded to its own longest sequence.
  */
-export async function batchedLogProbs(policy: Policy, examples: readonly TokenizedExample[], mode: PolicyMode, padId: number, batchSize = 128): Promise<Float32Array> {
+export async function batchedLogProbs(
+  policy: Policy,
+  examples: readonly TokenizedExample[],
+  mode: PolicyMode,
+  padId: number,
+  batchSize = 128,
+): Promise<Float32Array> {
   if (mode.z && mode.z.shape[0] !== examples.length) {
     const hint = 'give one FiLM latent per example (repeatPerTask)';
     throw new SteerableError('invalid-argument', `z has ${mode.z.shape[0]} rows for ${examples.length} examples`, { field: 'z', hint });

@@ -67,7 +67,12 @@ export interface SftLoopConfig {
 }
 
 /** Full-parameter SFT of the base LM on response tokens (prompt excluded from the loss). */
-export async function trainSft(model: Gpt2LMHeadModel, examples: readonly TokenizedExample[], config: SftLoopConfig, hooks: TrainHooks = {}): Promise<{ loss: number; steps: number }> {
+export async function trainSft(
+  model: Gpt2LMHeadModel,
+  examples: readonly TokenizedExample[],
+  config: SftLoopConfig,
+  hooks: TrainHooks = {},
+): Promise<{ loss: number; steps: number }> {
   model.setTrainable(true);
   const params = model.namedParameters();
   const adam = adamFor(params, config.optim, config.resume);
@@ -81,7 +86,11 @@ export async function trainSft(model: Gpt2LMHeadModel, examples: readonly Tokeni
       const order = new Rng(`${config.seed}/sft/${epoch}`).shuffle(examples.map((_, i) => i));
       for (let s = step - epoch * stepsPerEpoch; s < stepsPerEpoch; s++) {
         checkAbort(hooks.signal);
-        const batch = buildSequenceBatch(order.slice(s * config.batchSize, (s + 1) * config.batchSize).map((i) => examples[i]!), config.padId, model.config.n_positions);
+        const batch = buildSequenceBatch(
+          order.slice(s * config.batchSize, (s + 1) * config.batchSize).map((i) => examples[i]!),
+          config.padId,
+          model.config.n_positions,
+        );
         const { value, grads } = valueAndGradients(() => tf.tidy(() => sftLoss(model.forward(batch.ids).logits, batch.ids, batch.labelMask)), params);
         let skipped = false;
         try {
@@ -142,7 +151,7 @@ function* endlessTasks(sampler: TaskSampler, resume: TaskSamplerState | undefine
     sampler.setState(resume);
     epoch = resume.epoch;
   }
-  for (;; epoch++) yield* sampler.epochTasks(epoch);
+  for (; ; epoch++) yield* sampler.epochTasks(epoch);
 }
 
 function* endlessBatches(sampler: TaskSampler, resume: TaskSamplerState | undefined): Generator<TaskBatch> {
@@ -151,7 +160,7 @@ function* endlessBatches(sampler: TaskSampler, resume: TaskSamplerState | undefi
     sampler.setState(resume);
     epoch = resume.epoch;
   }
-  for (;; epoch++) yield* sampler.epoch(epoch);
+  for (; ; epoch++) yield* sampler.epoch(epoch);
 }
 
 export interface PreferenceLoopConfig {
@@ -174,7 +183,13 @@ function chosenTokenCount(labels: readonly number[], examples: PreferenceExample
  * Plain DPO (LoRA only, FiLM off): the DPO-mixed and DPO-<type> baselines. Each step takes the
  * targets of one sampler batch (tasks of one label each, users drawn uniformly).
  */
-export async function trainDpo(policy: Policy, examples: PreferenceExamples, sampler: TaskSampler, config: PreferenceLoopConfig, hooks: TrainHooks = {}): Promise<Record<string, number>> {
+export async function trainDpo(
+  policy: Policy,
+  examples: PreferenceExamples,
+  sampler: TaskSampler,
+  config: PreferenceLoopConfig,
+  hooks: TrainHooks = {},
+): Promise<Record<string, number>> {
   const params = policy.adapters.namedParameters('adapters.').filter(([n]) => n.includes('.lora.'));
   const adam = adamFor(params, config.optim, config.resume);
   let metrics: Record<string, number> = {};
@@ -209,7 +224,10 @@ export async function trainDpo(policy: Policy, examples: PreferenceExamples, sam
       }
       if (check.action === 'apply') adam.apply(grads);
       const base = await dpoMetrics({ ...lp, referenceChosen: b.referenceChosen, referenceRejected: b.referenceRejected }, losses!, config.loss.beta);
-      metrics = { ...withRpoMetrics(base, chosenTokenCount(labels, examples), labels.length, config.loss.rpoAlpha ?? 0), ...(check.action === 'skip' ? { skipped: 1 } : {}) };
+      metrics = {
+        ...withRpoMetrics(base, chosenTokenCount(labels, examples), labels.length, config.loss.rpoAlpha ?? 0),
+        ...(check.action === 'skip' ? { skipped: 1 } : {}),
+      };
       tf.dispose([value, b.targets.ids, b.targets.labelMask, b.referenceChosen, b.referenceRejected, lp.policyChosen, lp.policyRejected, losses!]);
       disposeGradients(grads);
       hooks.onEvent?.({ type: 'step', phase: 'dpo', step, totalSteps: config.steps, metrics });
@@ -223,7 +241,13 @@ export async function trainDpo(policy: Policy, examples: PreferenceExamples, sam
 }
 
 /** NP-DPO: LoRA, FiLM and the context encoder trained jointly (base frozen), on the sampler's tasks. */
-export async function trainNpDpo(policy: Policy, examples: PreferenceExamples, sampler: TaskSampler, config: PreferenceLoopConfig, hooks: TrainHooks = {}): Promise<Record<string, number>> {
+export async function trainNpDpo(
+  policy: Policy,
+  examples: PreferenceExamples,
+  sampler: TaskSampler,
+  config: PreferenceLoopConfig,
+  hooks: TrainHooks = {},
+): Promise<Record<string, number>> {
   if (!policy.encoder) throw new SteerableError('invalid-config', 'NP-DPO needs a policy with a context encoder', { field: 'encoder' });
   const params = policy.trainableParameters();
   const adam = adamFor(params, config.optim, config.resume);
@@ -242,11 +266,30 @@ export async function trainNpDpo(policy: Policy, examples: PreferenceExamples, s
       let kept: ReturnType<typeof npDpoLoss> | null = null;
       const { value, grads } = valueAndGradients(() => {
         const out = npDpoLoss(policy, batch, config.loss, { training: true, rng: config.rng });
-        kept = { loss: out.loss, losses: tf.keep(out.losses), logps: { policyChosen: tf.keep(out.logps.policyChosen), policyRejected: tf.keep(out.logps.policyRejected), referenceChosen: tf.keep(out.logps.referenceChosen), referenceRejected: tf.keep(out.logps.referenceRejected) } };
+        kept = {
+          loss: out.loss,
+          losses: tf.keep(out.losses),
+          logps: {
+            policyChosen: tf.keep(out.logps.policyChosen),
+            policyRejected: tf.keep(out.logps.policyRejected),
+            referenceChosen: tf.keep(out.logps.referenceChosen),
+            referenceRejected: tf.keep(out.logps.referenceRejected),
+          },
+        };
         return out.loss;
       }, params);
       const out = kept!;
-      const batchTensors = [value, out.losses, ...Object.values(out.logps), context.chosen, context.rejected, batch.targets.ids, batch.targets.labelMask, batch.referenceChosen, batch.referenceRejected];
+      const batchTensors = [
+        value,
+        out.losses,
+        ...Object.values(out.logps),
+        context.chosen,
+        context.rejected,
+        batch.targets.ids,
+        batch.targets.labelMask,
+        batch.referenceChosen,
+        batch.referenceRejected,
+      ];
       let check: Awaited<ReturnType<DivergenceGuard['check']>>;
       try {
         check = await guard.check(step, value, grads);
@@ -256,7 +299,16 @@ export async function trainNpDpo(policy: Policy, examples: PreferenceExamples, s
         throw error;
       }
       if (check.action === 'apply') adam.apply(grads);
-      metrics = { ...withRpoMetrics(await dpoMetrics(out.logps, out.losses, config.loss.beta), chosenTokenCount(labels, examples), labels.length, config.loss.rpoAlpha ?? 0), k, ...(check.action === 'skip' ? { skipped: 1 } : {}) };
+      metrics = {
+        ...withRpoMetrics(
+          await dpoMetrics(out.logps, out.losses, config.loss.beta),
+          chosenTokenCount(labels, examples),
+          labels.length,
+          config.loss.rpoAlpha ?? 0,
+        ),
+        k,
+        ...(check.action === 'skip' ? { skipped: 1 } : {}),
+      };
       tf.dispose(batchTensors);
       disposeGradients(grads);
       hooks.onEvent?.({ type: 'step', phase: 'np-dpo', step, totalSteps: config.steps, metrics });

@@ -23,11 +23,17 @@ export async function referenceCacheKey(policy: Policy, examples: readonly Token
  * log pi_ref(response | prompt) for every example (adapters off), computed once and cached on
  * disk as raw float32 under `<cacheDir>/ref-logps-<key>.f32`, keyed by model and data hash.
  */
-export async function cachedReferenceLogProbs(policy: Policy, examples: readonly TokenizedExample[], padId: number, cacheDir: string): Promise<{ values: Float32Array; hit: boolean; file: string }> {
+export async function cachedReferenceLogProbs(
+  policy: Policy,
+  examples: readonly TokenizedExample[],
+  padId: number,
+  cacheDir: string,
+): Promise<{ values: Float32Array; hit: boolean; file: string }> {
   const file = join(cacheDir, `ref-logps-${await referenceCacheKey(policy, examples)}.f32`);
   try {
     const bytes = await readFile(file);
-    if (bytes.byteLength === examples.length * 4) return { values: new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)), hit: true, file };
+    if (bytes.byteLength === examples.length * 4)
+      return { values: new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)), hit: true, file };
   } catch {
     // Not cached yet.
   }

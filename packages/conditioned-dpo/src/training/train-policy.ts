@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import type * as tf from '@tensorflow/tfjs';
 import { type Adam, type CheckpointDirectory, Rng, type RngState, SteerableError, disposeCheckpoint, loadCheckpoint } from '@steerable/core';
 import { ContextEncoder } from '@steerable/np-encoder';
-import { type PreferencePair, type TaskSamplerState, TaskSampler, type TextPairSet, createFeaturizer, embedTextPairs, type Featurizer } from '@steerable/preference-data';
+import {
+  type PreferencePair,
+  type TaskSamplerState,
+  TaskSampler,
+  type TextPairSet,
+  createFeaturizer,
+  embedTextPairs,
+  type Featurizer,
+} from '@steerable/preference-data';
 import type { PolicyRunConfig } from '../config/policy-run-config.js';
 import { policyHiddenFeaturizer } from '../data/policy-hidden-featurizer.js';
 import { type PolicyDataset, labelExamples, labelOnlySet, sftExamples, tokenizePolicyData } from '../data/policy-dataset.js';
@@ -88,13 +96,23 @@ async function trainSftRun(config: PolicyRunConfig, text: TextPairSet, options: 
     tokenizer = await loadTokenizer(config.baseModelDir);
     model = await loadGpt2Pretrained(config.baseModelDir);
   } else {
-    tokenizer = buildWordLevelTokenizer(train.pairs.flatMap((pair) => [pair.prompt, pair.a, pair.b]), config.tokenizer).tokenizer;
+    tokenizer = buildWordLevelTokenizer(
+      train.pairs.flatMap((pair) => [pair.prompt, pair.a, pair.b]),
+      config.tokenizer,
+    ).tokenizer;
     const template = promptTemplate(tokenizer, config.template);
-    model = new Gpt2LMHeadModel({ ...config.model, vocab_size: vocabularySize(tokenizer), bos_token_id: template.bos ?? template.eos, eos_token_id: template.eos }, new Rng(rng.seed()));
+    model = new Gpt2LMHeadModel(
+      { ...config.model, vocab_size: vocabularySize(tokenizer), bos_token_id: template.bos ?? template.eos, eos_token_id: template.eos },
+      new Rng(rng.seed()),
+    );
   }
   const template = promptTemplate(tokenizer, config.template);
   const examples = sftExamples(tokenizePolicyData(train, tokenizer, template), 'train');
-  options.onEvent?.({ type: 'phase', phase: 'sft', detail: `${examples.length} examples, vocabulary ${vocabularySize(tokenizer)}, ${model.numParameters().toLocaleString('en-US')} parameters` });
+  options.onEvent?.({
+    type: 'phase',
+    phase: 'sft',
+    detail: `${examples.length} examples, vocabulary ${vocabularySize(tokenizer)}, ${model.numParameters().toLocaleString('en-US')} parameters`,
+  });
   const digest = tokenizerDigest(tokenizer);
   try {
     const resume = options.resumeFrom ? await restoreSft(options.resumeFrom, config, model, digest) : undefined;
@@ -103,7 +121,21 @@ async function trainSftRun(config: PolicyRunConfig, text: TextPairSet, options: 
     };
     const optim = { lr: config.sft.lr, eps: POLICY_ADAM_EPS, maxGradNorm: config.sft.maxGradNorm };
     try {
-      const { loss, steps } = await trainSft(model, examples, { onNonFinite: config.onNonFinite, epochs: config.sft.epochs, batchSize: config.sft.batchSize, optim, padId: template.pad, seed: config.seed, checkpoint: { every: config.checkpointEvery, save }, ...(resume ? { resume } : {}) }, options);
+      const { loss, steps } = await trainSft(
+        model,
+        examples,
+        {
+          onNonFinite: config.onNonFinite,
+          epochs: config.sft.epochs,
+          batchSize: config.sft.batchSize,
+          optim,
+          padId: template.pad,
+          seed: config.seed,
+          checkpoint: { every: config.checkpointEvery, save },
+          ...(resume ? { resume } : {}),
+        },
+        options,
+      );
       await saveGpt2Pretrained(model, options.run.modelPath, { tokenizerJson: tokenizer.json });
       return { steps, metrics: { 'sft/loss': loss } };
     } finally {
@@ -120,7 +152,11 @@ function vocabularySize(tokenizer: TextTokenizer): number {
 }
 
 async function trainPreferenceRun(config: PolicyRunConfig, text: TextPairSet, options: TrainPolicyOptions): Promise<PolicyTrainResult> {
-  if (!options.referenceModelDir) throw new SteerableError('invalid-argument', `a ${config.kind} run needs the reference model directory`, { field: 'reference', hint: 'train the SFT run first and pass its model/ directory' });
+  if (!options.referenceModelDir)
+    throw new SteerableError('invalid-argument', `a ${config.kind} run needs the reference model directory`, {
+      field: 'reference',
+      hint: 'train the SFT run first and pass its model/ directory',
+    });
   const rng = new Rng(config.seed);
   const model = await loadGpt2Pretrained(options.referenceModelDir);
   const tokenizer = await loadTokenizer(options.referenceModelDir);
@@ -129,7 +165,10 @@ async function trainPreferenceRun(config: PolicyRunConfig, text: TextPairSet, op
   const users = config.dpo.userTypes;
   const train = subsetText(text, ['train'], users);
   if (train.labels.length === 0) {
-    throw new SteerableError('not-enough-labels', `no training labels${users ? ` for users ${users.join(', ')}` : ''}`, { field: users ? 'dpo.userTypes' : 'data', hint: 'check the user ids in the data and the split column' });
+    throw new SteerableError('not-enough-labels', `no training labels${users ? ` for users ${users.join(', ')}` : ''}`, {
+      field: users ? 'dpo.userTypes' : 'data',
+      hint: 'check the user ids in the data and the split column',
+    });
   }
   const dataset = tokenizePolicyData(train, tokenizer, template);
   const featurizer = config.kind === 'np-dpo' ? await contextFeaturizer(config, model, tokenizer, template) : null;
@@ -143,13 +182,25 @@ async function trainPreferenceRun(config: PolicyRunConfig, text: TextPairSet, op
     const embedded = featurizer ? await embedTextPairs(train, featurizer) : labelOnlySet(train);
     const sampler =
       config.kind === 'np-dpo'
-        ? new TaskSampler(embedded, { split: 'train', numTargets: config.npDpo.targetsPerTask, contextSize: config.npDpo.contextSize, batchSize: config.npDpo.tasksPerBatch, seed: config.seed })
+        ? new TaskSampler(embedded, {
+            split: 'train',
+            numTargets: config.npDpo.targetsPerTask,
+            contextSize: config.npDpo.contextSize,
+            batchSize: config.npDpo.tasksPerBatch,
+            seed: config.seed,
+          })
         : new TaskSampler(embedded, { split: 'train', numTargets: 1, contextSize: 0, batchSize: config.dpo.batchSize, seed: config.seed });
-    const extra: PolicyCheckpointExtra = { tokenizer: digest, ...(featurizer ? { contextDim: featurizer.dim, contextFeaturizer: featurizer.description } : {}) };
+    const extra: PolicyCheckpointExtra = {
+      tokenizer: digest,
+      ...(featurizer ? { contextDim: featurizer.dim, contextFeaturizer: featurizer.description } : {}),
+    };
     resume = options.resumeFrom ? await restorePreference(options.resumeFrom, config, policy, rng, digest) : undefined;
     if (resume) options.onEvent?.({ type: 'phase', phase: config.kind, detail: `resuming after step ${resume.step}` });
     const save: CheckpointHook['save'] = async (step: number, optimizer: Adam, state: LoopState) => {
-      await saveCheckpoint(options, config, step, optimizer, new Map(policy.trainableParameters()), rng, { ...extra, ...(state.sampler ? { sampler: state.sampler } : {}) });
+      await saveCheckpoint(options, config, step, optimizer, new Map(policy.trainableParameters()), rng, {
+        ...extra,
+        ...(state.sampler ? { sampler: state.sampler } : {}),
+      });
     };
     const loop = {
       onNonFinite: config.onNonFinite,
@@ -161,7 +212,10 @@ async function trainPreferenceRun(config: PolicyRunConfig, text: TextPairSet, op
       ...(resume ? { resume } : {}),
     };
     const steps = config.kind === 'np-dpo' ? config.npDpo.steps : config.dpo.steps;
-    const metrics = config.kind === 'np-dpo' ? await trainNpDpo(policy, examples, sampler, { ...loop, steps }, options) : await trainDpo(policy, examples, sampler, { ...loop, steps }, options);
+    const metrics =
+      config.kind === 'np-dpo'
+        ? await trainNpDpo(policy, examples, sampler, { ...loop, steps }, options)
+        : await trainDpo(policy, examples, sampler, { ...loop, steps }, options);
     return { steps, metrics };
   } finally {
     for (const t of resume?.optimizer.tensors.values() ?? []) t.dispose();
@@ -171,7 +225,12 @@ async function trainPreferenceRun(config: PolicyRunConfig, text: TextPairSet, op
 }
 
 /** The context featurizer an NP-DPO config names: the policy's hidden states, or a preference-data featurizer. */
-export async function contextFeaturizer(config: PolicyRunConfig, model: Gpt2LMHeadModel, tokenizer: TextTokenizer, template: PromptTemplate): Promise<Featurizer> {
+export async function contextFeaturizer(
+  config: PolicyRunConfig,
+  model: Gpt2LMHeadModel,
+  tokenizer: TextTokenizer,
+  template: PromptTemplate,
+): Promise<Featurizer> {
   const choice = config.contextFeaturizer;
   return choice.kind === 'policy-hidden' ? policyHiddenFeaturizer(model, tokenizer, template) : createFeaturizer(choice);
 }
@@ -194,14 +253,37 @@ export async function preferenceExamples(policy: Policy, dataset: PolicyDataset,
 }
 
 export function buildEncoder(config: PolicyRunConfig, inputDim: number, rng: Rng): ContextEncoder {
-  return new ContextEncoder({ inputDim, hiddenDim: config.npDpo.encoderHiddenDim, pairEncoder: 'mlp', aggregation: 'self-attention-sum', numHeads: config.npDpo.encoderHeads, attentionDropout: 0.1 }, rng);
+  return new ContextEncoder(
+    {
+      inputDim,
+      hiddenDim: config.npDpo.encoderHiddenDim,
+      pairEncoder: 'mlp',
+      aggregation: 'self-attention-sum',
+      numHeads: config.npDpo.encoderHeads,
+      attentionDropout: 0.1,
+    },
+    rng,
+  );
 }
 
 export function buildAdapters(config: PolicyRunConfig, model: Gpt2LMHeadModel, rng: Rng): PolicyAdapters {
-  return new PolicyAdapters({ lora: config.dpo.lora, filmLatentDim: config.kind === 'np-dpo' ? config.npDpo.encoderHiddenDim : null }, model.config.n_layer, model.config.n_embd, rng);
+  return new PolicyAdapters(
+    { lora: config.dpo.lora, filmLatentDim: config.kind === 'np-dpo' ? config.npDpo.encoderHiddenDim : null },
+    model.config.n_layer,
+    model.config.n_embd,
+    rng,
+  );
 }
 
-async function saveCheckpoint(options: TrainPolicyOptions, config: PolicyRunConfig, step: number, optimizer: Adam, state: Map<string, tf.Tensor>, rng: Rng, extra: PolicyCheckpointExtra): Promise<void> {
+async function saveCheckpoint(
+  options: TrainPolicyOptions,
+  config: PolicyRunConfig,
+  step: number,
+  optimizer: Adam,
+  state: Map<string, tf.Tensor>,
+  rng: Rng,
+  extra: PolicyCheckpointExtra,
+): Promise<void> {
   const optimizerState = optimizer.stateDict();
   const dir = await options.run.checkpoints.save({
     step,
@@ -218,14 +300,20 @@ async function openResumable(dir: string, config: PolicyRunConfig, digest: strin
   const checkpoint = await loadCheckpoint(dir);
   const extra = checkpoint.manifest.extra as unknown as Partial<PolicyCheckpointExtra>;
   const problem =
-    checkpoint.manifest.model.kind !== policyCheckpointKind(config.kind) || !checkpoint.optimizerState || !checkpoint.manifest.optimizer || !checkpoint.manifest.rng.train
+    checkpoint.manifest.model.kind !== policyCheckpointKind(config.kind) ||
+    !checkpoint.optimizerState ||
+    !checkpoint.manifest.optimizer ||
+    !checkpoint.manifest.rng.train
       ? `it is not a resumable ${config.kind} checkpoint (model kind '${checkpoint.manifest.model.kind}'; optimizer and RNG state needed)`
       : extra.tokenizer !== digest
         ? 'it was trained with another tokenizer (the data or the reference model changed)'
         : null;
   if (problem) {
     disposeCheckpoint(checkpoint);
-    throw new SteerableError('bad-checkpoint', `cannot resume from ${dir}: ${problem}`, { file: `${dir}/manifest.json`, hint: 'resume with the config and data the run was started with, or start a new run' });
+    throw new SteerableError('bad-checkpoint', `cannot resume from ${dir}: ${problem}`, {
+      file: `${dir}/manifest.json`,
+      hint: 'resume with the config and data the run was started with, or start a new run',
+    });
   }
   return { checkpoint, extra };
 }
@@ -252,7 +340,11 @@ async function restorePreference(dir: string, config: PolicyRunConfig, policy: P
     throw error;
   }
   for (const t of checkpoint.weights.values()) t.dispose();
-  return { step: checkpoint.manifest.step, optimizer: { step: checkpoint.manifest.optimizer!.step, tensors: checkpoint.optimizerState! }, ...(extra.sampler ? { sampler: extra.sampler } : {}) };
+  return {
+    step: checkpoint.manifest.step,
+    optimizer: { step: checkpoint.manifest.optimizer!.step, tensors: checkpoint.optimizerState! },
+    ...(extra.sampler ? { sampler: extra.sampler } : {}),
+  };
 }
 
 /** Puts `adapters.*` and `encoder.*` weights (a policy checkpoint's) into a policy, strictly. */

@@ -94,7 +94,14 @@ export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[], inp
 function objectLike(schema: z.ZodType | undefined, value: unknown): z.ZodType | undefined {
   let current = schema;
   for (let depth = 0; current && depth < 32; depth++) {
-    if (current instanceof z.ZodOptional || current instanceof z.ZodNullable || current instanceof z.ZodDefault || current instanceof z.ZodPrefault || current instanceof z.ZodReadonly || current instanceof z.ZodCatch) {
+    if (
+      current instanceof z.ZodOptional ||
+      current instanceof z.ZodNullable ||
+      current instanceof z.ZodDefault ||
+      current instanceof z.ZodPrefault ||
+      current instanceof z.ZodReadonly ||
+      current instanceof z.ZodCatch
+    ) {
       current = (current.def as unknown as { innerType: z.ZodType }).innerType;
     } else if (current instanceof z.ZodPipe) {
       current = current.def.in as z.ZodType;
@@ -102,7 +109,10 @@ function objectLike(schema: z.ZodType | undefined, value: unknown): z.ZodType | 
       current = current.def.getter() as z.ZodType;
     } else if (current instanceof z.ZodUnion) {
       const options = current.def.options as z.ZodType[];
-      current = options.find((option) => option.safeParse(value).success) ?? options.find((option) => matchesDiscriminator(current as z.ZodUnion, option, value)) ?? options[0];
+      current =
+        options.find((option) => option.safeParse(value).success) ??
+        options.find((option) => matchesDiscriminator(current as z.ZodUnion, option, value)) ??
+        options[0];
       if (current instanceof z.ZodUnion) continue;
     } else {
       return current;

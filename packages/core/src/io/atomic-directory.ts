@@ -17,7 +17,11 @@ export interface WriteDirectoryAtomicOptions {
  * (or, between the two renames of a replacement, the old one under `keepPreviousAs`), plus at
  * worst a hidden `.tmp` / `.old` sibling that the next writer may delete.
  */
-export async function writeDirectoryAtomic(directory: string, fill: (temporary: string) => Promise<void>, options: WriteDirectoryAtomicOptions = {}): Promise<void> {
+export async function writeDirectoryAtomic(
+  directory: string,
+  fill: (temporary: string) => Promise<void>,
+  options: WriteDirectoryAtomicOptions = {},
+): Promise<void> {
   const parent = dirname(directory);
   await mkdir(parent, { recursive: true });
   const temporary = temporarySibling(directory);

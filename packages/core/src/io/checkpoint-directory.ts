@@ -162,12 +162,16 @@ export class CheckpointDirectory {
     }
     if (damaged.length === 0) return null;
     const first = damaged[0]!;
-    throw new SteerableError('no-valid-checkpoint', `every checkpoint in ${this.root} is damaged (${damaged.length}); the newest: ${first.message.split('\n')[0]}`, {
-      file: first.file ?? this.root,
-      ...(first.field !== undefined ? { field: first.field } : {}),
-      hint: 'start the run afresh (without --resume), or restore the checkpoints folder from a backup',
-      cause: first,
-    });
+    throw new SteerableError(
+      'no-valid-checkpoint',
+      `every checkpoint in ${this.root} is damaged (${damaged.length}); the newest: ${first.message.split('\n')[0]}`,
+      {
+        file: first.file ?? this.root,
+        ...(first.field !== undefined ? { field: first.field } : {}),
+        hint: 'start the run afresh (without --resume), or restore the checkpoints folder from a backup',
+        cause: first,
+      },
+    );
   }
 
   private warn(options: LoadCheckpointOptions, warning: CheckpointWarning): CheckpointWarning {

@@ -64,29 +64,50 @@ export function validateCheckpointManifest(raw: unknown, file: string): Checkpoi
   }
   const { format, version } = raw as Record<string, unknown>;
   if (format !== CHECKPOINT_FORMAT) {
-    throw new SteerableError('damaged-checkpoint', `manifest format is ${JSON.stringify(format)}, expected '${CHECKPOINT_FORMAT}'`, { file, field: 'format', hint: 'point at a checkpoint directory written by steerable (it holds manifest.json and weights.safetensors)' });
+    throw new SteerableError('damaged-checkpoint', `manifest format is ${JSON.stringify(format)}, expected '${CHECKPOINT_FORMAT}'`, {
+      file,
+      field: 'format',
+      hint: 'point at a checkpoint directory written by steerable (it holds manifest.json and weights.safetensors)',
+    });
   }
   if (typeof version === 'number' && Number.isInteger(version) && version > CHECKPOINT_VERSION) {
-    throw new SteerableError('unsupported-checkpoint', `checkpoint version ${version} is newer than this library understands (${CHECKPOINT_VERSION})`, { file, field: 'version', hint: 'upgrade the @steerable packages' });
+    throw new SteerableError('unsupported-checkpoint', `checkpoint version ${version} is newer than this library understands (${CHECKPOINT_VERSION})`, {
+      file,
+      field: 'version',
+      hint: 'upgrade the @steerable packages',
+    });
   }
   const parsed = manifestSchema.safeParse(raw);
   if (!parsed.success) {
     const error = configError(manifestSchema, raw, parsed.error);
     const problem = error.message.split('\n')[0]!.replace(/^field '[^']*': /, '');
-    throw new SteerableError('damaged-checkpoint', `checkpoint manifest: ${problem}`, { file, ...(error.field !== undefined ? { field: error.field } : {}), hint: REWRITE_HINT, cause: error });
+    throw new SteerableError('damaged-checkpoint', `checkpoint manifest: ${problem}`, {
+      file,
+      ...(error.field !== undefined ? { field: error.field } : {}),
+      hint: REWRITE_HINT,
+      cause: error,
+    });
   }
   const manifest = parsed.data as CheckpointManifest;
   for (const name of Object.keys(manifest.files ?? {})) {
     // A checkpoint is flat: a listed name with a separator or '..' can only be an attempt to reach outside.
     if (name === '.' || name === '..' || /[/\\\0]/.test(name) || name === CHECKPOINT_MANIFEST_FILE) {
-      throw new SteerableError('unsafe-path', `the manifest lists ${JSON.stringify(name)}, which is not a plain file name inside the checkpoint`, { file, field: `files.${name}`, hint: REWRITE_HINT });
+      throw new SteerableError('unsafe-path', `the manifest lists ${JSON.stringify(name)}, which is not a plain file name inside the checkpoint`, {
+        file,
+        field: `files.${name}`,
+        hint: REWRITE_HINT,
+      });
     }
   }
   if (manifest.version >= 2) {
     const required = [CHECKPOINT_WEIGHTS_FILE, ...(manifest.optimizer ? [CHECKPOINT_OPTIMIZER_FILE] : [])];
     const missing = required.find((name) => manifest.files?.[name] === undefined);
     if (missing !== undefined) {
-      throw new SteerableError('damaged-checkpoint', `a version ${manifest.version} manifest must list ${missing} with its size and sha256`, { file, field: `files.${missing}`, hint: REWRITE_HINT });
+      throw new SteerableError('damaged-checkpoint', `a version ${manifest.version} manifest must list ${missing} with its size and sha256`, {
+        file,
+        field: `files.${missing}`,
+        hint: REWRITE_HINT,
+      });
     }
   }
   return manifest;

@@ -108,7 +108,9 @@ export function directoryUrl(url: string | URL): URL {
     throw new SteerableError('invalid-url', `${JSON.stringify(String(url))} is not a URL`, {
       field: 'url',
       cause,
-      hint: page ? 'pass the URL of the directory that holds manifest.json' : 'outside a page, pass an absolute URL (http://host/path/), or read a directory with loadCheckpoint',
+      hint: page
+        ? 'pass the URL of the directory that holds manifest.json'
+        : 'outside a page, pass an absolute URL (http://host/path/), or read a directory with loadCheckpoint',
     });
   }
   if (!resolved.pathname.endsWith('/')) resolved.pathname += '/';

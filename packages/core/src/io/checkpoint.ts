@@ -56,7 +56,10 @@ async function tensorsToSafetensors(tensors: Map<string, tf.Tensor>): Promise<Ui
       const arr = values as Float32Array;
       entries.set(name, { dtype: 'F32', shape: [...t.shape], data: new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength) });
     } else {
-      throw new SteerableError('unsupported-dtype', `cannot checkpoint tensor '${name}' of dtype ${t.dtype}`, { field: name, hint: 'checkpoint float32 or int32 tensors' });
+      throw new SteerableError('unsupported-dtype', `cannot checkpoint tensor '${name}' of dtype ${t.dtype}`, {
+        field: name,
+        hint: 'checkpoint float32 or int32 tensors',
+      });
     }
   }
   return serializeSafetensors(entries);
@@ -107,7 +110,11 @@ export async function saveCheckpoint(dir: string, input: SaveCheckpointInput, op
 async function readManifest(dir: string): Promise<CheckpointManifest> {
   const file = join(dir, CHECKPOINT_MANIFEST_FILE);
   try {
-    const raw = await readJsonFile(file, { maxBytes: CHECKPOINT_MANIFEST_MAX_BYTES, what: 'checkpoint manifest', hint: 'the checkpoint is incomplete or damaged; resume from an earlier one (they are kept beside it)' });
+    const raw = await readJsonFile(file, {
+      maxBytes: CHECKPOINT_MANIFEST_MAX_BYTES,
+      what: 'checkpoint manifest',
+      hint: 'the checkpoint is incomplete or damaged; resume from an earlier one (they are kept beside it)',
+    });
     return validateCheckpointManifest(raw, file);
   } catch (error) {
     throw asDamaged(error, file);
@@ -130,12 +137,20 @@ async function checkFile(dir: string, manifest: CheckpointManifest, name: string
   const path = await resolveInside(dir, name, { file: manifestFile, field: `files.${name}` });
   if (!record) return { path, bytes: keepBytes ? await readWhole(path) : null };
   const handle = await open(path, 'r').catch((cause: unknown) => {
-    throw new SteerableError('damaged-checkpoint', `${name} is missing`, { file: path, cause, hint: 'the checkpoint is incomplete; resume from an earlier one' });
+    throw new SteerableError('damaged-checkpoint', `${name} is missing`, {
+      file: path,
+      cause,
+      hint: 'the checkpoint is incomplete; resume from an earlier one',
+    });
   });
   try {
     const size = (await handle.stat()).size;
     if (size !== record.bytes) {
-      throw new SteerableError('damaged-checkpoint', `${name} is ${size} bytes but the manifest records ${record.bytes} (truncated or overwritten)`, { file: path, field: 'bytes', hint: 'the checkpoint is damaged; resume from an earlier one' });
+      throw new SteerableError('damaged-checkpoint', `${name} is ${size} bytes but the manifest records ${record.bytes} (truncated or overwritten)`, {
+        file: path,
+        field: 'bytes',
+        hint: 'the checkpoint is damaged; resume from an earlier one',
+      });
     }
     const hash = createHash('sha256');
     const bytes = keepBytes ? new Uint8Array(size) : null;
@@ -143,13 +158,22 @@ async function checkFile(dir: string, manifest: CheckpointManifest, name: string
     for (let position = 0; position < size; ) {
       const target = bytes ? bytes.subarray(position) : chunk;
       const { bytesRead } = await handle.read(target, 0, Math.min(target.length, size - position), position);
-      if (bytesRead === 0) throw new SteerableError('damaged-checkpoint', `${name} ended at byte ${position} while being read`, { file: path, field: 'bytes', hint: 'the file changed while being read; retry' });
+      if (bytesRead === 0)
+        throw new SteerableError('damaged-checkpoint', `${name} ended at byte ${position} while being read`, {
+          file: path,
+          field: 'bytes',
+          hint: 'the file changed while being read; retry',
+        });
       hash.update(target.subarray(0, bytesRead));
       position += bytesRead;
     }
     const digest = hash.digest('hex');
     if (digest !== record.sha256) {
-      throw new SteerableError('damaged-checkpoint', `${name} has sha256 ${digest.slice(0, 12)}... but the manifest records ${record.sha256.slice(0, 12)}... (its bytes changed after it was written)`, { file: path, field: 'sha256', hint: 'the checkpoint is damaged; resume from an earlier one' });
+      throw new SteerableError(
+        'damaged-checkpoint',
+        `${name} has sha256 ${digest.slice(0, 12)}... but the manifest records ${record.sha256.slice(0, 12)}... (its bytes changed after it was written)`,
+        { file: path, field: 'sha256', hint: 'the checkpoint is damaged; resume from an earlier one' },
+      );
     }
     return { path, bytes };
   } finally {
@@ -161,7 +185,11 @@ async function readWhole(path: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(path));
   } catch (cause) {
-    throw new SteerableError('damaged-checkpoint', 'a checkpoint file is missing or unreadable', { file: path, cause, hint: 'the checkpoint is incomplete; resume from an earlier one' });
+    throw new SteerableError('damaged-checkpoint', 'a checkpoint file is missing or unreadable', {
+      file: path,
+      cause,
+      hint: 'the checkpoint is incomplete; resume from an earlier one',
+    });
   }
 }
 

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import type { z } from 'zod';
 import { parseConfig } from '../config/parse-config.js';
 import { SteerableError } from '../errors.js';
@@ -23,18 +23,25 @@ export async function readJsonFile(file: string, options: ReadJsonFileOptions = 
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_JSON_BYTES;
   const what = options.what ?? 'JSON file';
   const hint = options.hint ?? `check that ${file} is a complete ${what}`;
-  let handle;
+  let handle: FileHandle | undefined;
   try {
     handle = await open(file, 'r');
   } catch (cause) {
     const missing = (cause as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new SteerableError(missing ? 'file-not-found' : 'unreadable-file', `cannot read the ${what}${missing ? ': it does not exist' : ''}`, { file, cause, hint });
+    throw new SteerableError(missing ? 'file-not-found' : 'unreadable-file', `cannot read the ${what}${missing ? ': it does not exist' : ''}`, {
+      file,
+      cause,
+      hint,
+    });
   }
   let bytes: Uint8Array;
   try {
     const size = (await handle.stat()).size;
     if (size > maxBytes) {
-      throw new SteerableError('file-too-large', `the ${what} is ${size} bytes, over the ${maxBytes}-byte limit`, { file, hint: `${hint} (a file this large is not a ${what})` });
+      throw new SteerableError('file-too-large', `the ${what} is ${size} bytes, over the ${maxBytes}-byte limit`, {
+        file,
+        hint: `${hint} (a file this large is not a ${what})`,
+      });
     }
     // Read at most maxBytes + 1 whatever stat said, in case the file grows meanwhile.
     const buffer = new Uint8Array(Math.min(size, maxBytes) + 1);

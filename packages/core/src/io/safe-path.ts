@@ -34,6 +34,7 @@ export async function resolveInside(directory: string, path: unknown, location: 
   }
   const root = await realpath(directory);
   const inside = relative(root, real);
-  if (inside === '' || inside.startsWith(`..${sep}`) || inside === '..' || isAbsolute(inside)) throw refuse(`leads outside ${directory} (through a symlink to ${real})`);
+  if (inside === '' || inside.startsWith(`..${sep}`) || inside === '..' || isAbsolute(inside))
+    throw refuse(`leads outside ${directory} (through a symlink to ${real})`);
   return resolved;
 }

@@ -52,7 +52,18 @@ export interface SafetensorsLimits {
 export const SAFETENSORS_MAX_HEADER_BYTES = 100_000_000;
 const DEFAULT_MAX_RANK = 8;
 
-export const SAFETENSORS_BYTES_PER_ELEMENT: Readonly<Record<SafetensorsDtype, number>> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
+export const SAFETENSORS_BYTES_PER_ELEMENT: Readonly<Record<SafetensorsDtype, number>> = {
+  F64: 8,
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  I64: 8,
+  I32: 4,
+  I16: 2,
+  I8: 1,
+  U8: 1,
+  BOOL: 1,
+};
 const DTYPES = Object.keys(SAFETENSORS_BYTES_PER_ELEMENT) as SafetensorsDtype[];
 const ENTRY_KEYS = new Set(['dtype', 'shape', 'data_offsets']);
 const CORRUPT_HINT = 'the file is truncated, corrupt or not safetensors; re-export it (safetensors.torch.save_file)';
@@ -108,7 +119,10 @@ export function serializeSafetensors(tensors: Map<string, NamedArray>, metadata:
     const t = tensors.get(name)!;
     const expected = t.shape.reduce((a, b) => a * b, 1) * SAFETENSORS_BYTES_PER_ELEMENT[t.dtype];
     if (expected !== t.data.byteLength) {
-      throw new SteerableError('shape-mismatch', `tensor '${name}' has ${t.data.byteLength} bytes but shape ${JSON.stringify(t.shape)} of ${t.dtype} needs ${expected}`);
+      throw new SteerableError(
+        'shape-mismatch',
+        `tensor '${name}' has ${t.data.byteLength} bytes but shape ${JSON.stringify(t.shape)} of ${t.dtype} needs ${expected}`,
+      );
     }
     header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
     offset += t.data.byteLength;
@@ -135,15 +149,27 @@ export function serializeSafetensors(tensors: Map<string, NamedArray>, metadata:
  */
 export function readSafetensorsHeaderLength(first8: Uint8Array, fileSize: number, file: string, limits: SafetensorsLimits = {}): number {
   if (fileSize < 8 || first8.byteLength < 8) {
-    throw new SteerableError('bad-safetensors', `file is ${fileSize} bytes, too short for a safetensors header`, { file, field: 'header length', hint: CORRUPT_HINT });
+    throw new SteerableError('bad-safetensors', `file is ${fileSize} bytes, too short for a safetensors header`, {
+      file,
+      field: 'header length',
+      hint: CORRUPT_HINT,
+    });
   }
   const claimed = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
   const maxHeader = BigInt(limits.maxHeaderBytes ?? SAFETENSORS_MAX_HEADER_BYTES);
   if (claimed > maxHeader) {
-    throw new SteerableError('bad-safetensors', `header length ${claimed} is over the ${maxHeader}-byte limit`, { file, field: 'header length', hint: CORRUPT_HINT });
+    throw new SteerableError('bad-safetensors', `header length ${claimed} is over the ${maxHeader}-byte limit`, {
+      file,
+      field: 'header length',
+      hint: CORRUPT_HINT,
+    });
   }
   if (claimed < 2n || 8n + claimed > BigInt(fileSize)) {
-    throw new SteerableError('bad-safetensors', `header length ${claimed} does not fit in a ${fileSize}-byte file`, { file, field: 'header length', hint: CORRUPT_HINT });
+    throw new SteerableError('bad-safetensors', `header length ${claimed} does not fit in a ${fileSize}-byte file`, {
+      file,
+      field: 'header length',
+      hint: CORRUPT_HINT,
+    });
   }
   return Number(claimed);
 }
@@ -161,9 +187,15 @@ export function parseSafetensorsHeader(headerBytes: Uint8Array, fileSize: number
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(headerBytes));
   } catch (cause) {
-    throw new SteerableError('bad-safetensors', `header is not valid UTF-8 JSON (${(cause as Error).message})`, { file, field: 'header', cause, hint: CORRUPT_HINT });
+    throw new SteerableError('bad-safetensors', `header is not valid UTF-8 JSON (${(cause as Error).message})`, {
+      file,
+      field: 'header',
+      cause,
+      hint: CORRUPT_HINT,
+    });
   }
-  if (header === null || typeof header !== 'object' || Array.isArray(header)) throw bad(`header is ${Array.isArray(header) ? 'an array' : String(header)}, not a JSON object`, 'header');
+  if (header === null || typeof header !== 'object' || Array.isArray(header))
+    throw bad(`header is ${Array.isArray(header) ? 'an array' : String(header)}, not a JSON object`, 'header');
   const maxRank = limits.maxRank ?? DEFAULT_MAX_RANK;
   const entries = new Map<string, SafetensorsEntryInfo>();
   let metadata: Record<string, string> = {};
@@ -178,19 +210,31 @@ export function parseSafetensorsHeader(headerBytes: Uint8Array, fileSize: number
     if (unknown !== undefined) throw bad(`entry '${name}' has unknown key '${unknown}' (expected dtype, shape, data_offsets)`, `${name}.${unknown}`);
     const { dtype, shape, data_offsets: offsets } = entry;
     if (typeof dtype !== 'string' || !(DTYPES as string[]).includes(dtype)) {
-      throw new SteerableError('bad-safetensors', `entry '${name}' has dtype ${JSON.stringify(dtype)}, not one of ${DTYPES.join(', ')}`, { file, field: `${name}.dtype`, hint: 'convert the tensor to a supported dtype (F32, F16, BF16) before saving' });
+      throw new SteerableError('bad-safetensors', `entry '${name}' has dtype ${JSON.stringify(dtype)}, not one of ${DTYPES.join(', ')}`, {
+        file,
+        field: `${name}.dtype`,
+        hint: 'convert the tensor to a supported dtype (F32, F16, BF16) before saving',
+      });
     }
     if (!Array.isArray(shape) || shape.length > maxRank || shape.some((d) => !Number.isSafeInteger(d) || (d as number) < 0)) {
       throw bad(`entry '${name}' has shape ${JSON.stringify(shape)}, expected at most ${maxRank} non-negative integers`, `${name}.shape`);
     }
-    if (!Array.isArray(offsets) || offsets.length !== 2 || offsets.some((o) => !Number.isSafeInteger(o) || (o as number) < 0) || (offsets[0] as number) > (offsets[1] as number)) {
+    if (
+      !Array.isArray(offsets) ||
+      offsets.length !== 2 ||
+      offsets.some((o) => !Number.isSafeInteger(o) || (o as number) < 0) ||
+      (offsets[0] as number) > (offsets[1] as number)
+    ) {
       throw bad(`entry '${name}' has data_offsets ${JSON.stringify(offsets)}, expected [begin, end] with 0 <= begin <= end`, `${name}.data_offsets`);
     }
     const [begin, end] = offsets as [number, number];
     // BigInt: a lying shape such as [2^40, 2^40] must not overflow into a plausible size.
     const needed = (shape as number[]).reduce((a, b) => a * BigInt(b), 1n) * BigInt(SAFETENSORS_BYTES_PER_ELEMENT[dtype as SafetensorsDtype]);
     if (needed !== BigInt(end - begin)) {
-      throw bad(`entry '${name}': shape ${JSON.stringify(shape)} of ${dtype} needs ${needed} bytes but data_offsets [${begin}, ${end}] span ${end - begin}`, `${name}.data_offsets`);
+      throw bad(
+        `entry '${name}': shape ${JSON.stringify(shape)} of ${dtype} needs ${needed} bytes but data_offsets [${begin}, ${end}] span ${end - begin}`,
+        `${name}.data_offsets`,
+      );
     }
     if (end > dataLength) throw bad(`entry '${name}' ends at byte ${end} of a ${dataLength}-byte data section`, `${name}.data_offsets`);
     entries.set(name, { dtype: dtype as SafetensorsDtype, shape: shape as number[], begin, end });
@@ -204,7 +248,8 @@ export function parseSafetensorsHeader(headerBytes: Uint8Array, fileSize: number
     cursor = end;
     previous = name;
   }
-  if (cursor !== dataLength) throw bad(`the tensors cover ${cursor} bytes but the data section has ${dataLength}`, ordered.length > 0 ? `${previous}.data_offsets` : 'header');
+  if (cursor !== dataLength)
+    throw bad(`the tensors cover ${cursor} bytes but the data section has ${dataLength}`, ordered.length > 0 ? `${previous}.data_offsets` : 'header');
   return { headerLength, dataStart, dataLength, entries, metadata };
 }
 

@@ -7,7 +7,12 @@ import { normalTensor } from './init.js';
 export class Embedding extends Module {
   readonly weight: tf.Variable;
 
-  constructor(readonly numEmbeddings: number, readonly embeddingDim: number, rng: Rng, std = 1) {
+  constructor(
+    readonly numEmbeddings: number,
+    readonly embeddingDim: number,
+    rng: Rng,
+    std = 1,
+  ) {
     super();
     this.weight = this.registerParameter('weight', normalTensor([numEmbeddings, embeddingDim], std, rng));
   }

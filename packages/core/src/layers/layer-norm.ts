@@ -6,7 +6,10 @@ export class LayerNorm extends Module {
   readonly weight: tf.Variable;
   readonly bias: tf.Variable;
 
-  constructor(readonly normalizedShape: number, readonly eps = 1e-5) {
+  constructor(
+    readonly normalizedShape: number,
+    readonly eps = 1e-5,
+  ) {
     super();
     this.weight = this.registerParameter('weight', tf.ones([normalizedShape]));
     this.bias = this.registerParameter('bias', tf.zeros([normalizedShape]));

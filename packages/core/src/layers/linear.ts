@@ -20,18 +20,24 @@ export class Linear extends Module {
   readonly weight: tf.Variable;
   readonly bias: tf.Variable | null;
 
-  constructor(readonly inFeatures: number, readonly outFeatures: number, rng: Rng, options: LinearOptions = {}) {
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    rng: Rng,
+    options: LinearOptions = {},
+  ) {
     super();
     const bound = pytorchLinearBound(inFeatures);
     const zeros = options.init === 'zeros';
     this.weight = this.registerParameter('weight', zeros ? tf.zeros([inFeatures, outFeatures]) : uniformTensor([inFeatures, outFeatures], -bound, bound, rng));
-    this.bias = options.bias === false ? null : this.registerParameter('bias', zeros ? tf.zeros([outFeatures]) : uniformTensor([outFeatures], -bound, bound, rng));
+    this.bias =
+      options.bias === false ? null : this.registerParameter('bias', zeros ? tf.zeros([outFeatures]) : uniformTensor([outFeatures], -bound, bound, rng));
   }
 
   forward(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       const lead = x.shape.slice(0, -1);
-      const flat = x.rank === 2 ? (x as tf.Tensor2D) : x.reshape([-1, this.inFeatures]) as tf.Tensor2D;
+      const flat = x.rank === 2 ? (x as tf.Tensor2D) : (x.reshape([-1, this.inFeatures]) as tf.Tensor2D);
       let y: tf.Tensor = tf.matMul(flat, this.weight as tf.Tensor2D);
       if (this.bias) y = tf.add(y, this.bias);
       return x.rank === 2 ? y : y.reshape([...lead, this.outFeatures]);

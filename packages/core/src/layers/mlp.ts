@@ -17,7 +17,11 @@ export class Mlp extends Module {
   private readonly activationName: ActivationName;
   private readonly activateLast: boolean;
 
-  constructor(readonly sizes: readonly number[], rng: Rng, options: MlpOptions = {}) {
+  constructor(
+    readonly sizes: readonly number[],
+    rng: Rng,
+    options: MlpOptions = {},
+  ) {
     super();
     if (sizes.length < 2) throw new RangeError(`Mlp needs at least two sizes, got [${sizes.join(', ')}]`);
     this.activationName = options.activation ?? 'relu';

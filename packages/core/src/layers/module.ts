@@ -109,10 +109,14 @@ export abstract class Module {
     }
     if (strict) for (const name of state.keys()) if (!own.has(name)) problems.push(`unexpected '${name}'`);
     if (problems.length > 0) {
-      throw new SteerableError('state-dict-mismatch', `cannot load weights: ${problems.slice(0, 8).join('; ')}${problems.length > 8 ? `; and ${problems.length - 8} more` : ''}`, {
-        ...(options.source !== undefined ? { file: options.source } : {}),
-        hint: 'load a checkpoint written by the same model configuration (see config.json next to it)',
-      });
+      throw new SteerableError(
+        'state-dict-mismatch',
+        `cannot load weights: ${problems.slice(0, 8).join('; ')}${problems.length > 8 ? `; and ${problems.length - 8} more` : ''}`,
+        {
+          ...(options.source !== undefined ? { file: options.source } : {}),
+          hint: 'load a checkpoint written by the same model configuration (see config.json next to it)',
+        },
+      );
     }
     for (const [name, variable] of own) {
       const incoming = state.get(name);

@@ -40,7 +40,12 @@ export class MultiHeadAttention extends Module {
   readonly headDim: number;
   readonly dropoutRate: number;
 
-  constructor(readonly embedDim: number, readonly numHeads: number, rng: Rng, options: MultiHeadAttentionOptions = {}) {
+  constructor(
+    readonly embedDim: number,
+    readonly numHeads: number,
+    rng: Rng,
+    options: MultiHeadAttentionOptions = {},
+  ) {
     super();
     if (!Number.isInteger(numHeads) || numHeads < 1 || embedDim % numHeads !== 0) {
       throw new SteerableError('invalid-config', `embed dim ${embedDim} must be divisible by the number of heads ${numHeads}`, { field: 'numHeads' });
@@ -65,7 +70,10 @@ export class MultiHeadAttention extends Module {
       const [wq, wk, wv] = tf.split(this.inProjWeight, 3, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
       const [bq, bk, bv] = tf.split(this.inProjBias, 3, 0);
       const project = (x: tf.Tensor, w: tf.Tensor2D, bias: tf.Tensor, len: number): tf.Tensor =>
-        tf.add(tf.matMul(x.reshape([-1, e]), w), bias!).reshape([b, len, this.numHeads, this.headDim]).transpose([0, 2, 1, 3]);
+        tf
+          .add(tf.matMul(x.reshape([-1, e]), w), bias!)
+          .reshape([b, len, this.numHeads, this.headDim])
+          .transpose([0, 2, 1, 3]);
       const q = project(query, wq, bq!, l);
       const k = project(keyValue, wk, bk!, s);
       const v = project(keyValue, wv, bv!, s);

@@ -72,7 +72,12 @@ export class Adam {
     const { lr, beta1, beta2, eps, weightDecay, decoupledWeightDecay, maxGradNorm } = this.config;
     const t = this.stepCount;
     const attrs: AdamUpdateAttrs = {
-      lr, beta1, beta2, eps, weightDecay, decoupledWeightDecay,
+      lr,
+      beta1,
+      beta2,
+      eps,
+      weightDecay,
+      decoupledWeightDecay,
       biasCorrection1: 1 - beta1 ** t,
       biasCorrection2: 1 - beta2 ** t,
     };
@@ -112,7 +117,9 @@ export class Adam {
       const match = /^(.*)\.(exp_avg|exp_avg_sq)$/.exec(key);
       const param = match ? this.params.get(match[1]!) : undefined;
       if (!match || !param) {
-        throw new SteerableError('state-dict-mismatch', `optimizer state has '${key}', which matches no parameter of this model`, { hint: 'resume with the same model configuration the checkpoint was written with' });
+        throw new SteerableError('state-dict-mismatch', `optimizer state has '${key}', which matches no parameter of this model`, {
+          hint: 'resume with the same model configuration the checkpoint was written with',
+        });
       }
       if (tensor.shape.join() !== param.shape.join()) {
         throw new SteerableError('state-dict-mismatch', `optimizer state '${key}' has shape [${tensor.shape}] but the parameter has [${param.shape}]`);

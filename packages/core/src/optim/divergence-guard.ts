@@ -32,7 +32,8 @@ export interface DivergenceCheck {
   event: DivergenceEvent | null;
 }
 
-const HINT = 'lower the learning rate, enable gradient clipping (maxGradNorm), or look for NaN/huge values in the data of this step; the last checkpoint written is from before it';
+const HINT =
+  'lower the learning rate, enable gradient clipping (maxGradNorm), or look for NaN/huge values in the data of this step; the last checkpoint written is from before it';
 
 /** Thrown by the 'stop' policy (codes `non-finite-loss` / `non-finite-gradient`), before any update. */
 export class DivergenceError extends SteerableError {
@@ -41,7 +42,11 @@ export class DivergenceError extends SteerableError {
 
   constructor(event: DivergenceEvent, note = '') {
     const what = event.kind === 'loss' ? 'the loss' : `the gradient of '${event.tensor}'`;
-    super(event.kind === 'loss' ? 'non-finite-loss' : 'non-finite-gradient', `step ${event.step}: ${what} is ${event.value}${note}; training stopped before applying the update`, { field: event.tensor, hint: HINT });
+    super(
+      event.kind === 'loss' ? 'non-finite-loss' : 'non-finite-gradient',
+      `step ${event.step}: ${what} is ${event.value}${note}; training stopped before applying the update`,
+      { field: event.tensor, hint: HINT },
+    );
     this.name = 'DivergenceError';
     this.step = event.step;
     this.tensor = event.tensor;
@@ -65,7 +70,10 @@ export class DivergenceGuard {
     this.policy = options.policy ?? 'stop';
     this.maxConsecutiveSkips = options.maxConsecutiveSkips ?? 10;
     if (this.policy !== 'stop' && this.policy !== 'skip') {
-      throw new SteerableError('invalid-config', `divergence policy '${String(this.policy)}' is not 'stop' or 'skip'`, { field: 'onNonFinite', hint: "use 'stop' (default) or 'skip'" });
+      throw new SteerableError('invalid-config', `divergence policy '${String(this.policy)}' is not 'stop' or 'skip'`, {
+        field: 'onNonFinite',
+        hint: "use 'stop' (default) or 'skip'",
+      });
     }
   }
 
@@ -103,7 +111,8 @@ export class DivergenceGuard {
     }
     if (this.policy === 'stop') throw new DivergenceError(event);
     this.consecutive += 1;
-    if (this.consecutive > this.maxConsecutiveSkips) throw new DivergenceError(event, ` (${this.consecutive} steps in a row, over maxConsecutiveSkips ${this.maxConsecutiveSkips})`);
+    if (this.consecutive > this.maxConsecutiveSkips)
+      throw new DivergenceError(event, ` (${this.consecutive} steps in a row, over maxConsecutiveSkips ${this.maxConsecutiveSkips})`);
     this.skippedEvents.push(event);
     return { action: 'skip', loss: lossValue, scalars: extra, event };
   }

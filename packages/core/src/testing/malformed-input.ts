@@ -44,14 +44,16 @@ export interface MalformedInputCase {
  */
 export function refusalProblems(testCase: MalformedInputCase, dir: string, error: unknown): string[] {
   if (error === undefined) return ['was accepted'];
-  if (!(error instanceof SteerableError)) return [`threw ${(error as Error)?.name ?? typeof error} (not a SteerableError): ${(error as Error)?.message ?? String(error)}`];
+  if (!(error instanceof SteerableError))
+    return [`threw ${(error as Error)?.name ?? typeof error} (not a SteerableError): ${(error as Error)?.message ?? String(error)}`];
   const problems: string[] = [];
   const expectedFile = testCase.file === '' ? dir : `${dir}/${testCase.file}`;
   const named = error.file === undefined ? undefined : relative(dir, error.file);
   if (named !== testCase.file) problems.push(`names file ${JSON.stringify(named)}, expected ${JSON.stringify(testCase.file)}`);
   if (!error.message.includes(expectedFile)) problems.push(`message does not name ${expectedFile}`);
   if (!testCase.wholeFile && error.field === undefined && error.line === undefined) problems.push('names neither a field nor a line');
-  if (testCase.field !== undefined && error.field !== testCase.field) problems.push(`names field ${JSON.stringify(error.field)}, expected ${JSON.stringify(testCase.field)}`);
+  if (testCase.field !== undefined && error.field !== testCase.field)
+    problems.push(`names field ${JSON.stringify(error.field)}, expected ${JSON.stringify(testCase.field)}`);
   if (testCase.line !== undefined && error.line !== testCase.line) problems.push(`names line ${String(error.line)}, expected ${testCase.line}`);
   if (!testCase.message.test(error.message)) problems.push(`message ${JSON.stringify(error.message)} does not match ${testCase.message}`);
   if (!/\n {2}fix: \S/.test(error.message)) problems.push('message has no fix hint');

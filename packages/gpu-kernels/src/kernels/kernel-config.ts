@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../runtime/backend-names.js';
 
 /** The arguments tfjs passes a kernel, with the backend typed as the kernel needs it. */

@@ -40,7 +40,7 @@ export function setAttentionPool(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, weigh
 /** The composite: fallback and oracle. */
 export function setAttentionPoolComposite(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, weightsMask?: tf.Tensor): tf.Tensor2D {
   return tf.tidy(() => {
-    const [g, n, d] = q.shape as [number, number, number];
+    const [_g, n, d] = q.shape as [number, number, number];
     if (n === 0) return emptySetPool(q, k, v);
     let weights = tf.softmax(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(d)), -1);
     if (weightsMask) weights = tf.mul(weights, weightsMask);

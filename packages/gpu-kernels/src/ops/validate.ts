@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { SteerableError } from '@steerable/core';
 
 /** Throws a SteerableError naming the op, the argument and the fix. */

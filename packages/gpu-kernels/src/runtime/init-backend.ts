@@ -94,7 +94,10 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
         steerable_kernels: steerableKernels,
         wasm_relaxed_simd: wasmRelaxedSimd(),
         packages: Object.fromEntries(
-          ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', ...BACKEND_PACKAGES.tensorflow.packages, ...BACKEND_PACKAGES.webgpu.packages, 'gl'].map((p) => [p, installedVersion(p)]),
+          ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', ...BACKEND_PACKAGES.tensorflow.packages, ...BACKEND_PACKAGES.webgpu.packages, 'gl'].map((p) => [
+            p,
+            installedVersion(p),
+          ]),
         ),
       };
       active = info;

@@ -27,7 +27,11 @@ export const loaders: Record<BackendName, (options: LoaderOptions) => Promise<vo
       if (status !== 'ok') {
         // Importing a package whose addon is missing registers half its kernels before throwing,
         // which pollutes the global registry: check the file first.
-        errors.push(status === 'not-installed' ? `${pkg} is not installed` : `${pkg} is installed but its native addon (tfjs_binding.node) is missing: its install script did not run or could not download libtensorflow`);
+        errors.push(
+          status === 'not-installed'
+            ? `${pkg} is not installed`
+            : `${pkg} is installed but its native addon (tfjs_binding.node) is missing: its install script did not run or could not download libtensorflow`,
+        );
         continue;
       }
       try {

@@ -22,7 +22,8 @@ interface WasmModule {
   getThreadsCount(): number;
 }
 
-let installed: { dir: string } | null = null;
+/** The shim patches process-wide globals: once per process. */
+let shimInstalled = false;
 
 function installShim(): { dir: string } {
   const dir = mkdtempSync(join(os.tmpdir(), 'steerable-wasm-threads-'));
@@ -91,9 +92,14 @@ export async function enableWasmThreads(threads: number): Promise<WasmModule> {
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`wasm threads must be a positive integer, got ${threads}`);
   const version = installedVersion('@tensorflow/tfjs-backend-wasm');
   if (version !== WASM_THREADS_TFJS_VERSION) {
-    throw new Error(`the wasm threads shim is written for @tensorflow/tfjs-backend-wasm ${WASM_THREADS_TFJS_VERSION}, found ${version ?? 'none'}; run with one thread`);
+    throw new Error(
+      `the wasm threads shim is written for @tensorflow/tfjs-backend-wasm ${WASM_THREADS_TFJS_VERSION}, found ${version ?? 'none'}; run with one thread`,
+    );
   }
-  installed ??= installShim();
+  if (!shimInstalled) {
+    installShim();
+    shimInstalled = true;
+  }
   // Importing the package registers the flag; the backend reads it only when it initialises.
   const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as unknown as WasmModule;
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);

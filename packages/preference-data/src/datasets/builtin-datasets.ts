@@ -17,7 +17,10 @@ export type BuiltinDatasetName = keyof typeof BUILTIN_DATASETS;
 export function builtinDatasetPath(name: BuiltinDatasetName): string {
   const relative = BUILTIN_DATASETS[name];
   if (!relative) {
-    throw new SteerableError('invalid-argument', `unknown built-in dataset '${name}'`, { field: 'name', hint: `use one of ${Object.keys(BUILTIN_DATASETS).join(', ')}` });
+    throw new SteerableError('invalid-argument', `unknown built-in dataset '${name}'`, {
+      field: 'name',
+      hint: `use one of ${Object.keys(BUILTIN_DATASETS).join(', ')}`,
+    });
   }
   let directory = dirname(fileURLToPath(import.meta.url));
   for (let depth = 0; depth < 5; depth++) {
@@ -25,5 +28,8 @@ export function builtinDatasetPath(name: BuiltinDatasetName): string {
     if (existsSync(candidate)) return candidate;
     directory = dirname(directory);
   }
-  throw new SteerableError('file-not-found', `built-in dataset '${name}' is missing from the installed package`, { field: 'name', hint: "reinstall @steerable/preference-data (its 'datasets' folder ships with it)" });
+  throw new SteerableError('file-not-found', `built-in dataset '${name}' is missing from the installed package`, {
+    field: 'name',
+    hint: "reinstall @steerable/preference-data (its 'datasets' folder ships with it)",
+  });
 }

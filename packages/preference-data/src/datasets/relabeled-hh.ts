@@ -20,7 +20,10 @@ export interface LoadRelabeledHhOptions {
  * (1,602 labels) and `harmless` (1,422), split 80/10/10 by pair with a seeded shuffle.
  */
 export async function loadRelabeledHh(options: LoadRelabeledHhOptions = {}): Promise<EmbeddedPairSet> {
-  const pairs = [...(await readPreferencePairs(builtinDatasetPath('relabeled-hh/helpful'))), ...(await readPreferencePairs(builtinDatasetPath('relabeled-hh/harmless')))];
+  const pairs = [
+    ...(await readPreferencePairs(builtinDatasetPath('relabeled-hh/helpful'))),
+    ...(await readPreferencePairs(builtinDatasetPath('relabeled-hh/harmless'))),
+  ];
   const set = await embedPairs(pairs, options.featurizer ?? new HashedNgramFeaturizer());
   return { ...splitByPair(set, options.splitFractions ?? [0.8, 0.1, 0.1], options.seed ?? 0), embedding: { ...set.embedding!, source: 'relabeled-hh' } };
 }

@@ -82,7 +82,12 @@ export async function embedFilesCached(options: EmbedFilesCachedOptions): Promis
   const fileHashes = await Promise.all(files.map(async (file) => ({ name: basename(file), sha256: await fileSha256(file) })));
   const texts = groupPairs(pairs);
   const textsHash = textsSha256(texts.pairs.flatMap((pair) => [pair.prompt, pair.a, pair.b]));
-  const keyParts = { version: EMBEDDING_CACHE_VERSION, files: fileHashes.map((f) => f.sha256), featurizer: featurizer.description, format: options.readOptions?.format ?? null };
+  const keyParts = {
+    version: EMBEDDING_CACHE_VERSION,
+    files: fileHashes.map((f) => f.sha256),
+    featurizer: featurizer.description,
+    format: options.readOptions?.format ?? null,
+  };
   const key = sha256(canonicalJson(keyParts));
   const directory = join(cacheDir, `${featurizer.description.kind.replace(/[^\w.-]/g, '_')}-${key.slice(0, 24)}`);
   const finish = (stored: EmbeddedPairSet, status: CachedFileEmbeddings['status']): CachedFileEmbeddings => {
@@ -124,7 +129,7 @@ function sha256(text: string): string {
 async function readCheckedEntry(directory: string, expected: { key: string; textsHash: string; numPairs: number; dim: number }): Promise<EmbeddedPairSet> {
   const manifest = JSON.parse(await readFile(join(directory, CACHE_MANIFEST_FILE), 'utf8')) as Partial<CacheManifest>;
   if (manifest.version !== EMBEDDING_CACHE_VERSION || manifest.key !== expected.key) throw new Error(`${CACHE_MANIFEST_FILE} is for other inputs`);
-  if (manifest.textsSha256 !== expected.textsHash) throw new Error('its texts differ from the files\'');
+  if (manifest.textsSha256 !== expected.textsHash) throw new Error("its texts differ from the files'");
   if (manifest.embeddingsFile !== NPY_FILE && manifest.embeddingsFile !== SAFETENSORS_FILE) throw new Error(`${CACHE_MANIFEST_FILE} names no embeddings file`);
   const bytes = await readFile(join(directory, manifest.embeddingsFile));
   if (createHash('sha256').update(bytes).digest('hex') !== manifest.embeddingsSha256) throw new Error(`${manifest.embeddingsFile} does not match its checksum`);
@@ -156,7 +161,9 @@ async function writeEntry(
       numPairs: set.numPairs,
       dim: set.dim,
       embeddingsFile,
-      embeddingsSha256: createHash('sha256').update(await readFile(join(staging, embeddingsFile))).digest('hex'),
+      embeddingsSha256: createHash('sha256')
+        .update(await readFile(join(staging, embeddingsFile)))
+        .digest('hex'),
       createdAt: new Date().toISOString(),
     };
     await writeJsonAtomic(join(staging, CACHE_MANIFEST_FILE), manifest);

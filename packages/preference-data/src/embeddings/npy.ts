@@ -1,4 +1,4 @@
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SteerableError, syncDirectory } from '@steerable/core';
 
@@ -18,7 +18,7 @@ export function encodeNpyHeader(shape: readonly number[]): Uint8Array {
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let dict = `{'descr': '<f4', 'fortran_order': False, 'shape': ${shapeText}, }`;
   const unpadded = 10 + dict.length + 1;
-  dict += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
+  dict += `${' '.repeat((64 - (unpadded % 64)) % 64)}\n`;
   const header = new Uint8Array(10 + dict.length);
   header.set(MAGIC, 0);
   header[6] = 1;
@@ -39,7 +39,8 @@ const NPY_KEYS = ['descr', 'fortran_order', 'shape'];
  * shape, the shape a tuple of at most 8 non-negative integers.
  */
 export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
-  const bad = (problem: string, hint = 'the file is not a NumPy .npy array; save it with numpy.save', field = 'header'): SteerableError => new SteerableError('bad-npy', problem, { file, field, hint });
+  const bad = (problem: string, hint = 'the file is not a NumPy .npy array; save it with numpy.save', field = 'header'): SteerableError =>
+    new SteerableError('bad-npy', problem, { file, field, hint });
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw bad('missing the .npy magic bytes');
   const major = bytes[6]!;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -47,9 +48,15 @@ export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
   if (major < 1 || major > 3) throw bad(`unsupported .npy format version ${major}`);
   if (bytes.length < 8 + lengthBytes) throw bad('header is truncated');
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
-  if (headerLength > NPY_MAX_HEADER_BYTES) throw bad(`header length ${headerLength} is over the ${NPY_MAX_HEADER_BYTES}-byte limit`, 'the file is corrupt or not a plain array; save it again with numpy.save', 'header length');
+  if (headerLength > NPY_MAX_HEADER_BYTES)
+    throw bad(
+      `header length ${headerLength} is over the ${NPY_MAX_HEADER_BYTES}-byte limit`,
+      'the file is corrupt or not a plain array; save it again with numpy.save',
+      'header length',
+    );
   const dataOffset = 8 + lengthBytes + headerLength;
-  if (bytes.length < dataOffset) throw bad(`header claims ${headerLength} bytes but the file is shorter`, 'the file is truncated; save it again', 'header length');
+  if (bytes.length < dataOffset)
+    throw bad(`header claims ${headerLength} bytes but the file is shorter`, 'the file is truncated; save it again', 'header length');
   let text: string;
   try {
     text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1', { fatal: true }).decode(bytes.subarray(8 + lengthBytes, dataOffset));
@@ -60,7 +67,12 @@ export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
   if (body === undefined) throw bad(`header ${JSON.stringify(text.trim().slice(0, 80))} is not a dict literal`);
   const keys = [...body.matchAll(/'([^']*)'\s*:/g)].map((m) => m[1]!);
   const unknown = keys.find((key) => !NPY_KEYS.includes(key));
-  if (unknown !== undefined) throw bad(`header has key '${unknown}'; a plain array header has only descr, fortran_order and shape`, 'save a plain numeric array with numpy.save', unknown);
+  if (unknown !== undefined)
+    throw bad(
+      `header has key '${unknown}'; a plain array header has only descr, fortran_order and shape`,
+      'save a plain numeric array with numpy.save',
+      unknown,
+    );
   const descr = /'descr'\s*:\s*'([^']+)'/.exec(body)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)\b/.exec(body)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(body)?.[1];
@@ -70,7 +82,11 @@ export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
   const items = shapeText.split(',').map((s) => s.trim());
   if (items.at(-1) === '') items.pop();
   if (items.length > NPY_MAX_RANK || items.some((s) => !/^\d{1,15}$/.test(s))) {
-    throw bad(`shape (${shapeText}) is not a tuple of at most ${NPY_MAX_RANK} non-negative integers below 10^15`, 'save the array again with numpy.save', 'shape');
+    throw bad(
+      `shape (${shapeText}) is not a tuple of at most ${NPY_MAX_RANK} non-negative integers below 10^15`,
+      'save the array again with numpy.save',
+      'shape',
+    );
   }
   return { dtype: descr, fortranOrder: fortran === 'True', shape: items.map(Number), dataOffset };
 }
@@ -88,7 +104,7 @@ export interface ReadNpyOptions {
  * or a range of its rows. Only little-endian float32 in C order is accepted.
  */
 export async function readNpy(file: string, options: ReadNpyOptions = {}): Promise<{ shape: number[]; data: Float32Array }> {
-  let handle;
+  let handle: FileHandle | undefined;
   try {
     handle = await open(file, 'r');
   } catch (cause) {
@@ -100,26 +116,44 @@ export async function readNpy(file: string, options: ReadNpyOptions = {}): Promi
     await handle.read(head, 0, head.length, 0);
     const header = parseNpyHeader(head, file);
     if (header.dtype !== '<f4' && header.dtype !== '=f4' && header.dtype !== 'f4') {
-      throw new SteerableError('bad-npy', `dtype is ${header.dtype}, expected float32 ('<f4')`, { file, field: 'descr', hint: 'save embeddings as float32: numpy.save(path, array.astype(numpy.float32))' });
+      throw new SteerableError('bad-npy', `dtype is ${header.dtype}, expected float32 ('<f4')`, {
+        file,
+        field: 'descr',
+        hint: 'save embeddings as float32: numpy.save(path, array.astype(numpy.float32))',
+      });
     }
-    if (header.fortranOrder) throw new SteerableError('bad-npy', 'array is in Fortran order', { file, field: 'fortran_order', hint: 'save a C-ordered array: numpy.save(path, numpy.ascontiguousarray(array))' });
+    if (header.fortranOrder)
+      throw new SteerableError('bad-npy', 'array is in Fortran order', {
+        file,
+        field: 'fortran_order',
+        hint: 'save a C-ordered array: numpy.save(path, numpy.ascontiguousarray(array))',
+      });
     const rows = header.shape[0] ?? 1;
     const rowSize = header.shape.slice(1).reduce((a, b) => a * b, 1);
     // Exact even when a lying shape claims terabytes: nothing is allocated until this matches the file.
     const expected = BigInt(header.dataOffset) + header.shape.reduce((a, b) => a * BigInt(b), 1n) * 4n;
     if (BigInt(size) !== expected) {
-      throw new SteerableError('bad-npy', `file is ${size} bytes but shape (${header.shape.join(', ')}) of float32 needs ${expected}`, { file, field: 'shape', hint: 'the file is truncated or has trailing data; save it again' });
+      throw new SteerableError('bad-npy', `file is ${size} bytes but shape (${header.shape.join(', ')}) of float32 needs ${expected}`, {
+        file,
+        field: 'shape',
+        hint: 'the file is truncated or has trailing data; save it again',
+      });
     }
     const rowStart = options.rowStart ?? 0;
     const rowEnd = Math.min(options.rowEnd ?? rows, rows);
-    if (rowStart < 0 || rowStart > rowEnd) throw new SteerableError('invalid-argument', `row range [${rowStart}, ${rowEnd}) is outside 0..${rows}`, { file, hint: 'pass 0 <= rowStart <= rowEnd' });
+    if (rowStart < 0 || rowStart > rowEnd)
+      throw new SteerableError('invalid-argument', `row range [${rowStart}, ${rowEnd}) is outside 0..${rows}`, { file, hint: 'pass 0 <= rowStart <= rowEnd' });
     const data = new Float32Array((rowEnd - rowStart) * rowSize);
     await handle.read(new Uint8Array(data.buffer), 0, data.byteLength, header.dataOffset + rowStart * rowSize * 4);
     if (options.checkFinite ?? true) {
       for (let i = 0; i < data.length; i++) {
         if (!Number.isFinite(data[i]!)) {
           const row = rowStart + Math.floor(i / rowSize);
-          throw new SteerableError('invalid-data', `row ${row} holds ${data[i]} at position ${i % rowSize}`, { file, field: `row ${row}`, hint: 'embeddings must be finite; recompute this row (NaN usually means an empty input or an overflow in fp16)' });
+          throw new SteerableError('invalid-data', `row ${row} holds ${data[i]} at position ${i % rowSize}`, {
+            file,
+            field: `row ${row}`,
+            hint: 'embeddings must be finite; recompute this row (NaN usually means an empty input or an overflow in fp16)',
+          });
         }
       }
     }
@@ -132,7 +166,8 @@ export async function readNpy(file: string, options: ReadNpyOptions = {}): Promi
 /** Writes a float32 C-order .npy file atomically (header and data written straight, no concat). */
 export async function writeNpy(file: string, data: Float32Array, shape: readonly number[]): Promise<void> {
   const n = shape.reduce((a, b) => a * b, 1);
-  if (n !== data.length) throw new SteerableError('invalid-argument', `shape (${shape.join(', ')}) holds ${n} values but the data has ${data.length}`, { field: 'shape' });
+  if (n !== data.length)
+    throw new SteerableError('invalid-argument', `shape (${shape.join(', ')}) holds ${n} values but the data has ${data.length}`, { field: 'shape' });
   await mkdir(dirname(file), { recursive: true });
   const temporary = `${file}.tmp-${process.pid}-${Date.now()}`;
   const handle = await open(temporary, 'w');

@@ -28,7 +28,12 @@ export function groupPairs(pairs: readonly PreferencePair[], options: GroupPairs
       byKey.set(key, index);
       textPairs.push({ id: pair.id, prompt: pair.prompt, a: pair.chosen, b: pair.rejected });
     }
-    labels.push({ pair: index, user: pair.user ?? options.defaultUser ?? 'default', preferred: textPairs[index]!.a === pair.chosen ? 0 : 1, split: pair.split ?? options.defaultSplit ?? 'train' });
+    labels.push({
+      pair: index,
+      user: pair.user ?? options.defaultUser ?? 'default',
+      preferred: textPairs[index]!.a === pair.chosen ? 0 : 1,
+      split: pair.split ?? options.defaultSplit ?? 'train',
+    });
   }
   return { pairs: textPairs, labels };
 }
@@ -54,7 +59,15 @@ export async function embedTextPairs(set: TextPairSet, featurizer: Featurizer, f
   const dim = featurizer.dim;
   const options = new Float32Array(set.pairs.length * 2 * dim);
   for (let i = 0; i < optionRows.length; i++) options.set(features.subarray(optionRows[i]! * dim, (optionRows[i]! + 1) * dim), i * dim);
-  return { dim, numPairs: set.pairs.length, options, labels: set.labels, pairIds: set.pairs.map((p) => p.id), embedding: { ...featurizer.description }, featurizer: { ...featurizer.description } };
+  return {
+    dim,
+    numPairs: set.pairs.length,
+    options,
+    labels: set.labels,
+    pairIds: set.pairs.map((p) => p.id),
+    embedding: { ...featurizer.description },
+    featurizer: { ...featurizer.description },
+  };
 }
 
 export type EmbedPairsOptions = GroupPairsOptions & FeaturizeOptions;

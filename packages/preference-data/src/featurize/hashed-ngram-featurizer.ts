@@ -53,14 +53,29 @@ export class HashedNgramFeaturizer implements Featurizer {
     this.promptWeight = options.promptWeight ?? 0.5;
     this.seed = (options.seed ?? 0) >>> 0;
     this.cueFeatures = options.cueFeatures ?? true;
-    if (!Number.isInteger(this.dim) || this.dim < 1) throw new SteerableError('invalid-argument', `dim ${this.dim} must be a positive integer`, { field: 'dim', hint: 'e.g. 2048' });
+    if (!Number.isInteger(this.dim) || this.dim < 1)
+      throw new SteerableError('invalid-argument', `dim ${this.dim} must be a positive integer`, { field: 'dim', hint: 'e.g. 2048' });
     if (this.cueFeatures && this.dim <= 2 * RESPONSE_CUE_COUNT) {
-      throw new SteerableError('invalid-argument', `dim ${this.dim} leaves no room for hashed n-grams next to ${RESPONSE_CUE_COUNT} response cues`, { field: 'dim', hint: `use dim > ${2 * RESPONSE_CUE_COUNT}, cueFeatures: false, or the cue-only ResponseCueFeaturizer` });
+      throw new SteerableError('invalid-argument', `dim ${this.dim} leaves no room for hashed n-grams next to ${RESPONSE_CUE_COUNT} response cues`, {
+        field: 'dim',
+        hint: `use dim > ${2 * RESPONSE_CUE_COUNT}, cueFeatures: false, or the cue-only ResponseCueFeaturizer`,
+      });
     }
     this.hashedDim = this.cueFeatures ? this.dim - RESPONSE_CUE_COUNT : this.dim;
-    if (this.charRange[0] < 1 || this.charRange[1] < this.charRange[0]) throw new SteerableError('invalid-argument', `charNgrams ${JSON.stringify(this.charRange)} must be [min, max] with 1 <= min <= max`, { field: 'charNgrams' });
+    if (this.charRange[0] < 1 || this.charRange[1] < this.charRange[0])
+      throw new SteerableError('invalid-argument', `charNgrams ${JSON.stringify(this.charRange)} must be [min, max] with 1 <= min <= max`, {
+        field: 'charNgrams',
+      });
     this.scratch = new Float32Array(this.hashedDim);
-    this.description = { kind: 'hashed-ngrams', dim: this.dim, wordNgrams: [...this.wordNgrams], charNgrams: [...this.charRange], promptWeight: this.promptWeight, seed: this.seed, cueFeatures: this.cueFeatures };
+    this.description = {
+      kind: 'hashed-ngrams',
+      dim: this.dim,
+      wordNgrams: [...this.wordNgrams],
+      charNgrams: [...this.charRange],
+      promptWeight: this.promptWeight,
+      seed: this.seed,
+      cueFeatures: this.cueFeatures,
+    };
   }
 
   /**

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { SteerableError } from '@steerable/core';
@@ -16,7 +16,7 @@ const GZIP_MAGIC = [0x1f, 0x8b];
 const fatalDecoder = new TextDecoder('utf-8', { fatal: true });
 
 export async function readMagic(path: string, length = 4): Promise<Uint8Array> {
-  let handle;
+  let handle: FileHandle | undefined;
   try {
     handle = await open(path, 'r');
   } catch (cause) {
@@ -118,7 +118,9 @@ export async function* readLines(path: string, maxLineBytes = DEFAULT_MAX_LINE_B
     throw new SteerableError('corrupt-file', `cannot read past line ${lineNumber}: ${message}`, {
       file: path,
       line: lineNumber + 1,
-      hint: /unexpected end|incorrect header|invalid/i.test(message) ? 'the gzip file is truncated or corrupt; download or compress it again' : 'check that the file is readable and complete',
+      hint: /unexpected end|incorrect header|invalid/i.test(message)
+        ? 'the gzip file is truncated or corrupt; download or compress it again'
+        : 'check that the file is readable and complete',
       cause,
     });
   }

@@ -44,7 +44,11 @@ export function applyCommonColumns(pair: PreferencePair, record: Record<string, 
     if ((typeof value === 'string' && value.trim() !== '') || (typeof value === 'number' && Number.isFinite(value))) {
       pair.user = String(value);
     } else {
-      context.report(column, `must be a non-empty string or a number, got ${JSON.stringify(value)}`, `give every record a user identifier in '${column}', or drop the column`);
+      context.report(
+        column,
+        `must be a non-empty string or a number, got ${JSON.stringify(value)}`,
+        `give every record a user identifier in '${column}', or drop the column`,
+      );
       ok = false;
     }
     break;

@@ -85,7 +85,12 @@ function describeFailure(file: string, error: Error & { lines?: number; code?: s
     return { file, line: error.line, message: 'line is not valid UTF-8', hint: 're-encode the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)' };
   }
   if (error instanceof SteerableError || (error.code ?? '').startsWith('Z_')) {
-    return { file, line: lineReached, message: `cannot read past line ${lineReached - 1}: ${error.message}`, hint: 'the gzip file is truncated or corrupt; download or compress it again' };
+    return {
+      file,
+      line: lineReached,
+      message: `cannot read past line ${lineReached - 1}: ${error.message}`,
+      hint: 'the gzip file is truncated or corrupt; download or compress it again',
+    };
   }
   return {
     file,

@@ -34,7 +34,8 @@ export function splitTranscripts(chosen: string, rejected: string): { prompt: st
 export const hhRlhfFormat: RecordFormat = {
   name: 'hh-rlhf',
   description: 'Anthropic HH-RLHF {chosen, rejected} transcripts',
-  matches: (record) => typeof record['chosen'] === 'string' && typeof record['rejected'] === 'string' && !('prompt' in record) && record['chosen'].includes(ASSISTANT_TAG),
+  matches: (record) =>
+    typeof record['chosen'] === 'string' && typeof record['rejected'] === 'string' && !('prompt' in record) && record['chosen'].includes(ASSISTANT_TAG),
   toPairs(record, context) {
     const parsed = schema.safeParse(record);
     if (!parsed.success) {
@@ -43,7 +44,11 @@ export const hhRlhfFormat: RecordFormat = {
     }
     const split = splitTranscripts(parsed.data.chosen, parsed.data.rejected);
     if (!split) {
-      context.report('chosen', "chosen and rejected share no prefix ending in '\\n\\nAssistant:'", "both transcripts must start with the same conversation and end with a final '\\n\\nAssistant:' turn; for other data use the TRL format with a 'prompt' field");
+      context.report(
+        'chosen',
+        "chosen and rejected share no prefix ending in '\\n\\nAssistant:'",
+        "both transcripts must start with the same conversation and end with a final '\\n\\nAssistant:' turn; for other data use the TRL format with a 'prompt' field",
+      );
       return [];
     }
     const pair = { id: recordId(record, context), ...split };

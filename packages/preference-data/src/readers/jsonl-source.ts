@@ -7,7 +7,12 @@ export async function* jsonlRecords(file: string, options: RecordSourceOptions =
   for await (const event of readLines(file, maxLineBytes)) {
     const line = event.line;
     if (event.kind === 'too-long') {
-      yield issue(file, line, `line is ${event.bytes} bytes, over the ${maxLineBytes}-byte limit`, 'split or shorten this record, or raise maxLineBytes (--max-line-bytes) if it is legitimate');
+      yield issue(
+        file,
+        line,
+        `line is ${event.bytes} bytes, over the ${maxLineBytes}-byte limit`,
+        'split or shorten this record, or raise maxLineBytes (--max-line-bytes) if it is legitimate',
+      );
       continue;
     }
     if (event.kind === 'not-utf8') {
@@ -29,7 +34,9 @@ export async function* jsonlRecords(file: string, options: RecordSourceOptions =
         file,
         line,
         `line is ${what}, not a JSON object`,
-        Array.isArray(value) && line === 1 ? 'the file looks like one JSON array; write one JSON object per line (JSON Lines)' : 'each line must be one JSON object such as {"prompt": ..., "chosen": ..., "rejected": ...}',
+        Array.isArray(value) && line === 1
+          ? 'the file looks like one JSON array; write one JSON object per line (JSON Lines)'
+          : 'each line must be one JSON object such as {"prompt": ..., "chosen": ..., "rejected": ...}',
       );
       continue;
     }
@@ -47,10 +54,20 @@ function isBlank(text: string): boolean {
 
 function jsonIssue(file: string, line: number, text: string, cause: Error): RecordEvent {
   if (/(?<![\w"])(NaN|-?Infinity)(?![\w"])/.test(text)) {
-    return issue(file, line, 'line contains NaN or Infinity, which JSON does not allow', 'write finite numbers (Python: json.dumps(..., allow_nan=False) finds them); drop or repair the record');
+    return issue(
+      file,
+      line,
+      'line contains NaN or Infinity, which JSON does not allow',
+      'write finite numbers (Python: json.dumps(..., allow_nan=False) finds them); drop or repair the record',
+    );
   }
   const message = cause.message.replace(/^JSON\.parse: /, '').replace(/ in JSON at position/, ' at position');
-  return issue(file, line, `invalid JSON: ${message}`, 'each line must be one complete JSON object; check quotes, commas and brackets (the record may be truncated)');
+  return issue(
+    file,
+    line,
+    `invalid JSON: ${message}`,
+    'each line must be one complete JSON object; check quotes, commas and brackets (the record may be truncated)',
+  );
 }
 
 function issue(file: string, line: number, message: string, hint: string): RecordEvent {

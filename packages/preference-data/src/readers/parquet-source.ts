@@ -8,8 +8,8 @@ import type { RecordEvent } from './record-source.js';
  * group, not the file). `line` is the 1-based row number.
  */
 export async function* parquetRecords(file: string): AsyncGenerator<RecordEvent> {
-  let buffer;
-  let metadata;
+  let buffer: Awaited<ReturnType<typeof asyncBufferFromFile>>;
+  let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
   try {
     buffer = await asyncBufferFromFile(file);
     metadata = await parquetMetadataAsync(buffer);
@@ -29,7 +29,15 @@ export async function* parquetRecords(file: string): AsyncGenerator<RecordEvent>
     try {
       rows = await parquetReadObjects({ file: buffer, metadata, rowStart, rowEnd, compressors });
     } catch (cause) {
-      yield { kind: 'issue', issue: { file, line: rowStart + 1, message: `rows ${rowStart + 1}-${rowEnd} cannot be decoded: ${(cause as Error).message}`, hint: 'the file is corrupt; export it again' } };
+      yield {
+        kind: 'issue',
+        issue: {
+          file,
+          line: rowStart + 1,
+          message: `rows ${rowStart + 1}-${rowEnd} cannot be decoded: ${(cause as Error).message}`,
+          hint: 'the file is corrupt; export it again',
+        },
+      };
       rowStart = rowEnd;
       continue;
     }

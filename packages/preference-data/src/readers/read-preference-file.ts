@@ -40,19 +40,31 @@ export class PreferenceFileReader {
   ) {
     this.issues = new IssueCollector(options.maxErrors ?? 100);
     if (options.format !== undefined && !PREFERENCE_FORMAT_NAMES.includes(options.format)) {
-      throw new SteerableError('invalid-argument', `unknown format '${options.format}'`, { field: 'format', hint: `use one of ${PREFERENCE_FORMAT_NAMES.join(', ')}` });
+      throw new SteerableError('invalid-argument', `unknown format '${options.format}'`, {
+        field: 'format',
+        hint: `use one of ${PREFERENCE_FORMAT_NAMES.join(', ')}`,
+      });
     }
     this.format = options.format;
   }
 
   async *pairs(): AsyncGenerator<PreferencePair> {
     const container = (this.container = this.options.container ?? (await detectContainer(this.file)));
-    const events = container === 'parquet' ? parquetRecords(this.file) : container === 'csv' ? csvRecords(this.file) : jsonlRecords(this.file, { maxLineBytes: this.options.maxLineBytes });
+    const events =
+      container === 'parquet'
+        ? parquetRecords(this.file)
+        : container === 'csv'
+          ? csvRecords(this.file)
+          : jsonlRecords(this.file, { maxLineBytes: this.options.maxLineBytes });
     let format: RecordFormat | undefined = this.format ? recordFormat(this.format) : undefined;
     const seenIds = new Set<string>();
     const locationPrefix = `${this.file}:`;
     let line = 0;
-    const context: RecordContext = { file: this.file, line: 0, report: (field, message, hint) => this.addIssue({ file: this.file, line, ...(field !== undefined ? { field } : {}), message, hint }) };
+    const context: RecordContext = {
+      file: this.file,
+      line: 0,
+      report: (field, message, hint) => this.addIssue({ file: this.file, line, ...(field !== undefined ? { field } : {}), message, hint }),
+    };
     try {
       for await (const event of events as AsyncIterable<RecordEvent>) {
         if (event.kind === 'issue') {
@@ -66,7 +78,11 @@ export class PreferenceFileReader {
           format = detectRecordFormat(event.record);
           if (!format) {
             const keys = Object.keys(event.record).slice(0, 8).join(', ');
-            context.report(undefined, `record with fields {${keys}} matches no known format`, `pass --format (${PREFERENCE_FORMAT_NAMES.join(', ')}) to see what is missing, or rename the columns to e.g. {prompt, chosen, rejected}`);
+            context.report(
+              undefined,
+              `record with fields {${keys}} matches no known format`,
+              `pass --format (${PREFERENCE_FORMAT_NAMES.join(', ')}) to see what is missing, or rename the columns to e.g. {prompt, chosen, rejected}`,
+            );
             continue;
           }
           this.format = format.name;
@@ -88,11 +104,28 @@ export class PreferenceFileReader {
       // with one issue at the place it failed; the pairs before it stay valid.
       if (!(error instanceof SteerableError) || this.options.strict) throw error;
       this.records++;
-      this.addIssue({ file: error.file ?? this.file, line: error.line ?? line + 1, message: error.problem, hint: error.hint ?? 'check that the file is complete' });
+      this.addIssue({
+        file: error.file ?? this.file,
+        line: error.line ?? line + 1,
+        message: error.problem,
+        hint: error.hint ?? 'check that the file is complete',
+      });
       return;
     }
-    if (this.records === 0) this.addIssue({ file: this.file, line: 1, message: 'file has no records (it is empty)', hint: 'check that the file was written completely and is the one you meant' });
-    else if (!format) this.addIssue({ file: this.file, line: 1, message: `no record matches any known format (${RECORD_FORMATS.map((f) => f.name).join(', ')})`, hint: 'pass --format NAME to validate against one schema and see the missing fields' });
+    if (this.records === 0)
+      this.addIssue({
+        file: this.file,
+        line: 1,
+        message: 'file has no records (it is empty)',
+        hint: 'check that the file was written completely and is the one you meant',
+      });
+    else if (!format)
+      this.addIssue({
+        file: this.file,
+        line: 1,
+        message: `no record matches any known format (${RECORD_FORMATS.map((f) => f.name).join(', ')})`,
+        hint: 'pass --format NAME to validate against one schema and see the missing fields',
+      });
   }
 
   private addIssue(issue: DataIssue): void {
@@ -118,7 +151,15 @@ export async function readPreferenceFile(file: string, options: ReadPreferenceOp
   const reader = new PreferenceFileReader(file, options);
   const pairs: PreferencePair[] = [];
   for await (const pair of reader.pairs()) pairs.push(pair);
-  return { file, format: reader.format, container: reader.container, pairs, records: reader.records, errors: reader.issues.issues, errorCount: reader.issues.count };
+  return {
+    file,
+    format: reader.format,
+    container: reader.container,
+    pairs,
+    records: reader.records,
+    errors: reader.issues.issues,
+    errorCount: reader.issues.count,
+  };
 }
 
 /** Reads a file and throws the first problem as a SteerableError (for training runs). */

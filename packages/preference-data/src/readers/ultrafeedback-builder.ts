@@ -41,7 +41,11 @@ export interface UltraFeedbackBuildResult extends TextPairSet {
  */
 export function buildUltraFeedbackSet(rows: readonly UltraFeedbackRow[], options: UltraFeedbackBuildOptions): UltraFeedbackBuildResult {
   const criteria = typeof options.criteria === 'string' ? ULTRAFEEDBACK_SETTINGS[options.criteria] : options.criteria;
-  if (!criteria || criteria.length < 1) throw new SteerableError('invalid-argument', `unknown criteria ${JSON.stringify(options.criteria)}`, { field: 'criteria', hint: "use 'HH', 'HHT' or a list such as ['helpfulness', 'honesty']" });
+  if (!criteria || criteria.length < 1)
+    throw new SteerableError('invalid-argument', `unknown criteria ${JSON.stringify(options.criteria)}`, {
+      field: 'criteria',
+      hint: "use 'HH', 'HHT' or a list such as ['helpfulness', 'honesty']",
+    });
   const conflictingOnly = options.conflictingOnly ?? true;
   const dropped = { missingRating: 0, tie: 0, agreeing: 0 };
   const pairs: TextPair[] = [];
@@ -80,12 +84,17 @@ export function buildUltraFeedbackSet(rows: readonly UltraFeedbackRow[], options
     splitOfPair = assignSplits(pairs.length, fractions, (order) => rng.shuffle(order));
   }
   const labels: PreferenceLabel[] = [];
-  choices.forEach((preferred, pair) => criteria.forEach((criterion, c) => labels.push({ pair, user: criterion, preferred: preferred[c]!, split: splitOfPair[pair]! })));
+  choices.forEach((preferred, pair) =>
+    criteria.forEach((criterion, c) => labels.push({ pair, user: criterion, preferred: preferred[c]!, split: splitOfPair[pair]! })),
+  );
   return { pairs, labels, dropped };
 }
 
 /** Reads and validates UltraFeedback rows from JSONL, CSV or parquet, collecting issues. */
-export async function readUltraFeedbackRows(file: string, options: { maxErrors?: number } = {}): Promise<{ rows: UltraFeedbackRow[]; errors: DataIssue[]; errorCount: number }> {
+export async function readUltraFeedbackRows(
+  file: string,
+  options: { maxErrors?: number } = {},
+): Promise<{ rows: UltraFeedbackRow[]; errors: DataIssue[]; errorCount: number }> {
   const issues = new IssueCollector(options.maxErrors ?? 100);
   const container = await detectContainer(file);
   const events: AsyncIterable<RecordEvent> = container === 'parquet' ? parquetRecords(file) : container === 'csv' ? csvRecords(file) : jsonlRecords(file);
@@ -96,7 +105,11 @@ export async function readUltraFeedbackRows(file: string, options: { maxErrors?:
       continue;
     }
     const line = event.line;
-    const row = parseUltraFeedbackRow(event.record, { file, line, report: (field, message, hint) => issues.add({ file, line, ...(field !== undefined ? { field } : {}), message, hint }) });
+    const row = parseUltraFeedbackRow(event.record, {
+      file,
+      line,
+      report: (field, message, hint) => issues.add({ file, line, ...(field !== undefined ? { field } : {}), message, hint }),
+    });
     if (row) rows.push(row);
   }
   return { rows, errors: issues.issues, errorCount: issues.count };

@@ -46,7 +46,11 @@ export function parseUltraFeedbackRow(record: Record<string, unknown>, context: 
       if (raw === 'N/A' || raw === '') continue;
       const score = typeof raw === 'number' ? raw : Number(raw);
       if (!Number.isFinite(score)) {
-        context.report(`completions.${i}.annotations.${criterion}.Rating`, `must be a number (or "N/A"), got ${JSON.stringify(raw)}`, 'ratings are 1-5 (numbers or numeric strings); use "N/A" for a missing rating');
+        context.report(
+          `completions.${i}.annotations.${criterion}.Rating`,
+          `must be a number (or "N/A"), got ${JSON.stringify(raw)}`,
+          'ratings are 1-5 (numbers or numeric strings); use "N/A" for a missing rating',
+        );
         ok = false;
         continue;
       }

@@ -134,7 +134,14 @@ async function embedUncached(
   try {
     const { set, pairs } = await embed(featurizer);
     const note = options.cacheDir !== undefined ? `the ${config.kind} featurizer is not cached (it computes faster than a cache entry is read)` : undefined;
-    options.onEvent?.({ type: 'embeddings', featurizer: config.kind, status: 'uncached', seconds: (performance.now() - started) / 1000, pairs, ...(note ? { note } : {}) });
+    options.onEvent?.({
+      type: 'embeddings',
+      featurizer: config.kind,
+      status: 'uncached',
+      seconds: (performance.now() - started) / 1000,
+      pairs,
+      ...(note ? { note } : {}),
+    });
     return set;
   } finally {
     featurizer.dispose?.();
@@ -167,7 +174,14 @@ async function embedThroughCache(
       ...progressOption(config, options),
     });
     const status = cached.status === 'hit' ? 'cached' : cached.status;
-    options.onEvent?.({ type: 'embeddings', featurizer: config.kind, status, seconds: (performance.now() - started) / 1000, pairs: cached.set.numPairs, directory: cached.directory });
+    options.onEvent?.({
+      type: 'embeddings',
+      featurizer: config.kind,
+      status,
+      seconds: (performance.now() - started) / 1000,
+      pairs: cached.set.numPairs,
+      directory: cached.directory,
+    });
     // Every text the caller embeds next is one of these files', so the lookup never falls back to the encoder.
     return { pairs: cached.pairs, featurizer: cached.featurizer };
   } finally {

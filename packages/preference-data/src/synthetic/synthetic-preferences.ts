@@ -43,7 +43,8 @@ export const linearLatentReward: LatentReward = (option, z) => {
 export function generateSyntheticPreferences(options: SyntheticPreferencesOptions): EmbeddedPairSet & { latents?: Map<string, Float32Array> } {
   const { numPairs } = options;
   const dim = options.dim ?? 2;
-  if (!Number.isInteger(numPairs) || numPairs < 1) throw new SteerableError('invalid-argument', `numPairs ${numPairs} must be a positive integer`, { field: 'numPairs' });
+  if (!Number.isInteger(numPairs) || numPairs < 1)
+    throw new SteerableError('invalid-argument', `numPairs ${numPairs} must be a positive integer`, { field: 'numPairs' });
   if (!Number.isInteger(dim) || dim < 1) throw new SteerableError('invalid-argument', `dim ${dim} must be a positive integer`, { field: 'dim' });
   const rng = new Rng(options.seed ?? 0);
   const distribution = options.optionDistribution ?? { kind: 'uniform' };
@@ -62,16 +63,19 @@ export function generateSyntheticPreferences(options: SyntheticPreferencesOption
   const labels: PreferenceLabel[] = [];
   if ('types' in options.users) {
     const types = Object.entries(options.users.types);
-    if (types.length === 0) throw new SteerableError('invalid-argument', 'no user types given', { field: 'users.types', hint: 'pass at least one { name: reward } entry' });
+    if (types.length === 0)
+      throw new SteerableError('invalid-argument', 'no user types given', { field: 'users.types', hint: 'pass at least one { name: reward } entry' });
     const splits = assignSplits(numPairs, fractions, (order) => rng.shuffle(order));
     for (let pair = 0; pair < numPairs; pair++) {
-      for (const [user, reward] of types) labels.push({ pair, user, preferred: choose(reward(option(pair, 0)), reward(option(pair, 1))), split: splits[pair]! });
+      for (const [user, reward] of types)
+        labels.push({ pair, user, preferred: choose(reward(option(pair, 0)), reward(option(pair, 1))), split: splits[pair]! });
     }
     return { dim, numPairs, options: values, labels, embedding: { kind: 'synthetic', seed: options.seed ?? 0 } };
   }
   const { latentDim, numUsers, labelsPerUser } = options.users;
   const reward = options.users.reward ?? linearLatentReward;
-  if (labelsPerUser > numPairs) throw new SteerableError('invalid-argument', `labelsPerUser ${labelsPerUser} exceeds numPairs ${numPairs}`, { field: 'users.labelsPerUser' });
+  if (labelsPerUser > numPairs)
+    throw new SteerableError('invalid-argument', `labelsPerUser ${labelsPerUser} exceeds numPairs ${numPairs}`, { field: 'users.labelsPerUser' });
   const latents = new Map<string, Float32Array>();
   const splitBy = options.splitBy ?? 'pair';
   const pairSplits = assignSplits(numPairs, fractions, (order) => rng.shuffle(order));
@@ -81,7 +85,12 @@ export function generateSyntheticPreferences(options: SyntheticPreferencesOption
     const z = rng.fillNormal(new Float32Array(latentDim));
     latents.set(user, z);
     for (const pair of rng.sampleIndices(numPairs, labelsPerUser)) {
-      labels.push({ pair, user, preferred: choose(reward(option(pair, 0), z), reward(option(pair, 1), z)), split: splitBy === 'user' ? userSplits[u]! : pairSplits[pair]! });
+      labels.push({
+        pair,
+        user,
+        preferred: choose(reward(option(pair, 0), z), reward(option(pair, 1), z)),
+        split: splitBy === 'user' ? userSplits[u]! : pairSplits[pair]!,
+      });
     }
   }
   return { dim, numPairs, options: values, labels, latents, embedding: { kind: 'synthetic-latent', seed: options.seed ?? 0, latentDim } };

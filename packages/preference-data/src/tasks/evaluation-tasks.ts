@@ -31,7 +31,8 @@ export function evaluationTaskSet(set: EmbeddedPairSet, options: EvaluationTaskO
   const { contextSize: k, numTargets: t, tasksPerUser } = options;
   if (!Number.isInteger(k) || k < 0) throw new SteerableError('invalid-argument', `contextSize ${k} must be an integer >= 0`, { field: 'contextSize' });
   if (!Number.isInteger(t) || t < 1) throw new SteerableError('invalid-argument', `numTargets ${t} must be a positive integer`, { field: 'numTargets' });
-  if (!Number.isInteger(tasksPerUser) || tasksPerUser < 1) throw new SteerableError('invalid-argument', `tasksPerUser ${tasksPerUser} must be a positive integer`, { field: 'tasksPerUser' });
+  if (!Number.isInteger(tasksPerUser) || tasksPerUser < 1)
+    throw new SteerableError('invalid-argument', `tasksPerUser ${tasksPerUser} must be a positive integer`, { field: 'tasksPerUser' });
   const index = indexLabelsByUser(set, options.split);
   const tasks: Task[] = [];
   const skippedUsers: { user: string; labels: number }[] = [];
@@ -42,10 +43,14 @@ export function evaluationTaskSet(set: EmbeddedPairSet, options: EvaluationTaskO
         skippedUsers.push({ user, labels: labels.length });
         continue;
       }
-      throw new SteerableError('not-enough-labels', `user '${user}' has ${labels.length} labels in split ${JSON.stringify(options.split)}, fewer than k + T = ${k + t}`, {
-        field: 'split',
-        hint: "lower contextSize or numTargets, or pass tooFewLabels: 'skip' to leave such users out",
-      });
+      throw new SteerableError(
+        'not-enough-labels',
+        `user '${user}' has ${labels.length} labels in split ${JSON.stringify(options.split)}, fewer than k + T = ${k + t}`,
+        {
+          field: 'split',
+          hint: "lower contextSize or numTargets, or pass tooFewLabels: 'skip' to leave such users out",
+        },
+      );
     }
     for (let i = 0; i < tasksPerUser; i++) {
       const order = prefixShuffle(labels, t + k, new Rng(`${options.seed}/${user}/${i}`));
@@ -53,7 +58,10 @@ export function evaluationTaskSet(set: EmbeddedPairSet, options: EvaluationTaskO
     }
   }
   if (tasks.length === 0) {
-    throw new SteerableError('not-enough-labels', `no user has k + T = ${k + t} labels in split ${JSON.stringify(options.split)}`, { field: 'split', hint: 'lower contextSize or numTargets' });
+    throw new SteerableError('not-enough-labels', `no user has k + T = ${k + t} labels in split ${JSON.stringify(options.split)}`, {
+      field: 'split',
+      hint: 'lower contextSize or numTargets',
+    });
   }
   return { tasks, skippedUsers };
 }

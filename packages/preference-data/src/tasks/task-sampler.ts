@@ -64,26 +64,49 @@ export class TaskSampler {
     const { numTargets, batchSize } = options;
     [this.kMin, this.kMax] = typeof options.contextSize === 'number' ? [options.contextSize, options.contextSize] : options.contextSize;
     if (!Number.isInteger(this.kMin) || !Number.isInteger(this.kMax) || this.kMin < 0 || this.kMax < this.kMin) {
-      throw new SteerableError('invalid-argument', `contextSize ${JSON.stringify(options.contextSize)} must be an integer k >= 0 or a range [min, max] with 0 <= min <= max`, { field: 'contextSize', hint: 'e.g. contextSize: [0, 10]' });
+      throw new SteerableError(
+        'invalid-argument',
+        `contextSize ${JSON.stringify(options.contextSize)} must be an integer k >= 0 or a range [min, max] with 0 <= min <= max`,
+        { field: 'contextSize', hint: 'e.g. contextSize: [0, 10]' },
+      );
     }
-    if (!Number.isInteger(numTargets) || numTargets < 1) throw new SteerableError('invalid-argument', `numTargets ${numTargets} must be a positive integer`, { field: 'numTargets', hint: 'the paper uses T = 20' });
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new SteerableError('invalid-argument', `batchSize ${batchSize} must be a positive integer`, { field: 'batchSize', hint: 'the paper uses 64 tasks per batch' });
+    if (!Number.isInteger(numTargets) || numTargets < 1)
+      throw new SteerableError('invalid-argument', `numTargets ${numTargets} must be a positive integer`, {
+        field: 'numTargets',
+        hint: 'the paper uses T = 20',
+      });
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      throw new SteerableError('invalid-argument', `batchSize ${batchSize} must be a positive integer`, {
+        field: 'batchSize',
+        hint: 'the paper uses 64 tasks per batch',
+      });
     const index = indexLabelsByUser(set, options.split);
     if (options.targetsIncludeContext && this.kMax > numTargets) {
-      throw new SteerableError('invalid-argument', `with targetsIncludeContext the context (k up to ${this.kMax}) is drawn from the ${numTargets} targets, so k cannot exceed T`, { field: 'contextSize', hint: 'lower the context size range or raise numTargets' });
+      throw new SteerableError(
+        'invalid-argument',
+        `with targetsIncludeContext the context (k up to ${this.kMax}) is drawn from the ${numTargets} targets, so k cannot exceed T`,
+        { field: 'contextSize', hint: 'lower the context size range or raise numTargets' },
+      );
     }
     const needed = options.targetsIncludeContext ? numTargets : this.kMax + numTargets;
     this.labelsByUser = index.labelsByUser;
     this.users = index.users.filter((user) => index.labelsByUser.get(user)!.length >= needed);
-    this.skippedUsers = index.users.filter((user) => index.labelsByUser.get(user)!.length < needed).map((user) => ({ user, labels: index.labelsByUser.get(user)!.length }));
+    this.skippedUsers = index.users
+      .filter((user) => index.labelsByUser.get(user)!.length < needed)
+      .map((user) => ({ user, labels: index.labelsByUser.get(user)!.length }));
     if (this.users.length === 0) {
-      throw new SteerableError('not-enough-labels', `no user has the ${needed} labels (${options.targetsIncludeContext ? `T ${numTargets}` : `k max ${this.kMax} + T ${numTargets}`}) a task needs in split ${JSON.stringify(options.split)}; ${index.users.length} users have fewer`, {
-        field: 'split',
-        hint: 'lower numTargets or the context size range, or use a split with more labels per user',
-      });
+      throw new SteerableError(
+        'not-enough-labels',
+        `no user has the ${needed} labels (${options.targetsIncludeContext ? `T ${numTargets}` : `k max ${this.kMax} + T ${numTargets}`}) a task needs in split ${JSON.stringify(options.split)}; ${index.users.length} users have fewer`,
+        {
+          field: 'split',
+          hint: 'lower numTargets or the context size range, or use a split with more labels per user',
+        },
+      );
     }
     this.tasksPerEpoch = options.tasksPerEpoch ?? index.numPairs;
-    if (!Number.isInteger(this.tasksPerEpoch) || this.tasksPerEpoch < 1) throw new SteerableError('invalid-argument', `tasksPerEpoch ${this.tasksPerEpoch} must be a positive integer`, { field: 'tasksPerEpoch' });
+    if (!Number.isInteger(this.tasksPerEpoch) || this.tasksPerEpoch < 1)
+      throw new SteerableError('invalid-argument', `tasksPerEpoch ${this.tasksPerEpoch} must be a positive integer`, { field: 'tasksPerEpoch' });
     this.numBatches = options.dropLast ? Math.floor(this.tasksPerEpoch / batchSize) : Math.ceil(this.tasksPerEpoch / batchSize);
   }
 
@@ -121,7 +144,10 @@ export class TaskSampler {
   /** The next `epoch(state.epoch)` call continues from `state.nextBatch` with the saved RNG. */
   setState(state: TaskSamplerState): void {
     if (!Number.isInteger(state.epoch) || !Number.isInteger(state.nextBatch) || state.nextBatch < 0) {
-      throw new SteerableError('invalid-argument', `sampler state ${JSON.stringify(state)} is malformed`, { field: 'sampler', hint: 'restore the state saved by TaskSampler.state()' });
+      throw new SteerableError('invalid-argument', `sampler state ${JSON.stringify(state)} is malformed`, {
+        field: 'sampler',
+        hint: 'restore the state saved by TaskSampler.state()',
+      });
     }
     Rng.fromState(state.rng);
     this.resumeFrom = { epoch: state.epoch, nextBatch: state.nextBatch, rng: [...state.rng] as unknown as RngState };

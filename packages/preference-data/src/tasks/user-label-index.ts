@@ -12,7 +12,8 @@ export interface UserLabelIndex {
 
 export function indexLabelsByUser(set: EmbeddedPairSet, splits: SplitName | readonly SplitName[]): UserLabelIndex {
   const wanted = new Set<SplitName>(typeof splits === 'string' ? [splits] : splits);
-  if (wanted.size === 0) throw new SteerableError('invalid-argument', 'no split selected', { field: 'split', hint: "pass 'train', 'validation', 'test' or a list of them" });
+  if (wanted.size === 0)
+    throw new SteerableError('invalid-argument', 'no split selected', { field: 'split', hint: "pass 'train', 'validation', 'test' or a list of them" });
   const labelsByUser = new Map<string, number[]>();
   const pairs = new Set<number>();
   set.labels.forEach((label, index) => {

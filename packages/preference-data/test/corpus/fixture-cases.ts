@@ -84,29 +84,33 @@ export const STORE_CASES: Record<string, Expected & { file: string }> = {
 export const FIXTURE_CASES: MalformedInputCase[] = [
   ...Object.entries(PREFERENCE_CASES)
     .filter(([, expected]) => expected.options === undefined)
-    .map(([name, expected]): MalformedInputCase => ({
-      id: `preference-file/fixture-${name}`,
-      consumer: 'preference-file',
-      file: name,
-      // inspectFile reports an unreadable parquet footer on line 1; the strict reader's error names the field.
-      ...(name.endsWith('.parquet') ? { field: 'metadata' } : expected.line !== undefined ? { line: expected.line } : {}),
+    .map(
+      ([name, expected]): MalformedInputCase => ({
+        id: `preference-file/fixture-${name}`,
+        consumer: 'preference-file',
+        file: name,
+        // inspectFile reports an unreadable parquet footer on line 1; the strict reader's error names the field.
+        ...(name.endsWith('.parquet') ? { field: 'metadata' } : expected.line !== undefined ? { line: expected.line } : {}),
+        ...(expected.field !== undefined ? { field: expected.field } : {}),
+        message: expected.message,
+        write: async (dir) => {
+          await copyFile(join(CORPUS, name), join(dir, name));
+          return join(dir, name);
+        },
+      }),
+    ),
+  ...Object.entries(STORE_CASES).map(
+    ([name, expected]): MalformedInputCase => ({
+      id: `embedding-store/fixture-${name}`,
+      consumer: 'embedding-store',
+      file: expected.file,
+      ...(expected.line !== undefined ? { line: expected.line } : {}),
       ...(expected.field !== undefined ? { field: expected.field } : {}),
       message: expected.message,
       write: async (dir) => {
-        await copyFile(join(CORPUS, name), join(dir, name));
-        return join(dir, name);
+        await cp(join(CORPUS, name), dir, { recursive: true });
+        return dir;
       },
-    })),
-  ...Object.entries(STORE_CASES).map(([name, expected]): MalformedInputCase => ({
-    id: `embedding-store/fixture-${name}`,
-    consumer: 'embedding-store',
-    file: expected.file,
-    ...(expected.line !== undefined ? { line: expected.line } : {}),
-    ...(expected.field !== undefined ? { field: expected.field } : {}),
-    message: expected.message,
-    write: async (dir) => {
-      await cp(join(CORPUS, name), dir, { recursive: true });
-      return dir;
-    },
-  })),
+    }),
+  ),
 ];

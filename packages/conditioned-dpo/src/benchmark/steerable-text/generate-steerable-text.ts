@@ -1,13 +1,23 @@
 import { z } from 'zod';
 import { Rng, SteerableError } from '@steerable/core';
 import type { PreferencePair } from '@steerable/preference-data';
-import { CASUAL_WORDS, FORMAL_WORDS, MAX_STYLE_WORDS, MIN_STYLE_WORDS, STEERABLE_TEXT_USER_TYPES, TOPICS, steerableTextReward } from './steerable-text-language.js';
+import {
+  CASUAL_WORDS,
+  FORMAL_WORDS,
+  MAX_STYLE_WORDS,
+  MIN_STYLE_WORDS,
+  STEERABLE_TEXT_USER_TYPES,
+  TOPICS,
+  steerableTextReward,
+} from './steerable-text-language.js';
 
 /** The benchmark's generator settings (a policy run's `data` when its source is `steerable-text`). */
 export const steerableTextOptionsSchema = z.strictObject({
   seed: z.number().int().default(0),
   /** Pairs per user type and split. */
-  pairsPerType: z.strictObject({ train: z.number().int().min(0), validation: z.number().int().min(0), test: z.number().int().min(0) }).default({ train: 3000, validation: 200, test: 600 }),
+  pairsPerType: z
+    .strictObject({ train: z.number().int().min(0), validation: z.number().int().min(0), test: z.number().int().min(0) })
+    .default({ train: 3000, validation: 200, test: 600 }),
   /** Probability that an annotator's choice is flipped (one context pair is weak evidence, so accuracy rises with k). */
   labelNoise: z.number().min(0).lt(0.5).default(0.2),
   /**
@@ -24,7 +34,9 @@ export const DEFAULT_STEERABLE_TEXT_OPTIONS: SteerableTextOptions = steerableTex
 /** A response in a random style mix: each word formal with probability pFormal. */
 function sampleResponse(topic: string, rng: Rng, pFormal: number): string {
   const length = rng.int(MIN_STYLE_WORDS, MAX_STYLE_WORDS);
-  const words = Array.from({ length }, () => (rng.uniform() < pFormal ? FORMAL_WORDS[rng.int(0, FORMAL_WORDS.length - 1)]! : CASUAL_WORDS[rng.int(0, CASUAL_WORDS.length - 1)]!));
+  const words = Array.from({ length }, () =>
+    rng.uniform() < pFormal ? FORMAL_WORDS[rng.int(0, FORMAL_WORDS.length - 1)]! : CASUAL_WORDS[rng.int(0, CASUAL_WORDS.length - 1)]!,
+  );
   return [topic, ...words].join(' ');
 }
 
@@ -59,7 +71,14 @@ export function generateSteerableText(options: Partial<SteerableTextOptions> = {
         } while (steerableTextReward(type, a) === steerableTextReward(type, b));
         const [better, worse] = steerableTextReward(type, a) > steerableTextReward(type, b) ? [a, b] : [b, a];
         const flipped = rng.uniform() < labelNoise;
-        pairs.push({ id: `steerable-text/${split}/${type}/${i}`, prompt: `tell me about ${topic}`, chosen: flipped ? worse : better, rejected: flipped ? better : worse, user: type, split });
+        pairs.push({
+          id: `steerable-text/${split}/${type}/${i}`,
+          prompt: `tell me about ${topic}`,
+          chosen: flipped ? worse : better,
+          rejected: flipped ? better : worse,
+          user: type,
+          split,
+        });
       }
     }
   }

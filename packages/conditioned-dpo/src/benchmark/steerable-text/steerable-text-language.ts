@@ -5,7 +5,18 @@
  */
 export const PROMPT_WORDS = ['tell', 'me', 'about'] as const;
 export const TOPICS = ['cats', 'dogs', 'rain', 'music', 'trains', 'coffee', 'books', 'stars'] as const;
-export const FORMAL_WORDS = ['indeed', 'certainly', 'furthermore', 'therefore', 'moreover', 'regards', 'kindly', 'respectfully', 'notably', 'accordingly'] as const;
+export const FORMAL_WORDS = [
+  'indeed',
+  'certainly',
+  'furthermore',
+  'therefore',
+  'moreover',
+  'regards',
+  'kindly',
+  'respectfully',
+  'notably',
+  'accordingly',
+] as const;
 export const CASUAL_WORDS = ['yeah', 'lol', 'cool', 'totally', 'dude', 'gonna', 'awesome', 'kinda', 'hey', 'wow'] as const;
 export const STEERABLE_TEXT_USER_TYPES = ['formal', 'casual'] as const;
 export type SteerableTextUserType = (typeof STEERABLE_TEXT_USER_TYPES)[number];

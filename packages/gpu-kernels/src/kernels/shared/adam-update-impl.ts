@@ -46,17 +46,29 @@ export function adamConstants(gradScale: number, attrs: AdamUpdateAttrs): AdamCo
  * higher-precision variant of it. `gradScale` is the clip factor, 1 when not clipping.
  */
 export function adamUpdateImpl(
-  param: ArrayLike<number>, grad: ArrayLike<number>, m: ArrayLike<number>, v: ArrayLike<number>,
-  gradScale: number, attrs: AdamUpdateAttrs,
-  outParam: Float32Array, outM: Float32Array, outV: Float32Array,
+  param: ArrayLike<number>,
+  grad: ArrayLike<number>,
+  m: ArrayLike<number>,
+  v: ArrayLike<number>,
+  gradScale: number,
+  attrs: AdamUpdateAttrs,
+  outParam: Float32Array,
+  outM: Float32Array,
+  outV: Float32Array,
 ): void {
   adamStepImpl(param, grad, m, v, adamConstants(gradScale, attrs), outParam, outM, outV);
 }
 
 /** adamUpdateImpl from its constants (the reference for the SIMD module, which takes the same). */
 export function adamStepImpl(
-  param: ArrayLike<number>, grad: ArrayLike<number>, m: ArrayLike<number>, v: ArrayLike<number>, c: AdamConstants,
-  outParam: Float32Array, outM: Float32Array, outV: Float32Array,
+  param: ArrayLike<number>,
+  grad: ArrayLike<number>,
+  m: ArrayLike<number>,
+  v: ArrayLike<number>,
+  c: AdamConstants,
+  outParam: Float32Array,
+  outM: Float32Array,
+  outV: Float32Array,
 ): void {
   const { scaled, scale, coupledDecay, decoupledDecay, beta1, oneMinusBeta1, beta2, oneMinusBeta2, biasCorrection2, eps, stepSize } = c;
   for (let i = 0; i < outParam.length; i++) {

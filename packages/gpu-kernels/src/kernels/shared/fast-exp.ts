@@ -5,8 +5,8 @@
  * exponentiate x - max <= 0; below -104 the float32 result is 0 anyway.
  */
 const LOG2E = Math.LOG2E;
-const LN2_HI = 0.693147180369123816490; // ln 2 split so that k * LN2_HI is exact for |k| < 2^20
-const LN2_LO = 1.90821492927058770002e-10;
+const LN2_HI = 0.6931471803691238; // ln 2 split so that k * LN2_HI is exact for |k| < 2^20
+const LN2_LO = 1.9082149292705877e-10;
 const MIN_EXPONENT = -152;
 const POW2_NEG = new Float64Array(-MIN_EXPONENT + 1).map((_, i) => 2 ** -i);
 

@@ -54,7 +54,12 @@ export function wasmKernel(def: JsKernel): SteerableKernelConfig {
       // detach views taken earlier.
       const outs = def.outputs(named, attrs ?? {}).map((s) => backend.makeOutput(s.shape, s.dtype));
       const views = Object.fromEntries(Object.entries(named).map(([name, info]) => [name, backend.typedArrayFromHeap(info)]));
-      def.compute(views, outs.map((o) => backend.typedArrayFromHeap(o)), named, attrs ?? {});
+      def.compute(
+        views,
+        outs.map((o) => backend.typedArrayFromHeap(o)),
+        named,
+        attrs ?? {},
+      );
       return single(outs);
     },
   });

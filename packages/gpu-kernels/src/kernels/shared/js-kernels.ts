@@ -1,8 +1,12 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { JsKernel } from './js-kernel.js';
 import {
-  SteerablePairwiseLoss, SteerablePairwiseLossGrad, SteerableSequenceLogProbs, SteerableSequenceLogProbsGrad,
-  SteerableSetAttentionPool, SteerableSetAttentionPoolGrad,
+  SteerablePairwiseLoss,
+  SteerablePairwiseLossGrad,
+  SteerableSequenceLogProbs,
+  SteerableSequenceLogProbsGrad,
+  SteerableSetAttentionPool,
+  SteerableSetAttentionPoolGrad,
 } from '../../kernel-names.js';
 import { sequenceLogProbsGradImpl, sequenceLogProbsImpl } from './sequence-log-probs-impl.js';
 import { pairwiseLossGradImpl, pairwiseLossImpl } from './pairwise-loss-impl.js';
@@ -15,7 +19,10 @@ export const sequenceLogProbsJs: JsKernel = {
   inputNames: ['logits', 'labels', 'mask'],
   outputs: ({ logits }) => {
     const [b, l] = dims(logits!);
-    return [{ shape: [b!], dtype: 'float32' }, { shape: [b!, l!], dtype: 'float32' }];
+    return [
+      { shape: [b!], dtype: 'float32' },
+      { shape: [b!, l!], dtype: 'float32' },
+    ];
   },
   compute: ({ logits, labels, mask }, [out, logSumExp], named) => {
     const [b, l, v] = dims(named.logits!);
@@ -75,5 +82,10 @@ export const setAttentionPoolGradJs: JsKernel = {
 };
 
 export const JS_KERNELS: readonly JsKernel[] = [
-  sequenceLogProbsJs, sequenceLogProbsGradJs, pairwiseLossJs, pairwiseLossGradJs, setAttentionPoolJs, setAttentionPoolGradJs,
+  sequenceLogProbsJs,
+  sequenceLogProbsGradJs,
+  pairwiseLossJs,
+  pairwiseLossGradJs,
+  setAttentionPoolJs,
+  setAttentionPoolGradJs,
 ];

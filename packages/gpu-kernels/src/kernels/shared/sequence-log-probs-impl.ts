@@ -31,8 +31,13 @@ export const jsRowSoftmax: RowSoftmax = {
  * label outside [0, V) gives NaN, loudly; masked rows are skipped (padding labels may be anything).
  */
 export function sumPickedLogProbs(
-  logits: TypedArray, labels: TypedArray, mask: TypedArray, logSumExp: TypedArray,
-  batch: number, length: number, vocab: number,
+  logits: TypedArray,
+  labels: TypedArray,
+  mask: TypedArray,
+  logSumExp: TypedArray,
+  batch: number,
+  length: number,
+  vocab: number,
   out: TypedArray,
 ): void {
   for (let b = 0; b < batch; b++) {
@@ -51,8 +56,12 @@ export function sumPickedLogProbs(
 
 /** dLogits[row, label] += dy[b] * mask[row]: the one-hot half of the gradient. */
 export function addLabelGradients(
-  dy: TypedArray, labels: TypedArray, mask: TypedArray,
-  batch: number, length: number, vocab: number,
+  dy: TypedArray,
+  labels: TypedArray,
+  mask: TypedArray,
+  batch: number,
+  length: number,
+  vocab: number,
   dLogits: TypedArray,
 ): void {
   for (let row = 0; row < batch * length; row++) {
@@ -67,9 +76,14 @@ export function addLabelGradients(
  * with mask 0 are skipped and get logSumExp 0.
  */
 export function sequenceLogProbsImpl(
-  logits: TypedArray, labels: TypedArray, mask: TypedArray,
-  batch: number, length: number, vocab: number,
-  out: TypedArray, logSumExp: TypedArray,
+  logits: TypedArray,
+  labels: TypedArray,
+  mask: TypedArray,
+  batch: number,
+  length: number,
+  vocab: number,
+  out: TypedArray,
+  logSumExp: TypedArray,
   rows: RowSoftmax = jsRowSoftmax,
 ): void {
   for (let row = 0; row < batch * length; row++) {
@@ -80,8 +94,14 @@ export function sequenceLogProbsImpl(
 
 /** dLogits = dy[b] * mask * (onehot(label) - exp(x - lse)), one pass per row. */
 export function sequenceLogProbsGradImpl(
-  dy: TypedArray, logits: TypedArray, labels: TypedArray, mask: TypedArray, logSumExp: TypedArray,
-  batch: number, length: number, vocab: number,
+  dy: TypedArray,
+  logits: TypedArray,
+  labels: TypedArray,
+  mask: TypedArray,
+  logSumExp: TypedArray,
+  batch: number,
+  length: number,
+  vocab: number,
   out: TypedArray,
   rows: RowSoftmax = jsRowSoftmax,
 ): void {

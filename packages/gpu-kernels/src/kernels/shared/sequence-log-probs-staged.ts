@@ -15,7 +15,10 @@ export class StagedRowKernels implements RowSoftmax {
   private input!: Float32Array;
   private output!: Float32Array;
 
-  private constructor(private readonly memory: WasmMemory, private readonly kernels: SequenceLogProbsRowKernels) {}
+  private constructor(
+    private readonly memory: WasmMemory,
+    private readonly kernels: SequenceLogProbsRowKernels,
+  ) {}
 
   /** null where the engine lacks wasm SIMD. */
   static create(): StagedRowKernels | null {

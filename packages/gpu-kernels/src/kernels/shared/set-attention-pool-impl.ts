@@ -54,7 +54,16 @@ function poolWeight(probs: Float64Array, mask: TypedArray, maskBase: number, n: 
  * For each group g: P = softmax(Q K^T / sqrt(d)) * M (row softmax, then the dropout mask),
  * w_j = sum_i P_ij, out = sum_j w_j v_j.
  */
-export function setAttentionPoolImpl(q: TypedArray, k: TypedArray, v: TypedArray, mask: TypedArray, groups: number, n: number, d: number, out: TypedArray): void {
+export function setAttentionPoolImpl(
+  q: TypedArray,
+  k: TypedArray,
+  v: TypedArray,
+  mask: TypedArray,
+  groups: number,
+  n: number,
+  d: number,
+  out: TypedArray,
+): void {
   const probs = new Float64Array(n * n);
   const pooled = new Float64Array(d);
   const scale = 1 / Math.sqrt(d);
@@ -76,9 +85,17 @@ export function setAttentionPoolImpl(q: TypedArray, k: TypedArray, v: TypedArray
  * dq_i = scale sum_j dS_ij k_j; dk_j = scale sum_i dS_ij q_i.
  */
 export function setAttentionPoolGradImpl(
-  dy: TypedArray, q: TypedArray, k: TypedArray, v: TypedArray, mask: TypedArray,
-  groups: number, n: number, d: number,
-  dq: TypedArray, dk: TypedArray, dv: TypedArray,
+  dy: TypedArray,
+  q: TypedArray,
+  k: TypedArray,
+  v: TypedArray,
+  mask: TypedArray,
+  groups: number,
+  n: number,
+  d: number,
+  dq: TypedArray,
+  dk: TypedArray,
+  dv: TypedArray,
 ): void {
   const probs = new Float64Array(n * n);
   const vDotDy = new Float64Array(n);

@@ -5,10 +5,24 @@ import { simdModule } from './simd-module.js';
 /** The export of wasm-src/adam.wat; pointers are byte offsets into the imported heap. */
 export interface AdamSimdKernels {
   adamUpdate(
-    param: number, grad: number, m: number, v: number, outParam: number, outM: number, outV: number, count: number,
-    gradScale: number, coupledDecay: number, decoupledDecay: number,
-    beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,
-    biasCorrection2: number, eps: number, stepSize: number,
+    param: number,
+    grad: number,
+    m: number,
+    v: number,
+    outParam: number,
+    outM: number,
+    outV: number,
+    count: number,
+    gradScale: number,
+    coupledDecay: number,
+    decoupledDecay: number,
+    beta1: number,
+    oneMinusBeta1: number,
+    beta2: number,
+    oneMinusBeta2: number,
+    biasCorrection2: number,
+    eps: number,
+    stepSize: number,
   ): void;
 }
 
@@ -26,12 +40,34 @@ export const adamKernelsOf = adamModule.ofBackend;
  */
 export function adamUpdateSimd(
   kernels: AdamSimdKernels,
-  param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, c: AdamConstants,
-  outParam: Float32Array, outM: Float32Array, outV: Float32Array,
+  param: Float32Array,
+  grad: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  c: AdamConstants,
+  outParam: Float32Array,
+  outM: Float32Array,
+  outV: Float32Array,
 ): void {
   // When not clipping, `scale` is exactly 1, which the module multiplies by: x * 1 is x.
   kernels.adamUpdate(
-    param.byteOffset, grad.byteOffset, m.byteOffset, v.byteOffset, outParam.byteOffset, outM.byteOffset, outV.byteOffset, outParam.length,
-    c.scale, c.coupledDecay, c.decoupledDecay, c.beta1, c.oneMinusBeta1, c.beta2, c.oneMinusBeta2, c.biasCorrection2, c.eps, c.stepSize,
+    param.byteOffset,
+    grad.byteOffset,
+    m.byteOffset,
+    v.byteOffset,
+    outParam.byteOffset,
+    outM.byteOffset,
+    outV.byteOffset,
+    outParam.length,
+    c.scale,
+    c.coupledDecay,
+    c.decoupledDecay,
+    c.beta1,
+    c.oneMinusBeta1,
+    c.beta2,
+    c.oneMinusBeta2,
+    c.biasCorrection2,
+    c.eps,
+    c.stepSize,
   );
 }

@@ -42,8 +42,10 @@ function transposedOperandsFirst(kernelName: string, opsOf: MatrixOpsOf, runnerO
         stock.kernelFunc({ inputs: ins, backend: backend as unknown as tf.KernelBackend, attrs: at }) as tf.TensorInfo;
       const a = inputs['a']!;
       const b = inputs['b']!;
-      const fusedEpilogue = inputs['bias'] !== undefined || inputs['preluActivationWeights'] !== undefined
-        || (attrs?.['activation'] !== undefined && attrs['activation'] !== 'linear');
+      const fusedEpilogue =
+        inputs['bias'] !== undefined ||
+        inputs['preluActivationWeights'] !== undefined ||
+        (attrs?.['activation'] !== undefined && attrs['activation'] !== 'linear');
       const float32 = a.dtype === 'float32' && b.dtype === 'float32';
       const ops = float32 ? opsOf(backend) : null;
       if (ops && !fusedEpilogue) {
@@ -54,8 +56,9 @@ function transposedOperandsFirst(kernelName: string, opsOf: MatrixOpsOf, runnerO
         if (rowTimesMatrix) {
           // As a row times the matrix as stored, the GEMM packs the matrix in its fast path and
           // pads one row to four, instead of one column to eight.
-          const out = (runner ? gemmProduct(rowTimesMatrix.a, rowTimesMatrix.b, false, false, backend, runner) : null)
-            ?? run({ ...inputs, a: rowTimesMatrix.a, b: rowTimesMatrix.b }, { ...attrs, transposeA: false, transposeB: false });
+          const out =
+            (runner ? gemmProduct(rowTimesMatrix.a, rowTimesMatrix.b, false, false, backend, runner) : null) ??
+            run({ ...inputs, a: rowTimesMatrix.a, b: rowTimesMatrix.b }, { ...attrs, transposeA: false, transposeB: false });
           return { dataId: out.dataId, shape: rowTimesMatrix.outShape(out.shape), dtype: out.dtype };
         }
         const blocked = heapProduct(a, b, transposeA, transposeB, backend, runner, sparseOf(backend));
@@ -73,7 +76,11 @@ function transposedOperandsFirst(kernelName: string, opsOf: MatrixOpsOf, runnerO
         if (rows === 1 || cols === 1) return unitAxisSwapped(x);
         const t = ops
           ? transposeLastTwo(x, backend, ops)
-          : (stockTranspose.kernelFunc({ inputs: { x }, backend: backend as unknown as tf.KernelBackend, attrs: { perm: [...Array.from({ length: rank - 2 }, (_, i) => i), rank - 1, rank - 2] } }) as tf.TensorInfo);
+          : (stockTranspose.kernelFunc({
+              inputs: { x },
+              backend: backend as unknown as tf.KernelBackend,
+              attrs: { perm: [...Array.from({ length: rank - 2 }, (_, i) => i), rank - 1, rank - 2] },
+            }) as tf.TensorInfo);
         temporaries.push(t);
         return t;
       };
@@ -99,13 +106,22 @@ const unitAxisSwapped = (x: tf.TensorInfo): tf.TensorInfo => {
  * without transposes (the GEMM, or the stock kernel), and the output shape [..., 1, M] read as
  * [..., M, 1]. Null for other products.
  */
-export function vectorTimesMatrixForm(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean): { a: tf.TensorInfo; b: tf.TensorInfo; outShape: (shape: number[]) => number[] } | null {
+export function vectorTimesMatrixForm(
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+): { a: tf.TensorInfo; b: tf.TensorInfo; outShape: (shape: number[]) => number[] } | null {
   const bRank = b.shape.length;
   if (!transposeA || a.shape.length < 2 || bRank < 2) return null;
   const n = transposeB ? b.shape[bRank - 2]! : b.shape[bRank - 1]!;
   const k = transposeB ? b.shape[bRank - 1]! : b.shape[bRank - 2]!;
   if (n !== 1 || a.shape.at(-2) !== k) return null;
-  return { a: { dataId: b.dataId, shape: [...b.shape.slice(0, -2), 1, k], dtype: b.dtype }, b: a, outShape: (shape) => [...shape.slice(0, -2), shape.at(-1)!, shape.at(-2)!] };
+  return {
+    a: { dataId: b.dataId, shape: [...b.shape.slice(0, -2), 1, k], dtype: b.dtype },
+    b: a,
+    outShape: (shape) => [...shape.slice(0, -2), shape.at(-1)!, shape.at(-2)!],
+  };
 }
 
 /**
@@ -114,7 +130,14 @@ export function vectorTimesMatrixForm(a: tf.TensorInfo, b: tf.TensorInfo, transp
  * ones, mismatched ones, and batch dims that broadcast other than whole-operand, all left to the
  * stock kernel, which also reports shape errors).
  */
-export function matrixVectorProduct(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean, backend: MatrixWasmBackend, ops: HeapMatrixOps): tf.TensorInfo | null {
+export function matrixVectorProduct(
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+  backend: MatrixWasmBackend,
+  ops: HeapMatrixOps,
+): tf.TensorInfo | null {
   const shape = productShape(a, b, transposeA, transposeB);
   if (!shape) return null;
   const { m, k, n, outer, batch, batchA, batchB } = shape;
@@ -145,8 +168,13 @@ export function matrixVectorProduct(a: tf.TensorInfo, b: tf.TensorInfo, transpos
  * null where neither applies (no wasm SIMD, shapes the stock kernel must handle or reject).
  */
 export function heapProduct(
-  a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean,
-  backend: MatrixWasmBackend, gemm: GemmRunner | null, sparse: SparseRowsRunner | null,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+  backend: MatrixWasmBackend,
+  gemm: GemmRunner | null,
+  sparse: SparseRowsRunner | null,
 ): tf.TensorInfo | null {
   const skipping = sparse ? sparseRowsProduct(a, b, transposeA, transposeB, backend, sparse) : null;
   return skipping ?? (gemm ? gemmProduct(a, b, transposeA, transposeB, backend, gemm) : null);
@@ -159,7 +187,9 @@ export type SparseRunnerOf = (backend: MatrixWasmBackend) => SparseRowsRunner | 
 
 /** BatchMatMul and _FusedMatMul share the slow transposed path; both get the override. */
 export function wasmTransposedMatMulConfigs(
-  opsOf: MatrixOpsOf = matrixOpsOf, runnerOf: GemmRunnerOf = gemmRunner, sparseOf: SparseRunnerOf = sparseRowsRunner,
+  opsOf: MatrixOpsOf = matrixOpsOf,
+  runnerOf: GemmRunnerOf = gemmRunner,
+  sparseOf: SparseRunnerOf = sparseRowsRunner,
 ): SteerableKernelConfig[] {
   return [tf.BatchMatMul, tf._FusedMatMul]
     .map((name) => transposedOperandsFirst(name, opsOf, runnerOf, sparseOf))

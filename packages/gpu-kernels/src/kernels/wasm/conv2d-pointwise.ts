@@ -37,8 +37,13 @@ export function wasmPointwiseConv2dConfig(runnerOf: GemmRunnerOf = gemmRunner, s
     kernelFunc: ({ inputs, backend, attrs }: KernelArgs<MatrixWasmBackend>) => {
       const x = input(inputs, 'x');
       const filter = input(inputs, 'filter');
-      const pointwise = x.dtype === 'float32' && filter.dtype === 'float32' && x.shape.length === 4 && filter.shape.length === 4
-        && filter.shape[2] === x.shape[3] && isPointwise(filter.shape, attrs);
+      const pointwise =
+        x.dtype === 'float32' &&
+        filter.dtype === 'float32' &&
+        x.shape.length === 4 &&
+        filter.shape.length === 4 &&
+        filter.shape[2] === x.shape[3] &&
+        isPointwise(filter.shape, attrs);
       if (pointwise) {
         const [n, h, w, cin] = x.shape as [number, number, number, number];
         const cout = filter.shape[3]!;

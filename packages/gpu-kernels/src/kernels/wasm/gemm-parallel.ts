@@ -44,7 +44,11 @@ export function writeGemmJob(params: Float64Array, args: readonly number[], plan
 
 /** Fills a pool's params for a batch of `batch` whole products, `args` those of product 0. */
 export function writeGemmBatchJob(
-  params: Float64Array, args: readonly number[], batch: number, perChunk: number, strides: { a: number; b: number; c: number },
+  params: Float64Array,
+  args: readonly number[],
+  batch: number,
+  perChunk: number,
+  strides: { a: number; b: number; c: number },
 ): void {
   params.set(args);
   params.set([0, 0, GEMM_SCRATCH_FLOATS * 4, 1, perChunk, batch, strides.a, strides.b, strides.c], GEMM_ARGUMENT_COUNT);

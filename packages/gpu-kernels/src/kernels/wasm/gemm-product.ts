@@ -1,7 +1,15 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { WasmBackend } from '../backend-types.js';
 import {
-  GEMM_KC, GEMM_SCRATCH_FLOATS, type GemmOperands, type GemmSimdKernels, type PackedB, gemmArguments, gemmSimdKernels, opStrides, packedRowBytes,
+  GEMM_KC,
+  GEMM_SCRATCH_FLOATS,
+  type GemmOperands,
+  type GemmSimdKernels,
+  type PackedB,
+  gemmArguments,
+  gemmSimdKernels,
+  opStrides,
+  packedRowBytes,
 } from './gemm-simd.js';
 import { chunkPlan, gemmPool, writeGemmBatchJob, writeGemmJob } from './gemm-parallel.js';
 import type { HeapWorkerPool } from './heap-worker-pool.js';
@@ -49,7 +57,14 @@ export function gemmRunner(backend: HeapBackend): GemmRunner | null {
  * other broadcasts), which the caller leaves to the stock kernel, whose errors then apply.
  * Transposes are strides: nothing is copied but the packing inside the module.
  */
-export function gemmProduct(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean, backend: GemmBackend, runner: GemmRunner): tf.TensorInfo | null {
+export function gemmProduct(
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+  backend: GemmBackend,
+  runner: GemmRunner,
+): tf.TensorInfo | null {
   if (a.dtype !== 'float32' || b.dtype !== 'float32') return null;
   const shape = productShape(a, b, transposeA, transposeB);
   if (!shape) return null;
@@ -75,10 +90,20 @@ export function gemmProduct(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: bool
     // op(A) is indexed (i, k), op(B) (k, j).
     const aStrides = opStrides(aRows, aCols, transposeA);
     const bStrides = opStrides(bRows, bCols, transposeB);
-    const packed: PackedB | undefined = sharedPackFloats > 0 ? { pointer: scratchBase + GEMM_SCRATCH_FLOATS * threads * 4, rowBytes: packedRowBytes(n) } : undefined;
+    const packed: PackedB | undefined =
+      sharedPackFloats > 0 ? { pointer: scratchBase + GEMM_SCRATCH_FLOATS * threads * 4, rowBytes: packedRowBytes(n) } : undefined;
     if (pool && byProducts) {
       const first: GemmOperands = {
-        a: aBase, aRowStride: aStrides.first, aKStride: aStrides.second, b: bBase, bKStride: bStrides.first, bColStride: bStrides.second, c: cBase, m, n, k,
+        a: aBase,
+        aRowStride: aStrides.first,
+        aKStride: aStrides.second,
+        b: bBase,
+        bKStride: bStrides.first,
+        bColStride: bStrides.second,
+        c: cBase,
+        m,
+        n,
+        k,
       };
       const perChunk = Math.ceil(batch / (threads * 4));
       const strides = { a: batchA === 1 ? 0 : aRows * aCols * 4, b: batchB === 1 ? 0 : bRows * bCols * 4, c: m * n * 4 };
@@ -95,7 +120,9 @@ export function gemmProduct(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: bool
         bKStride: bStrides.first,
         bColStride: bStrides.second,
         c: cBase + i * m * n * 4,
-        m, n, k,
+        m,
+        n,
+        k,
       };
       // A B broadcast over the batch is packed once, for the first product.
       if (packed && (i === 0 || batchB !== 1)) runner.kernels.packPanels(op.b, op.bKStride, op.bColStride, k, n, GEMM_KC, packed.pointer, packed.rowBytes);

@@ -4,13 +4,27 @@ import { simdModule, type WasmMemory } from './simd-module.js';
 /** The export of wasm-src/gemm.wat; pointers and strides are bytes in the imported heap. */
 export interface GemmSimdKernels {
   gemm(
-    a: number, aRowStride: number, aKStride: number,
-    b: number, bKStride: number, bColStride: number,
-    c: number, ldc: number,
-    m0: number, m1: number, n0: number, n1: number, k: number,
-    kcMax: number, mcMax: number, ncMax: number,
-    scratchA: number, scratchB: number, edge: number,
-    packedB: number, packedRowBytes: number,
+    a: number,
+    aRowStride: number,
+    aKStride: number,
+    b: number,
+    bKStride: number,
+    bColStride: number,
+    c: number,
+    ldc: number,
+    m0: number,
+    m1: number,
+    n0: number,
+    n1: number,
+    k: number,
+    kcMax: number,
+    mcMax: number,
+    ncMax: number,
+    scratchA: number,
+    scratchB: number,
+    edge: number,
+    packedB: number,
+    packedRowBytes: number,
   ): void;
   /** op(B) packed whole for the threads of one product (gemm's packedB), rows rowBytes apart. */
   packPanels(b: number, bKStride: number, bColStride: number, k: number, n: number, kcMax: number, dst: number, rowBytes: number): void;
@@ -46,7 +60,7 @@ export interface GemmOperands {
  * The byte strides of the two indices of op(X), X a row-major rows x cols matrix: element (p, q)
  * of op(X) is at p * first + q * second from X's start.
  */
-export function opStrides(rows: number, cols: number, transposed: boolean): { first: number; second: number } {
+export function opStrides(_rows: number, cols: number, transposed: boolean): { first: number; second: number } {
   return transposed ? { first: 4, second: cols * 4 } : { first: cols * 4, second: 4 };
 }
 
@@ -60,13 +74,36 @@ export interface PackedB {
 export const packedRowBytes = (n: number) => Math.ceil(n / 8) * 32;
 
 /** The argument list of one `gemm` call: a part of C and the thread's scratch (a byte offset). */
-export function gemmArguments(op: GemmOperands, part: readonly [number, number, number, number], scratch: number, packed: PackedB = { pointer: 0, rowBytes: 0 }): number[] {
+export function gemmArguments(
+  op: GemmOperands,
+  part: readonly [number, number, number, number],
+  scratch: number,
+  packed: PackedB = { pointer: 0, rowBytes: 0 },
+): number[] {
   const scratchB = scratch + GEMM_MC * GEMM_KC * 4;
   const edge = scratchB + GEMM_KC * GEMM_NC * 4;
   return [
-    op.a, op.aRowStride, op.aKStride, op.b, op.bKStride, op.bColStride, op.c, op.n * 4,
-    part[0], part[1], part[2], part[3], op.k, GEMM_KC, GEMM_MC, GEMM_NC, scratch, scratchB, edge,
-    packed.pointer, packed.rowBytes,
+    op.a,
+    op.aRowStride,
+    op.aKStride,
+    op.b,
+    op.bKStride,
+    op.bColStride,
+    op.c,
+    op.n * 4,
+    part[0],
+    part[1],
+    part[2],
+    part[3],
+    op.k,
+    GEMM_KC,
+    GEMM_MC,
+    GEMM_NC,
+    scratch,
+    scratchB,
+    edge,
+    packed.pointer,
+    packed.rowBytes,
   ];
 }
 

@@ -10,7 +10,7 @@ export type ChunkRunner<Exports> = (exports: Exports, heap: Float32Array, params
 
 export const MAX_CHUNKS = 0xffff;
 
-export class HeapWorkerPool<Exports> {
+export class HeapWorkerPool<_Exports> {
   readonly params = new Float64Array(0);
   readonly threads = 1;
   helperChunks = 0;

@@ -91,7 +91,14 @@ export class HeapWorkerPool<Exports> {
   private soloUntil = 0;
   private soloMs = INITIAL_SOLO_MS;
 
-  private constructor(private readonly memory: WasmMemory, private readonly exports: Exports, private readonly runner: ChunkRunner<Exports>, module: CompiledModule, paramCount: number, helperCount: number) {
+  private constructor(
+    private readonly memory: WasmMemory,
+    private readonly exports: Exports,
+    private readonly runner: ChunkRunner<Exports>,
+    module: CompiledModule,
+    paramCount: number,
+    helperCount: number,
+  ) {
     this.control = new Int32Array(new SharedArrayBuffer(CONTROL_COUNT * 4));
     this.params = new Float64Array(new SharedArrayBuffer(paramCount * 8));
     this.threads = 1 + helperCount;

@@ -25,7 +25,19 @@ export interface RowPointers {
 
 /** Fills the shared parameter block of a job (byte offsets into the heap, then sizes). */
 export function writeJob(params: Float64Array, job: RowJob, pointers: RowPointers, rows: number, vocab: number, length: number, chunkRows: number): void {
-  params.set([job, pointers.logits, pointers.mask, pointers.dy, pointers.logSumExp, pointers.dLogits, rows, vocab, length, chunkRows, Math.ceil(rows / chunkRows)]);
+  params.set([
+    job,
+    pointers.logits,
+    pointers.mask,
+    pointers.dy,
+    pointers.logSumExp,
+    pointers.dLogits,
+    rows,
+    vocab,
+    length,
+    chunkRows,
+    Math.ceil(rows / chunkRows),
+  ]);
 }
 
 // params (float64): job, logits, mask, dy, logSumExp, dLogits (byte offsets), rows, vocab, length, chunkRows, chunks

@@ -27,9 +27,14 @@ function runJob(runner: RowRunner, job: RowJob, pointers: RowPointers, rows: num
  */
 export function sequenceLogProbsSimd(
   runner: RowRunner,
-  logits: Float32Array, labels: Int32Array, mask: Float32Array,
-  batch: number, length: number, vocab: number,
-  out: Float32Array, logSumExp: Float32Array,
+  logits: Float32Array,
+  labels: Int32Array,
+  mask: Float32Array,
+  batch: number,
+  length: number,
+  vocab: number,
+  out: Float32Array,
+  logSumExp: Float32Array,
 ): void {
   const pointers = { logits: logits.byteOffset, mask: mask.byteOffset, dy: 0, logSumExp: logSumExp.byteOffset, dLogits: 0 };
   runJob(runner, ROW_JOB.logSumExp, pointers, batch * length, vocab, length);
@@ -39,8 +44,14 @@ export function sequenceLogProbsSimd(
 /** dLogits = dy[b] * mask * (onehot(label) - exp(x - lse)), like sequenceLogProbsGradImpl. */
 export function sequenceLogProbsGradSimd(
   runner: RowRunner,
-  dy: Float32Array, logits: Float32Array, labels: Int32Array, mask: Float32Array, logSumExp: Float32Array,
-  batch: number, length: number, vocab: number,
+  dy: Float32Array,
+  logits: Float32Array,
+  labels: Int32Array,
+  mask: Float32Array,
+  logSumExp: Float32Array,
+  batch: number,
+  length: number,
+  vocab: number,
   dLogits: Float32Array,
 ): void {
   const pointers = { logits: logits.byteOffset, mask: mask.byteOffset, dy: dy.byteOffset, logSumExp: logSumExp.byteOffset, dLogits: dLogits.byteOffset };

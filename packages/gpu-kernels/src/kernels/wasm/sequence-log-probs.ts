@@ -55,8 +55,15 @@ function forwardConfig(rowRunner: RowRunnerOf): SteerableKernelConfig {
       const logSumExp = backend.makeOutput([b, l], 'float32');
       const view = (info: tf.TensorInfo) => backend.typedArrayFromHeap(info);
       sequenceLogProbsSimd(
-        runner, view(logits) as Float32Array, view(labels) as Int32Array, view(mask) as Float32Array,
-        b, l, v, view(out) as Float32Array, view(logSumExp) as Float32Array,
+        runner,
+        view(logits) as Float32Array,
+        view(labels) as Int32Array,
+        view(mask) as Float32Array,
+        b,
+        l,
+        v,
+        view(out) as Float32Array,
+        view(logSumExp) as Float32Array,
       );
       return [out, logSumExp];
     },
@@ -76,8 +83,16 @@ function gradientConfig(rowRunner: RowRunnerOf): SteerableKernelConfig {
       const dLogits = backend.makeOutput([b, l, v], 'float32');
       const view = (info: tf.TensorInfo) => backend.typedArrayFromHeap(info);
       sequenceLogProbsGradSimd(
-        runner, view(dy!) as Float32Array, view(logits!) as Float32Array, view(labels!) as Int32Array, view(mask!) as Float32Array,
-        view(logSumExp!) as Float32Array, b, l, v, view(dLogits) as Float32Array,
+        runner,
+        view(dy!) as Float32Array,
+        view(logits!) as Float32Array,
+        view(labels!) as Int32Array,
+        view(mask!) as Float32Array,
+        view(logSumExp!) as Float32Array,
+        b,
+        l,
+        v,
+        view(dLogits) as Float32Array,
       );
       return dLogits;
     },

@@ -14,8 +14,18 @@ import { type HeapBackend, type KernelsOf, simdModule } from './simd-module.js';
 export interface SetAttentionPoolSimdKernels {
   forward(q: number, k: number, v: number, mask: number, out: number, scratch: number, groups: number, n: number, d: number): void;
   gradient(
-    dy: number, q: number, k: number, v: number, mask: number, dq: number, dk: number, dv: number, scratch: number,
-    groups: number, n: number, d: number,
+    dy: number,
+    q: number,
+    k: number,
+    v: number,
+    mask: number,
+    dq: number,
+    dk: number,
+    dv: number,
+    scratch: number,
+    groups: number,
+    n: number,
+    d: number,
   ): void;
 }
 

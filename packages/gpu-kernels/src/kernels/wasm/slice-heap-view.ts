@@ -64,7 +64,10 @@ export function wasmSliceConfigs(): SteerableKernelConfig[] {
       kernelFunc: (args) => {
         const x = input(args.inputs, 'x');
         if (!HEAP_DTYPES.has(x.dtype)) return stock(stockSlice, args);
-        const [begin, size] = tf.slice_util.parseSliceParams(x as unknown as tf.Tensor, args.attrs!['begin'] as number[], args.attrs!['size'] as number[]) as [number[], number[]];
+        const [begin, size] = tf.slice_util.parseSliceParams(x as unknown as tf.Tensor, args.attrs!['begin'] as number[], args.attrs!['size'] as number[]) as [
+          number[],
+          number[],
+        ];
         return sliceFromHeap(x, begin, size, args.backend);
       },
     }),

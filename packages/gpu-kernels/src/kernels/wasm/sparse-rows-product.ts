@@ -71,7 +71,12 @@ export function sparseRowsRunner(backend: HeapBackend): SparseRowsRunner | null 
  * lose) and the product is large enough; null otherwise (the caller runs the GEMM).
  */
 export function sparseRowsProduct(
-  a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean, backend: SparseBackend, runner: SparseRowsRunner,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+  backend: SparseBackend,
+  runner: SparseRowsRunner,
 ): tf.TensorInfo | null {
   if (a.dtype !== 'float32' || b.dtype !== 'float32' || transposeA || transposeB) return null;
   const shape = productShape(a, b, false, false);

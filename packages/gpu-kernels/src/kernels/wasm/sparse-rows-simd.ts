@@ -11,13 +11,27 @@ export interface SparseRowsKernels {
   packPanels32(b: number, bKStride: number, k: number, n: number, dst: number): void;
   /** Rows m0..m1 of C = A B, skipping A's zeros; scratch holds panel * (2k + 1) words. */
   sparseRowsProduct(
-    a: number, aRowStride: number, b: number, bKStride: number, packed: number, c: number, ldc: number,
-    m0: number, m1: number, n: number, k: number, panel: number, scratch: number,
+    a: number,
+    aRowStride: number,
+    b: number,
+    bKStride: number,
+    packed: number,
+    c: number,
+    ldc: number,
+    m0: number,
+    m1: number,
+    n: number,
+    k: number,
+    panel: number,
+    scratch: number,
   ): void;
 }
 
 const sparseRowsModule = simdModule<SparseRowsKernels>({
-  unshared: SPARSE_ROWS_WASM, shared: SPARSE_ROWS_WASM_SHARED, fmaUnshared: SPARSE_ROWS_WASM_FMA, fmaShared: SPARSE_ROWS_WASM_FMA_SHARED,
+  unshared: SPARSE_ROWS_WASM,
+  shared: SPARSE_ROWS_WASM_SHARED,
+  fmaUnshared: SPARSE_ROWS_WASM_FMA,
+  fmaShared: SPARSE_ROWS_WASM_FMA_SHARED,
 });
 
 /** The module compiled for a shared or unshared memory (what the worker threads instantiate). */

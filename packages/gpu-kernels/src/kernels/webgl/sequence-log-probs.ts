@@ -14,10 +14,11 @@ export const sequenceLogProbsWebGlConfig = defineKernel<WebGlBackend>({
     const labels = input(inputs, 'labels');
     const mask = input(inputs, 'mask');
     const [b, l, v] = logits.shape as [number, number, number];
-    const logSumExp = backend.runWebGLProgram({
-      variableNames: ['X', 'M'],
-      outputShape: [b, l],
-      userCode: `
+    const logSumExp = backend.runWebGLProgram(
+      {
+        variableNames: ['X', 'M'],
+        outputShape: [b, l],
+        userCode: `
         void main() {
           ivec2 c = getOutputCoords();
           if (getM(c.x, c.y) == 0.0) { setOutput(0.0); return; }
@@ -27,11 +28,15 @@ export const sequenceLogProbsWebGlConfig = defineKernel<WebGlBackend>({
           for (int j = 0; j < ${v}; j++) { s += exp(getX(c.x, c.y, j) - m); }
           setOutput(m + log(s));
         }`,
-    }, [logits, mask], 'float32');
-    const out = backend.runWebGLProgram({
-      variableNames: ['X', 'Y', 'M', 'S'],
-      outputShape: [b],
-      userCode: `
+      },
+      [logits, mask],
+      'float32',
+    );
+    const out = backend.runWebGLProgram(
+      {
+        variableNames: ['X', 'Y', 'M', 'S'],
+        outputShape: [b],
+        userCode: `
         ${ROUND_TO_INT}
         void main() {
           int bi = getOutputCoords();
@@ -47,7 +52,10 @@ export const sequenceLogProbsWebGlConfig = defineKernel<WebGlBackend>({
           }
           setOutput(total);
         }`,
-    }, [logits, labels, mask, logSumExp], 'float32');
+      },
+      [logits, labels, mask, logSumExp],
+      'float32',
+    );
     return [out, logSumExp];
   },
 });
@@ -58,10 +66,11 @@ export const sequenceLogProbsGradWebGlConfig = defineKernel<WebGlBackend>({
   backendName: 'webgl',
   kernelFunc: ({ inputs, backend }) => {
     const logits = input(inputs, 'logits');
-    return backend.runWebGLProgram({
-      variableNames: ['DY', 'X', 'Y', 'M', 'S'],
-      outputShape: logits.shape,
-      userCode: `
+    return backend.runWebGLProgram(
+      {
+        variableNames: ['DY', 'X', 'Y', 'M', 'S'],
+        outputShape: logits.shape,
+        userCode: `
         ${ROUND_TO_INT}
         void main() {
           ivec3 c = getOutputCoords();
@@ -70,7 +79,10 @@ export const sequenceLogProbsGradWebGlConfig = defineKernel<WebGlBackend>({
           float hit = c.z == roundToInt(getY(c.x, c.y)) ? 1.0 : 0.0;
           setOutput(w * (hit - exp(getX(c.x, c.y, c.z) - getS(c.x, c.y))));
         }`,
-    }, ['dy', 'logits', 'labels', 'mask', 'logSumExp'].map((name) => input(inputs, name)), 'float32');
+      },
+      ['dy', 'logits', 'labels', 'mask', 'logSumExp'].map((name) => input(inputs, name)),
+      'float32',
+    );
   },
 });
 

@@ -43,10 +43,11 @@ export const setAttentionPoolWebGlConfig = defineKernel<WebGlBackend>({
   kernelFunc: ({ inputs, backend }) => {
     const q = input(inputs, 'q');
     const [g, n, d] = q.shape as [number, number, number];
-    return backend.runWebGLProgram({
-      variableNames: ['Q', 'K', 'V', 'W'],
-      outputShape: [g, d],
-      userCode: `${helpers(n, d, false)}
+    return backend.runWebGLProgram(
+      {
+        variableNames: ['Q', 'K', 'V', 'W'],
+        outputShape: [g, d],
+        userCode: `${helpers(n, d, false)}
         void main() {
           ivec2 o = getOutputCoords();
           float row[${n}];
@@ -57,7 +58,10 @@ export const setAttentionPoolWebGlConfig = defineKernel<WebGlBackend>({
           }
           setOutput(total);
         }`,
-    }, ['q', 'k', 'v', 'weightsMask'].map((name) => input(inputs, name)), 'float32');
+      },
+      ['q', 'k', 'v', 'weightsMask'].map((name) => input(inputs, name)),
+      'float32',
+    );
   },
 });
 
@@ -71,37 +75,50 @@ export const setAttentionPoolGradWebGlConfig = defineKernel<WebGlBackend>({
     const ins = ['dy', 'q', 'k', 'v', 'weightsMask'].map((name) => input(inputs, name));
     const variableNames = ['DY', 'Q', 'K', 'V', 'W'];
     const run = (body: string, withScoreGrads: boolean) =>
-      backend.runWebGLProgram({
-        variableNames,
-        outputShape: [g, n, d],
-        userCode: `${helpers(n, d, withScoreGrads)}
+      backend.runWebGLProgram(
+        {
+          variableNames,
+          outputShape: [g, n, d],
+          userCode: `${helpers(n, d, withScoreGrads)}
           void main() {
             ivec3 o = getOutputCoords();
             float row[${n}];
             ${body}
           }`,
-      }, ins, 'float32');
+        },
+        ins,
+        'float32',
+      );
     const scale = glFloat(1 / Math.sqrt(d));
-    const dq = run(`
+    const dq = run(
+      `
             scoreGrads(o.x, o.y, row);
             float s = 0.0;
             for (int j = 0; j < ${n}; j++) { s += row[j] * getK(o.x, j, o.z); }
-            setOutput(s * ${scale});`, true);
+            setOutput(s * ${scale});`,
+      true,
+    );
     // Arrays take only loop indices in GLSL ES 1.0, so column o.y of a row is picked by comparison.
-    const dk = run(`
+    const dk = run(
+      `
             float s = 0.0;
             for (int i = 0; i < ${n}; i++) {
               scoreGrads(o.x, i, row);
               for (int j = 0; j < ${n}; j++) { if (j == o.y) { s += row[j] * getQ(o.x, i, o.z); } }
             }
-            setOutput(s * ${scale});`, true);
-    const dv = run(`
+            setOutput(s * ${scale});`,
+      true,
+    );
+    const dv = run(
+      `
             float w = 0.0;
             for (int i = 0; i < ${n}; i++) {
               weights(o.x, i, row);
               for (int j = 0; j < ${n}; j++) { if (j == o.y) { w += row[j] * getW(o.x, i, j); } }
             }
-            setOutput(w * getDY(o.x, o.z));`, false);
+            setOutput(w * getDY(o.x, o.z));`,
+      false,
+    );
     return [dq, dk, dv];
   },
 });

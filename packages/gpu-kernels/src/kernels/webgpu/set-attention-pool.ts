@@ -49,7 +49,11 @@ export const setAttentionPoolWebGpuConfig = defineKernel<WebGpuBackend>({
   kernelFunc: ({ inputs, backend }) => {
     const q = input(inputs, 'q');
     const [g, n, d] = q.shape as [number, number, number];
-    const program = flatProgram(`steerableSetPool_${n}_${d}`, [g, d], ['Q', 'K', 'V', 'W'], `
+    const program = flatProgram(
+      `steerableSetPool_${n}_${d}`,
+      [g, d],
+      ['Q', 'K', 'V', 'W'],
+      `
   let g = index / D;
   let c = index - g * D;
   var row: array<f32, ${n}>;
@@ -58,8 +62,14 @@ export const setAttentionPoolWebGpuConfig = defineKernel<WebGpuBackend>({
     weights(g, i, &row);
     for (var j = 0; j < N; j++) { total += row[j] * W[(g * N + i) * N + j] * V[(g * N + j) * D + c]; }
   }
-  setOutputAtIndex(index, total);`, helpers(n, d, false));
-    return backend.runWebGPUProgram(program, ['q', 'k', 'v', 'weightsMask'].map((name) => input(inputs, name)), 'float32');
+  setOutputAtIndex(index, total);`,
+      helpers(n, d, false),
+    );
+    return backend.runWebGPUProgram(
+      program,
+      ['q', 'k', 'v', 'weightsMask'].map((name) => input(inputs, name)),
+      'float32',
+    );
   },
 });
 
@@ -77,25 +87,43 @@ export const setAttentionPoolGradWebGpuConfig = defineKernel<WebGpuBackend>({
   let r = (index / D) % N;
   let c = index % D;
   var row: array<f32, ${n}>;`;
-    const dq = flatProgram(`steerableSetPoolDq_${n}_${d}`, [g, n, d], vars, `${prologue}
+    const dq = flatProgram(
+      `steerableSetPoolDq_${n}_${d}`,
+      [g, n, d],
+      vars,
+      `${prologue}
   scoreGrads(g, r, &row);
   var s = 0.0;
   for (var j = 0; j < N; j++) { s += row[j] * K[(g * N + j) * D + c]; }
-  setOutputAtIndex(index, s * SCALE);`, helpers(n, d, true));
-    const dk = flatProgram(`steerableSetPoolDk_${n}_${d}`, [g, n, d], vars, `${prologue}
+  setOutputAtIndex(index, s * SCALE);`,
+      helpers(n, d, true),
+    );
+    const dk = flatProgram(
+      `steerableSetPoolDk_${n}_${d}`,
+      [g, n, d],
+      vars,
+      `${prologue}
   var s = 0.0;
   for (var i = 0; i < N; i++) {
     scoreGrads(g, i, &row);
     s += row[r] * Q[(g * N + i) * D + c];
   }
-  setOutputAtIndex(index, s * SCALE);`, helpers(n, d, true));
-    const dv = flatProgram(`steerableSetPoolDv_${n}_${d}`, [g, n, d], ['DY', 'Q', 'K', 'W'], `${prologue}
+  setOutputAtIndex(index, s * SCALE);`,
+      helpers(n, d, true),
+    );
+    const dv = flatProgram(
+      `steerableSetPoolDv_${n}_${d}`,
+      [g, n, d],
+      ['DY', 'Q', 'K', 'W'],
+      `${prologue}
   var w = 0.0;
   for (var i = 0; i < N; i++) {
     weights(g, i, &row);
     w += row[r] * W[(g * N + i) * N + r];
   }
-  setOutputAtIndex(index, w * DY[g * D + c]);`, helpers(n, d, false));
+  setOutputAtIndex(index, w * DY[g * D + c]);`,
+      helpers(n, d, false),
+    );
     // tfjs binds every input it is given, and the shader compiler drops unused ones, so each
     // program gets exactly the inputs its shader reads (dv never reads V).
     const [dyIn, qIn, kIn, , wIn] = ins as [TensorInfo, TensorInfo, TensorInfo, TensorInfo, TensorInfo];

@@ -89,7 +89,10 @@ export class UseLiteEncoder {
 
   /** Row-major [texts.length, 512] embeddings; progress counts texts. */
   async embed(texts: readonly string[], options: FeaturizeOptions = {}): Promise<Float32Array> {
-    return this.embedTokens(texts.map((text) => this.tokens(text)), options);
+    return this.embedTokens(
+      texts.map((text) => this.tokens(text)),
+      options,
+    );
   }
 
   /**
