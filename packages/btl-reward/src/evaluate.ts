@@ -5,6 +5,7 @@ import { type EmbeddedPairSet, PAPER_SYNTHETIC_REWARDS, type SplitName, type Tas
 import { disposePairTensors, taskBatchTensors } from './batch-tensors.js';
 import { type CalibrationReport, pairwiseCalibration } from './calibration.js';
 import { scoreLabels } from './label-logits.js';
+import { evalModeLogits } from './eval-logits.js';
 import type { RewardModel } from './models/reward-model.js';
 import { type RewardCurves, rewardCurves } from './reward-curves.js';
 import { inferUserLatents } from './user-latents.js';
@@ -221,17 +222,7 @@ async function scoreTasks(model: RewardModel, set: EmbeddedPairSet, tasks: Task[
     const chunk = tasks.slice(start, start + batchSize);
     const asTargets = chunk.map((task) => ({ user: task.user, context: task.context, targets: [...task.targets, ...task.context] }));
     const batch = buildTaskBatch(set, asTargets);
-    const tensors = taskBatchTensors(batch);
-    const logits = model.inEvalMode(() =>
-      tf.tidy(() => {
-        const output = model.forward(tensors);
-        output.regularizer?.dispose();
-        return output.logits;
-      }),
-    );
-    disposePairTensors(tensors);
-    const values = await logits.data();
-    logits.dispose();
+    const values = await evalModeLogits(model, batch);
     const width = batch.numTargets;
     chunk.forEach((task, i) => out.push(taskScore(task.targets.length, width, (j) => values[i * width + j]!)));
   }

@@ -1,7 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
 import { SteerableError } from '@steerable/core';
 import { type EmbeddedPairSet, buildTaskBatch } from '@steerable/preference-data';
-import { disposePairTensors, taskBatchTensors } from './batch-tensors.js';
+import { evalModeLogits } from './eval-logits.js';
 import type { RewardModel } from './models/reward-model.js';
 
 /** Labels per pseudo-task when scoring labels one by one: rows of a forward pass, not tasks of a user. */
@@ -32,17 +31,7 @@ export async function scoreLabels(model: RewardModel, set: EmbeddedPairSet, labe
       set,
       rows.map((targets) => ({ user: '', context: [], targets })),
     );
-    const tensors = taskBatchTensors(batch);
-    const logits = model.inEvalMode(() =>
-      tf.tidy(() => {
-        const output = model.forward(tensors);
-        output.regularizer?.dispose();
-        return output.logits;
-      }),
-    );
-    disposePairTensors(tensors);
-    const values = await logits.data();
-    logits.dispose();
+    const values = await evalModeLogits(model, batch);
     out.set(values.subarray(0, chunk.length), start);
   }
   return out;

@@ -97,8 +97,11 @@ export function fetchCheckpointSource(url: string | URL, options: FetchCheckpoin
   };
 }
 
-/** `url` as a directory URL (with a trailing slash), resolved against the page when relative. */
-export function directoryUrl(url: string | URL): URL {
+/**
+ * `url` as a directory URL (with a trailing slash), resolved against the page when relative.
+ * `pageHint` says what to pass when the URL does not parse in a page.
+ */
+export function directoryUrl(url: string | URL, pageHint = 'pass the URL of the directory that holds manifest.json'): URL {
   // A page resolves relative URLs against itself; Node has no page, so a URL there must be absolute.
   const page = (globalThis as { location?: { href: string } }).location?.href;
   let resolved: URL;
@@ -108,9 +111,7 @@ export function directoryUrl(url: string | URL): URL {
     throw new SteerableError('invalid-url', `${JSON.stringify(String(url))} is not a URL`, {
       field: 'url',
       cause,
-      hint: page
-        ? 'pass the URL of the directory that holds manifest.json'
-        : 'outside a page, pass an absolute URL (http://host/path/), or read a directory with loadCheckpoint',
+      hint: page ? pageHint : 'outside a page, pass an absolute URL (http://host/path/)',
     });
   }
   if (!resolved.pathname.endsWith('/')) resolved.pathname += '/';

@@ -1,4 +1,4 @@
-import { SteerableError, sha256HexAsync } from '@steerable/core';
+import { SteerableError, directoryUrl, sha256HexAsync } from '@steerable/core';
 import type { UseLiteFileReader } from './use-lite-file-reader.js';
 import { USE_LITE_ENCODER_ID, USE_LITE_MODEL_PACKAGE } from './use-lite-packages.js';
 import { USE_LITE_PUBLISHED_FILES } from './use-lite-published-files.js';
@@ -22,7 +22,7 @@ const SERVE_HINT = (base: string) =>
  * them then scores the same in the page as in Node. Only the nine published names are fetched.
  */
 export function fetchUseLiteFiles(url: string | URL, options: FetchUseLiteFilesOptions = {}): UseLiteFileReader {
-  const base = folderUrl(url);
+  const base = directoryUrl(url, "pass the folder that serves USE-lite's files, e.g. 'vendor/use-lite/'");
   const fetchFile = options.fetch ?? globalThis.fetch;
   return async (name) => {
     const published = Object.hasOwn(USE_LITE_PUBLISHED_FILES, name) ? USE_LITE_PUBLISHED_FILES[name] : undefined;
@@ -65,23 +65,6 @@ export function fetchUseLiteFiles(url: string | URL, options: FetchUseLiteFilesO
     }
     return bytes.buffer as ArrayBuffer;
   };
-}
-
-/** `url` as a folder URL (trailing slash), resolved against the page when relative. */
-function folderUrl(url: string | URL): URL {
-  const page = (globalThis as { location?: { href: string } }).location?.href;
-  let resolved: URL;
-  try {
-    resolved = new URL(String(url), page);
-  } catch (cause) {
-    throw new SteerableError('invalid-url', `${JSON.stringify(String(url))} is not a URL`, {
-      field: 'url',
-      cause,
-      hint: page ? "pass the folder that serves USE-lite's files, e.g. 'vendor/use-lite/'" : 'outside a page, pass an absolute URL',
-    });
-  }
-  if (!resolved.pathname.endsWith('/')) resolved.pathname += '/';
-  return resolved;
 }
 
 /**
