@@ -81,10 +81,55 @@ log(`${selected.length} labels, users ${users.join(', ')}; embeddings ${cached.s
 
 const restrict = (set, user) => ({ ...set, labels: set.labels.filter((label) => label.user === user) });
 const runs = [];
+
+// The reference for "reading the type from k choices": Bayes over the user types, with the trained
+// oracles as each type's likelihood and a uniform prior. Per task, the posterior weight of type t is
+// proportional to prod over context labels of sigmoid(logit_t / tau_t), and a target counts as right
+// when the posterior-weighted probability of the user's choice is above 1/2 (a tie counts half). It
+// scores exactly the evaluation's tasks (same split, k, T and seed), so its row sits beside NP-BTL's.
+// tau_t calibrates oracle t (a best-on-validation BTL picked early has logits near 0, which would
+// make the posterior barely move): the temperature that maximises the likelihood of its own type's
+// validation labels, on a log grid.
+function calibrationTemperature(logits, labels) {
+  let best = { tau: 1, logLikelihood: -Infinity };
+  for (let i = 0; i <= 120; i++) {
+    const tau = 10 ** (-2 + (i * 4) / 120);
+    const logLikelihood = labels.reduce((a, label) => a - Math.log1p(Math.exp(-logits[label] / tau)), 0);
+    if (logLikelihood > best.logLikelihood) best = { tau, logLikelihood };
+  }
+  return best.tau;
+}
+
+async function typePosteriorAccuracy(set, oracleLogits, seed) {
+  const types = [...oracleLogits.keys()];
+  const heldout = {};
+  for (const u of users) heldout[u] = {};
+  for (const k of evaluation.ks) {
+    const tasks = data.evaluationTasks(set, { split: evaluation.split, contextSize: k, numTargets: evaluation.numTargets, tasksPerUser: evaluation.tasksPerUser, seed });
+    const sums = Object.fromEntries(users.map((u) => [u, { total: 0, tasks: 0 }]));
+    for (const task of tasks) {
+      const logPosterior = types.map((t) => task.context.reduce((a, label) => a - Math.log1p(Math.exp(-oracleLogits.get(t)[label])), 0));
+      const top = Math.max(...logPosterior);
+      const weights = logPosterior.map((l) => Math.exp(l - top));
+      const norm = weights.reduce((a, b) => a + b, 0);
+      let right = 0;
+      for (const label of task.targets) {
+        const p = types.reduce((a, t, i) => a + (weights[i] / norm) / (1 + Math.exp(-oracleLogits.get(t)[label])), 0);
+        right += p > 0.5 ? 1 : p === 0.5 ? 0.5 : 0;
+      }
+      sums[task.user].total += right / task.targets.length;
+      sums[task.user].tasks += 1;
+    }
+    for (const u of users) heldout[u][k] = sums[u].total / sums[u].tasks;
+  }
+  return heldout;
+}
+
 for (const seed of args.seeds.split(',').map(Number)) {
   const split = dataset.splitBy === 'prompt' ? data.splitByPrompt(selected, dataset.splitFractions, seed) : selected;
   let set = await data.embedPairs(split, cached.featurizer);
   if (dataset.splitBy === 'pair') set = data.splitByPair(set, dataset.splitFractions, seed);
+  const oracleLogits = new Map(); // user type -> logit of every label's choice under that type's oracle
   for (const name of modelNames) {
     const config = configs.models[name];
     if (!config) throw new Error(`unknown model ${name}: ${Object.keys(configs.models).join(', ')}`);
@@ -110,6 +155,13 @@ for (const seed of args.seeds.split(',').map(Number)) {
       });
       const trainSeconds = (performance.now() - t0) / 1000;
       const report = await reward.evaluateRewardModel(model, set, { ...evaluation, seed, modelName: label });
+      if (user) {
+        const logits = await reward.scoreLabels(model, set, set.labels.map((_, i) => i), 64);
+        const ownValidation = set.labels.flatMap((label, i) => (label.user === user && label.split === 'validation' ? [i] : []));
+        const tau = calibrationTemperature(logits, ownValidation);
+        oracleLogits.set(user, logits.map((logit) => logit / tau));
+        log(`seed ${seed} ${label}: calibration temperature ${tau.toPrecision(3)} on ${ownValidation.length} validation labels`);
+      }
       model.dispose?.();
       const heldout = Object.fromEntries(
         users.map((u) => [u, Object.fromEntries(evaluation.ks.map((k) => [k, report.heldout[u]?.[String(k)]?.mean ?? null]))]),
@@ -131,6 +183,11 @@ for (const seed of args.seeds.split(',').map(Number)) {
           users.map((u) => `${u} ${evaluation.ks.map((k) => (100 * heldout[u][k]).toFixed(1)).join('/')}`).join('  '),
       );
     }
+  }
+  if (oracleLogits.size === users.length) {
+    const heldout = await typePosteriorAccuracy(set, oracleLogits, seed);
+    runs.push({ seed, model: 'type-posterior', kind: 'bayes-over-oracles', user: null, heldout });
+    log(`seed ${seed} ${'type-posterior'.padEnd(16)} | ${users.map((u) => `${u} ${evaluation.ks.map((k) => (100 * heldout[u][k]).toFixed(1)).join('/')}`).join('  ')}`);
   }
   log(`tensors alive: ${tf.memory().numTensors}`);
 }
@@ -196,6 +253,11 @@ const markdown = [
   `- features: ${featurizer.description.kind} ${featurizer.description.encoder}, recipe ${featurizer.description.recipe}, ${featurizer.description.truncation}`,
   `- evaluation: split ${evaluation.split}, T = ${evaluation.numTargets}, ${evaluation.tasksPerUser} tasks per user and k, targets disjoint from the context; s.e. is over seeds (per-seed values in the JSON)`,
   `- oracles (btl-<user>) are the BTL config trained on that user's labels only; only their own user's row is shown`,
+  ...(runs.some((r) => r.model === 'type-posterior')
+    ? [
+        "- type-posterior: Bayes over the user types with the oracles (temperature-calibrated on their own type's validation labels) as likelihoods and a uniform prior, on the same tasks: what reading the type from k choices gives with these features (no training of its own)",
+      ]
+    : []),
   '',
   table,
   '',
