@@ -7,6 +7,8 @@
 //     [--tasks-per-user N] [--no-test]
 // Seed s draws the split (dialogues for DialSummEval, pairs for relabeled HH), the initialisation,
 // the training tasks and the evaluation tasks. --no-test reports validation only (for tuning).
+// With the oracles (btl-oracle) it adds a type-posterior row: Bayes over the user types with the
+// oracles as likelihoods, on the same tasks (results/real-text/type-posterior/README.md).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -105,7 +107,13 @@ async function typePosteriorAccuracy(set, oracleLogits, seed) {
   const heldout = {};
   for (const u of users) heldout[u] = {};
   for (const k of evaluation.ks) {
-    const tasks = data.evaluationTasks(set, { split: evaluation.split, contextSize: k, numTargets: evaluation.numTargets, tasksPerUser: evaluation.tasksPerUser, seed });
+    const tasks = data.evaluationTasks(set, {
+      split: evaluation.split,
+      contextSize: k,
+      numTargets: evaluation.numTargets,
+      tasksPerUser: evaluation.tasksPerUser,
+      seed,
+    });
     const sums = Object.fromEntries(users.map((u) => [u, { total: 0, tasks: 0 }]));
     for (const task of tasks) {
       const logPosterior = types.map((t) => task.context.reduce((a, label) => a - Math.log1p(Math.exp(-oracleLogits.get(t)[label])), 0));
@@ -114,7 +122,7 @@ async function typePosteriorAccuracy(set, oracleLogits, seed) {
       const norm = weights.reduce((a, b) => a + b, 0);
       let right = 0;
       for (const label of task.targets) {
-        const p = types.reduce((a, t, i) => a + (weights[i] / norm) / (1 + Math.exp(-oracleLogits.get(t)[label])), 0);
+        const p = types.reduce((a, t, i) => a + weights[i] / norm / (1 + Math.exp(-oracleLogits.get(t)[label])), 0);
         right += p > 0.5 ? 1 : p === 0.5 ? 0.5 : 0;
       }
       sums[task.user].total += right / task.targets.length;
@@ -156,10 +164,18 @@ for (const seed of args.seeds.split(',').map(Number)) {
       const trainSeconds = (performance.now() - t0) / 1000;
       const report = await reward.evaluateRewardModel(model, set, { ...evaluation, seed, modelName: label });
       if (user) {
-        const logits = await reward.scoreLabels(model, set, set.labels.map((_, i) => i), 64);
+        const logits = await reward.scoreLabels(
+          model,
+          set,
+          set.labels.map((_, i) => i),
+          64,
+        );
         const ownValidation = set.labels.flatMap((label, i) => (label.user === user && label.split === 'validation' ? [i] : []));
         const tau = calibrationTemperature(logits, ownValidation);
-        oracleLogits.set(user, logits.map((logit) => logit / tau));
+        oracleLogits.set(
+          user,
+          logits.map((logit) => logit / tau),
+        );
         log(`seed ${seed} ${label}: calibration temperature ${tau.toPrecision(3)} on ${ownValidation.length} validation labels`);
       }
       model.dispose?.();
@@ -187,7 +203,9 @@ for (const seed of args.seeds.split(',').map(Number)) {
   if (oracleLogits.size === users.length) {
     const heldout = await typePosteriorAccuracy(set, oracleLogits, seed);
     runs.push({ seed, model: 'type-posterior', kind: 'bayes-over-oracles', user: null, heldout });
-    log(`seed ${seed} ${'type-posterior'.padEnd(16)} | ${users.map((u) => `${u} ${evaluation.ks.map((k) => (100 * heldout[u][k]).toFixed(1)).join('/')}`).join('  ')}`);
+    log(
+      `seed ${seed} ${'type-posterior'.padEnd(16)} | ${users.map((u) => `${u} ${evaluation.ks.map((k) => (100 * heldout[u][k]).toFixed(1)).join('/')}`).join('  ')}`,
+    );
   }
   log(`tensors alive: ${tf.memory().numTensors}`);
 }
