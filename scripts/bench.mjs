@@ -236,7 +236,7 @@ if (!args['no-packages']) {
       });
     }
   } else log(`- ${readValidate} is absent; skipped`);
-  // Long-run leak check (too slow for the tests): tensors after 1,000 steps of each family vs after 10.
+  // Long-run leak check (the tests hold it too: leak-1000-steps.test.ts): tensors after 1,000 steps of each family vs after 10.
   if (!only || only.has('leak')) {
     for (const row of parseRows(
       run('scripts/bench/leak-check.mjs (1,000 steps per family)', process.execPath, ['scripts/bench/leak-check.mjs', '--backend', 'wasm']),

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Leak check over long training (issue 16), too slow for the test suite: the tensor count after
+// Leak check over long training (issue 16), as benchmark rows: the tensor count after
 // 1,000 training steps of each model family equals the count after the first 10 steps.
 //   node scripts/bench/leak-check.mjs [--backend wasm|cpu] [--steps 1000]
 // Prints one JSON line per family: { workload: 'leak-<family>', backend, steps, tensors_at_10, tensors_at_end, bytes_at_10, bytes_at_end, leaked, ms }.
