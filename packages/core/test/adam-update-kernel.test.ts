@@ -106,4 +106,85 @@ describe('Adam and the AdamUpdate kernel contract', () => {
     tf.dispose([param, grad]);
     adam.dispose();
   });
+
+  it('lrMultipliers: a parameter steps exactly as a separate Adam at lr * factor, the others at lr (composite)', async () => {
+    const init = { a: [0.3, -1.2, 2], b: [1, -0.5] };
+    const grads = [
+      { a: [0.5, -0.25, 1], b: [2, 0.1] },
+      { a: [-0.4, 0.3, 0.7], b: [-1, 0.6] },
+      { a: [0.2, 0.9, -0.3], b: [0.5, -2] },
+    ];
+    const config = { lr: 0.05, eps: 1e-8, maxGradNorm: 1.5 };
+    const a = tf.variable(tf.tensor(init.a));
+    const b = tf.variable(tf.tensor(init.b));
+    const grouped = new Adam(
+      [
+        ['a', a],
+        ['b', b],
+      ],
+      { ...config, lrMultipliers: new Map([['b', 0.1]]) },
+    );
+    // The oracle: the same clip factor (it is global) and two optimizers at lr and lr * 0.1.
+    const a2 = tf.variable(tf.tensor(init.a));
+    const b2 = tf.variable(tf.tensor(init.b));
+    const plainA = new Adam([['a', a2]], { lr: 0.05, eps: 1e-8 });
+    const plainB = new Adam([['b', b2]], { lr: 0.005, eps: 1e-8 });
+    for (const step of grads) {
+      const ga = tf.tensor(step.a);
+      const gb = tf.tensor(step.b);
+      grouped.apply(
+        new Map([
+          ['a', ga],
+          ['b', gb],
+        ]),
+      );
+      const norm = Math.hypot(...step.a, ...step.b);
+      const clip = Math.min(1, 1.5 / (norm + 1e-6));
+      const [ca, cb] = [tf.mul(ga, clip), tf.mul(gb, clip)];
+      plainA.apply(new Map([['a', ca]]));
+      plainB.apply(new Map([['b', cb]]));
+      tf.dispose([ga, gb, ca, cb]);
+    }
+    const close = (x: Float32Array | Int32Array | Uint8Array, y: Float32Array | Int32Array | Uint8Array) =>
+      Array.from(x).every((v, i) => Math.abs(v - y[i]!) < 1e-6);
+    expect(close(await a.data(), await a2.data())).toBe(true);
+    expect(close(await b.data(), await b2.data())).toBe(true);
+    // b moved, and by about a tenth of what it would at the full rate (first Adam steps move ~lr).
+    const moved = Math.abs((await b.data())[0]! - init.b[0]!);
+    expect(moved).toBeGreaterThan(0.005);
+    expect(moved).toBeLessThan(0.02);
+    tf.dispose([a, b, a2, b2]);
+    [grouped, plainA, plainB].forEach((adam) => adam.dispose());
+  });
+
+  it('lrMultipliers: the kernel gets lr * factor for that parameter and lr for the others', () => {
+    const calls: Call[] = [];
+    registerRecordingKernel(calls);
+    const a = tf.variable(tf.tensor([1]));
+    const b = tf.variable(tf.tensor([1]));
+    const adam = new Adam(
+      [
+        ['a', a],
+        ['b', b],
+      ],
+      { lr: 0.2, eps: 1e-8, lrMultipliers: new Map([['b', 0.25]]) },
+    );
+    const grad = tf.tensor([1]);
+    adam.apply(
+      new Map([
+        ['a', grad],
+        ['b', grad],
+      ]),
+    );
+    expect(calls.map((call) => call.attrs.lr)).toEqual([0.2, 0.05]);
+    tf.dispose([a, b, grad]);
+    adam.dispose();
+  });
+
+  it('lrMultipliers: a name that is no parameter, or a factor that is not positive, is refused', () => {
+    const w = tf.variable(tf.tensor([1]));
+    expect(() => new Adam([['w', w]], { lr: 0.1, eps: 1e-8, lrMultipliers: new Map([['encoder.x', 0.1]]) })).toThrow(/'encoder.x', which is not a parameter/);
+    expect(() => new Adam([['w', w]], { lr: 0.1, eps: 1e-8, lrMultipliers: new Map([['w', 0]]) })).toThrow(/must be > 0/);
+    w.dispose();
+  });
 });

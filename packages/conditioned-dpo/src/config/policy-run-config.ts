@@ -67,6 +67,12 @@ export const npDpoConfigSchema = z.strictObject({
   targetsPerTask: z.number().int().positive().default(9),
   encoderHiddenDim: z.number().int().positive().default(32),
   encoderHeads: z.number().int().positive().default(4),
+  /**
+   * The context encoder's own Adam learning rate; null trains it at `dpo.lr` with LoRA and FiLM.
+   * A rate that suits LoRA and FiLM (1e-2) can kill the encoder's ReLU units early, after which z
+   * no longer depends on the context.
+   */
+  encoderLr: z.number().positive().nullable().default(null),
 });
 
 export type PolicyEvaluationConfig = z.output<typeof policyEvaluationConfigSchema>;

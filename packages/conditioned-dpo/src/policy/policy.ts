@@ -18,6 +18,9 @@ export interface PolicyMode {
 /** The reference model: the same base weights with every adapter off. */
 export const REFERENCE_MODE: PolicyMode = { lora: false, z: null };
 
+/** The context encoder's parameter names start with this in `trainableParameters()` (and in checkpoints). */
+export const ENCODER_PREFIX = 'encoder.';
+
 /**
  * A policy = frozen base LM + adapters (LoRA, FiLM) + optionally the context encoder that turns a
  * user's context pairs into the FiLM latent. The reference model is `mode = REFERENCE_MODE`.
@@ -47,7 +50,7 @@ export class Policy {
 
   /** What trains: adapters and encoder, under `adapters.` / `encoder.` prefixes; never the base. */
   trainableParameters(): Array<[string, tf.Variable]> {
-    return [...this.adapters.namedParameters('adapters.'), ...(this.encoder ? this.encoder.namedParameters('encoder.') : [])];
+    return [...this.adapters.namedParameters('adapters.'), ...(this.encoder ? this.encoder.namedParameters(ENCODER_PREFIX) : [])];
   }
 
   train(mode = true): void {

@@ -6,13 +6,15 @@ import { buildSequenceBatch, type TokenizedExample } from '../logprobs/sequence-
 import { sftLoss } from '../losses/sft.js';
 import { type DpoLossConfig, type DpoMetrics, dpoLosses, dpoMetrics, rpoTerm } from '../losses/dpo.js';
 import { npDpoLoss } from '../losses/np-dpo.js';
-import type { Policy } from '../policy/policy.js';
+import { ENCODER_PREFIX, type Policy } from '../policy/policy.js';
 import type { TrainHooks } from './events.js';
 
 export interface OptimConfig {
   lr: number;
   eps: number;
   maxGradNorm: number | null;
+  /** NP-DPO: the context encoder's own learning rate (null: `lr`, as for LoRA and FiLM). */
+  encoderLr?: number | null;
 }
 
 /** Where a resumed run picks up: the last finished step, the optimizer state and the sampler position saved with it. */
@@ -44,7 +46,16 @@ function checkAbort(signal: AbortSignal | undefined): void {
 }
 
 function adamFor(params: Array<[string, tf.Variable]>, optim: OptimConfig, resume: ResumePoint | undefined): Adam {
-  const adam = new Adam(params, { lr: optim.lr, eps: optim.eps, ...(optim.maxGradNorm !== null ? { maxGradNorm: optim.maxGradNorm } : {}) });
+  const encoderLr = optim.encoderLr ?? null;
+  const lrMultipliers = new Map(
+    encoderLr === null ? [] : params.filter(([name]) => name.startsWith(ENCODER_PREFIX)).map(([name]) => [name, encoderLr / optim.lr]),
+  );
+  const adam = new Adam(params, {
+    lr: optim.lr,
+    eps: optim.eps,
+    ...(optim.maxGradNorm !== null ? { maxGradNorm: optim.maxGradNorm } : {}),
+    ...(lrMultipliers.size > 0 ? { lrMultipliers } : {}),
+  });
   if (resume) adam.loadStateDict(resume.optimizer);
   return adam;
 }

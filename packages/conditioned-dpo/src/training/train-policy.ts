@@ -205,7 +205,7 @@ async function trainPreferenceRun(config: PolicyRunConfig, text: TextPairSet, op
     const loop = {
       onNonFinite: config.onNonFinite,
       loss: { beta: config.dpo.beta, lossType: config.dpo.lossType, labelSmoothing: config.dpo.labelSmoothing, rpoAlpha: config.dpo.rpoAlpha },
-      optim: { lr: config.dpo.lr, eps: POLICY_ADAM_EPS, maxGradNorm: config.dpo.maxGradNorm },
+      optim: { lr: config.dpo.lr, eps: POLICY_ADAM_EPS, maxGradNorm: config.dpo.maxGradNorm, encoderLr: config.npDpo.encoderLr },
       padId: template.pad,
       rng,
       checkpoint: { every: config.checkpointEvery, save },

@@ -13,9 +13,15 @@ export interface AdamConfig {
   decoupledWeightDecay?: boolean;
   /** Clip the global gradient L2 norm to this value before the update (off when undefined). */
   maxGradNorm?: number;
+  /**
+   * Per-parameter learning-rate factors by name (PyTorch's parameter groups): parameter `name`
+   * steps with `lr * lrMultipliers.get(name)`, the rest with `lr`. A schedule that sets
+   * `learningRate` scales every group alike.
+   */
+  lrMultipliers?: ReadonlyMap<string, number>;
 }
 
-export type ResolvedAdamConfig = Required<Omit<AdamConfig, 'maxGradNorm'>> & { maxGradNorm: number | null };
+export type ResolvedAdamConfig = Required<Omit<AdamConfig, 'maxGradNorm' | 'lrMultipliers'>> & { maxGradNorm: number | null };
 
 interface Slot {
   m: tf.Variable;
@@ -31,6 +37,7 @@ interface Slot {
 export class Adam {
   readonly config: ResolvedAdamConfig;
   private readonly params: Map<string, tf.Variable>;
+  private readonly lrMultipliers: ReadonlyMap<string, number>;
   private readonly slots = new Map<string, Slot>();
   private stepCount = 0;
 
@@ -47,6 +54,12 @@ export class Adam {
       maxGradNorm: config.maxGradNorm ?? null,
     };
     this.params = new Map(params);
+    this.lrMultipliers = config.lrMultipliers ?? new Map();
+    for (const [name, factor] of this.lrMultipliers) {
+      if (!this.params.has(name))
+        throw new SteerableError('invalid-config', `lrMultipliers names '${name}', which is not a parameter`, { field: 'lrMultipliers' });
+      if (!(factor > 0)) throw new SteerableError('invalid-config', `lrMultipliers['${name}'] must be > 0, got ${factor}`, { field: 'lrMultipliers' });
+    }
   }
 
   get step(): number {
@@ -93,7 +106,9 @@ export class Adam {
         const g = grads.get(name);
         if (!g) continue;
         const slot = this.slotFor(name, param);
-        const [next, m, v] = fused ? fusedUpdate(param, g, slot, scale, attrs) : compositeUpdate(param, g, slot, scale, attrs);
+        const factor = this.lrMultipliers.get(name);
+        const own = factor === undefined ? attrs : { ...attrs, lr: lr * factor };
+        const [next, m, v] = fused ? fusedUpdate(param, g, slot, scale, own) : compositeUpdate(param, g, slot, scale, own);
         // assign drops the variable's old buffer and shares the new one; tidy releases the rest.
         slot.m.assign(m);
         slot.v.assign(v);
