@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -119,3 +120,31 @@ describe('pnpm changeset version (linked @steerable/* packages)', () => {
     }
   });
 });
+
+// The repository's own changesets must parse as the changesets CLI parses them: a formatter once
+// turned single-package front matter into a Markdown heading, and `changeset version` then refused
+// every release. `.changeset` is outside Biome since.
+describe("the repository's changesets", () => {
+  it('each one parses, names only public workspace packages and a valid bump, and has a summary', async () => {
+    const fromCli = createRequire(join(ROOT, 'node_modules', '@changesets', 'cli', 'package.json'));
+    const parse = fromCli('@changesets/parse') as { default?: (text: string) => Parsed } & ((text: string) => Parsed);
+    const parseChangeset = parse.default ?? parse;
+    const publicNames = new Set(workspaceManifests().flatMap((pkg) => (pkg.manifest.private ? [] : [pkg.manifest.name])));
+    const files = (await readdir(join(ROOT, '.changeset'))).filter((name) => name.endsWith('.md') && name !== 'README.md');
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const parsed = parseChangeset(await readFile(join(ROOT, '.changeset', file), 'utf8'));
+      expect(parsed.releases.length, file).toBeGreaterThan(0);
+      for (const release of parsed.releases) {
+        expect(publicNames.has(release.name), `${file}: ${release.name}`).toBe(true);
+        expect(['patch', 'minor', 'major'], file).toContain(release.type);
+      }
+      expect(parsed.summary.trim().length, file).toBeGreaterThan(20);
+    }
+  });
+});
+
+interface Parsed {
+  releases: { name: string; type: string }[];
+  summary: string;
+}

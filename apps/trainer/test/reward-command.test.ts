@@ -2,7 +2,7 @@ import { mkdtemp, readFile, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RESPONSE_CUE_COUNT } from '@steerable/preference-data';
+import { type BuiltinDatasetName, RESPONSE_CUE_COUNT, builtinDatasetPath } from '@steerable/preference-data';
 import { bufferIo } from '@steerable/cli-kit';
 import { entryToFloat32, readSafetensors } from '@steerable/core';
 import { runTrainer } from '../src/index.js';
@@ -149,6 +149,39 @@ describe('steerable-train reward', () => {
     expect(await runTrainer(['reward', '--config', bad, '--out', join(dir, 'bad-featurizer-run')], badIo)).toBe(2);
     expect(badIo.errors()).toMatch(/field 'data\.featurizer\.kind'/);
     expect(badIo.errors()).toMatch(/hashed-ngrams/);
+  });
+
+  it('--data keeps the featurizer and the split of a built-in source: the same pairs in a file train the same run', async () => {
+    const config = join(dir, 'hh-split.json');
+    await writeFile(
+      config,
+      JSON.stringify({
+        name: 'tiny-hh-split',
+        seed: 2,
+        data: { source: 'relabeled-hh', featurizer: { kind: 'response-cues' }, seed: 2, splitFractions: [0.5, 0.1, 0.4] },
+        model: { kind: 'btl', hiddenDim: 8 },
+        training: { epochs: 1, batchSize: 4, numTargets: 4, contextSize: [0, 0], tasksPerEpoch: 8, logEvery: 1 },
+      }),
+    );
+    // The built-in source's two files, helpful then harmless, as one gzip file (members concatenated).
+    const file = join(dir, 'relabeled-hh-both.jsonl.gz');
+    const parts = await Promise.all(['relabeled-hh/helpful', 'relabeled-hh/harmless'].map((name) => readFile(builtinDatasetPath(name as BuiltinDatasetName))));
+    await writeFile(file, Buffer.concat(parts));
+    const builtIn = join(dir, 'hh-built-in');
+    const fromFile = join(dir, 'hh-from-file');
+    const io = bufferIo();
+    expect(await runTrainer(['reward', '--config', config, '--out', builtIn, '--backend', 'cpu'], io), io.errors()).toBe(0);
+    expect(await runTrainer(['reward', '--config', config, '--data', file, '--out', fromFile, '--backend', 'cpu'], io), io.errors()).toBe(0);
+    const saved = JSON.parse(await readFile(join(fromFile, 'config.json'), 'utf8'));
+    expect(saved.data).toMatchObject({ source: 'file', path: file, featurizer: { kind: 'response-cues' }, seed: 2, splitFractions: [0.5, 0.1, 0.4] });
+    const weights = async (run: string) => {
+      const { tensors } = await readSafetensors(join(run, 'checkpoints', 'step-2', 'weights.safetensors'));
+      return new Map([...tensors].map(([name, entry]) => [name, Array.from(entryToFloat32(entry, name))]));
+    };
+    const [a, b] = [await weights(builtIn), await weights(fromFile)];
+    expect(a.size).toBeGreaterThan(0);
+    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+    for (const [name, values] of a) expect(b.get(name), name).toEqual(values);
   });
 
   it('names the presets when the preset is unknown, and lists them', async () => {

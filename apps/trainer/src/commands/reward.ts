@@ -58,7 +58,10 @@ export function registerRewardCommand(program: Command, context: CliContext): vo
       .option('--config <file>', 'a JSON run config (same shape as the presets)')
       .option('--list-presets', 'list the presets and exit')
       .option('--json', 'with --list-presets: print the full configs as JSON')
-      .option('--data <file>', 'train on this preference file instead (TRL/HH/relabeled JSONL, parquet, CSV; gzip ok)')
+      .option(
+        '--data <file>',
+        'train on this preference file instead (TRL/HH/relabeled JSONL, parquet, CSV; gzip ok); the preset keeps its featurizer and split',
+      )
       .option('--format <name>', 'the format of --data when detection is not enough')
       .option('--out <dir>', 'run directory (default runs/<preset name>)')
       .addOption(
@@ -102,12 +105,21 @@ async function resolveRunConfig(flags: RewardFlags, context: CliContext): Promis
       throw new SteerableError('invalid-config', 'a run config is a JSON object', { file: file!, hint: 'start from --list-presets --json' });
     input = raw as Record<string, unknown>;
   }
-  const previous = (input.data ?? {}) as { source?: string; path?: string; featurizer?: unknown; format?: unknown };
+  const previous = (input.data ?? {}) as { source?: string; path?: string; featurizer?: unknown; format?: unknown; seed?: unknown; splitFractions?: unknown };
   if (flags.data) {
     // A preset made for a file keeps how it selects and splits the pairs (DialSummEval: conflicting
-    // pairs, split by dialogue); any other keeps only its featurizer.
+    // pairs, split by dialogue). One made for a built-in source keeps its featurizer and its split
+    // (relabeled-hh-use-*: 50/10/40 by pair with the seed), so the same pairs in a file give the
+    // same run.
     const { path: _path, format: _format, ...selection } = previous;
-    const kept = previous.source === 'file' ? selection : previous.featurizer ? { featurizer: previous.featurizer } : {};
+    const kept =
+      previous.source === 'file'
+        ? selection
+        : Object.fromEntries(
+            Object.entries({ featurizer: previous.featurizer, seed: previous.seed, splitFractions: previous.splitFractions }).filter(
+              ([, v]) => v !== undefined,
+            ),
+          );
     input.data = { ...kept, source: 'file', path: flags.data, ...(flags.format ? { format: flags.format } : {}) };
   } else if (flags.preset && previous.source === 'file' && !previous.path) {
     // A config file without a path is refused by the schema, naming data.path.
