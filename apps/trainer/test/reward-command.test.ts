@@ -16,6 +16,14 @@ const tinyConfig = {
   evaluation: { ks: [0, 1, 3], numTargets: 4, tasksPerUser: 8 },
 };
 
+// A BTL on the built-in relabeled HH pairs, embedded by response cues (no encoder to load), 50/10/40.
+const tinyCuesConfig = {
+  name: 'tiny-cues',
+  data: { source: 'relabeled-hh', featurizer: { kind: 'response-cues' }, splitFractions: [0.5, 0.1, 0.4] },
+  model: { kind: 'btl', hiddenDim: 8 },
+  training: { epochs: 1, batchSize: 4, numTargets: 4, contextSize: [0, 0], tasksPerEpoch: 8, logEvery: 1 },
+};
+
 describe('steerable-train reward', () => {
   let dir: string;
   let configPath: string;
@@ -127,15 +135,7 @@ describe('steerable-train reward', () => {
 
   it('trains on the built-in relabeled HH data with the response-cue featurizer and its split', async () => {
     const cues = join(dir, 'cues.json');
-    await writeFile(
-      cues,
-      JSON.stringify({
-        name: 'tiny-cues',
-        data: { source: 'relabeled-hh', featurizer: { kind: 'response-cues' }, splitFractions: [0.5, 0.1, 0.4] },
-        model: { kind: 'btl', hiddenDim: 8 },
-        training: { epochs: 1, batchSize: 4, numTargets: 4, contextSize: [0, 0], tasksPerEpoch: 8, logEvery: 1 },
-      }),
-    );
+    await writeFile(cues, JSON.stringify(tinyCuesConfig));
     const out = join(dir, 'cues-run');
     const io = bufferIo();
     expect(await runTrainer(['reward', '--config', cues, '--out', out, '--backend', 'cpu'], io)).toBe(0);
@@ -153,16 +153,7 @@ describe('steerable-train reward', () => {
 
   it('--data keeps the featurizer and the split of a built-in source: the same pairs in a file train the same run', async () => {
     const config = join(dir, 'hh-split.json');
-    await writeFile(
-      config,
-      JSON.stringify({
-        name: 'tiny-hh-split',
-        seed: 2,
-        data: { source: 'relabeled-hh', featurizer: { kind: 'response-cues' }, seed: 2, splitFractions: [0.5, 0.1, 0.4] },
-        model: { kind: 'btl', hiddenDim: 8 },
-        training: { epochs: 1, batchSize: 4, numTargets: 4, contextSize: [0, 0], tasksPerEpoch: 8, logEvery: 1 },
-      }),
-    );
+    await writeFile(config, JSON.stringify({ ...tinyCuesConfig, name: 'tiny-hh-split', seed: 2, data: { ...tinyCuesConfig.data, seed: 2 } }));
     // The built-in source's two files, helpful then harmless, as one gzip file (members concatenated).
     const file = join(dir, 'relabeled-hh-both.jsonl.gz');
     const parts = await Promise.all(['relabeled-hh/helpful', 'relabeled-hh/harmless'].map((name) => readFile(builtinDatasetPath(name as BuiltinDatasetName))));

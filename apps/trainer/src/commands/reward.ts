@@ -112,14 +112,9 @@ async function resolveRunConfig(flags: RewardFlags, context: CliContext): Promis
     // (relabeled-hh-use-*: 50/10/40 by pair with the seed), so the same pairs in a file give the
     // same run.
     const { path: _path, format: _format, ...selection } = previous;
-    const kept =
-      previous.source === 'file'
-        ? selection
-        : Object.fromEntries(
-            Object.entries({ featurizer: previous.featurizer, seed: previous.seed, splitFractions: previous.splitFractions }).filter(
-              ([, v]) => v !== undefined,
-            ),
-          );
+    const { featurizer, seed, splitFractions } = previous;
+    // Left undefined, a key takes the file config's default.
+    const kept = previous.source === 'file' ? selection : { featurizer, seed, splitFractions };
     input.data = { ...kept, source: 'file', path: flags.data, ...(flags.format ? { format: flags.format } : {}) };
   } else if (flags.preset && previous.source === 'file' && !previous.path) {
     // A config file without a path is refused by the schema, naming data.path.
