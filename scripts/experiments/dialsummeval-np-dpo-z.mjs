@@ -63,12 +63,12 @@ for (const k of ks) {
   const z = policy.encode(context);
   // A ReLU unit of rho's hidden layer that is off for every task passes nothing of the context on:
   // when all are off, z = rho's last bias whatever the context (dead units after large steps).
-  const rhoActive = await tf
-    .tidy(() => tf.mean(tf.cast(tf.greater(policy.encoder.rho.layers[0].forward(policy.encoder.represent(context)), 0), 'float32')))
-    .data();
-  const rhoLiveUnits = await tf
-    .tidy(() => tf.sum(tf.cast(tf.any(tf.greater(policy.encoder.rho.layers[0].forward(policy.encoder.represent(context)), 0), 0), 'int32')))
-    .data();
+  const [rhoActiveShare, rhoLive] = tf.tidy(() => {
+    const on = tf.greater(policy.encoder.rho.layers[0].forward(policy.encoder.represent(context)), 0);
+    return [tf.mean(tf.cast(on, 'float32')), tf.sum(tf.cast(tf.any(on, 0), 'int32'))];
+  });
+  const [rhoActive, rhoLiveUnits] = [await rhoActiveShare.data(), await rhoLive.data()];
+  tf.dispose([rhoActiveShare, rhoLive]);
   // The same for the pair encoder's hidden layer, over every context pair of every task.
   const pairLiveUnits =
     k === 0
