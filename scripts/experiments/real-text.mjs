@@ -92,18 +92,22 @@ const runs = [];
 // tau_t calibrates oracle t (a best-on-validation BTL picked early has logits near 0, which would
 // make the posterior barely move): the temperature that maximises the likelihood of its own type's
 // validation labels, on a log grid.
+// log sigmoid(x), without overflow for logits far from 0 (a calibrated logit can be in the hundreds).
+const logSigmoid = (x) => (x < 0 ? x - Math.log1p(Math.exp(x)) : -Math.log1p(Math.exp(-x)));
+
 function calibrationTemperature(logits, labels) {
   let best = { tau: 1, logLikelihood: -Infinity };
   for (let i = 0; i <= 120; i++) {
     const tau = 10 ** (-2 + (i * 4) / 120);
-    const logLikelihood = labels.reduce((a, label) => a - Math.log1p(Math.exp(-logits[label] / tau)), 0);
+    const logLikelihood = labels.reduce((a, label) => a + logSigmoid(logits[label] / tau), 0);
     if (logLikelihood > best.logLikelihood) best = { tau, logLikelihood };
   }
   return best.tau;
 }
 
-async function typePosteriorAccuracy(set, oracleLogits, seed) {
-  const types = [...oracleLogits.keys()];
+/** `oracleLogLikelihood`: user type -> log P(each label's choice) under that type's calibrated oracle. */
+function typePosteriorAccuracy(set, oracleLogLikelihood, seed) {
+  const types = [...oracleLogLikelihood.values()];
   const heldout = {};
   for (const u of users) heldout[u] = {};
   for (const k of evaluation.ks) {
@@ -116,13 +120,13 @@ async function typePosteriorAccuracy(set, oracleLogits, seed) {
     });
     const sums = Object.fromEntries(users.map((u) => [u, { total: 0, tasks: 0 }]));
     for (const task of tasks) {
-      const logPosterior = types.map((t) => task.context.reduce((a, label) => a - Math.log1p(Math.exp(-oracleLogits.get(t)[label])), 0));
+      const logPosterior = types.map((logLikelihood) => task.context.reduce((a, label) => a + logLikelihood[label], 0));
       const top = Math.max(...logPosterior);
       const weights = logPosterior.map((l) => Math.exp(l - top));
       const norm = weights.reduce((a, b) => a + b, 0);
       let right = 0;
       for (const label of task.targets) {
-        const p = types.reduce((a, t, i) => a + weights[i] / norm / (1 + Math.exp(-oracleLogits.get(t)[label])), 0);
+        const p = types.reduce((a, logLikelihood, i) => a + (weights[i] / norm) * Math.exp(logLikelihood[label]), 0);
         right += p > 0.5 ? 1 : p === 0.5 ? 0.5 : 0;
       }
       sums[task.user].total += right / task.targets.length;
@@ -137,7 +141,7 @@ for (const seed of args.seeds.split(',').map(Number)) {
   const split = dataset.splitBy === 'prompt' ? data.splitByPrompt(selected, dataset.splitFractions, seed) : selected;
   let set = await data.embedPairs(split, cached.featurizer);
   if (dataset.splitBy === 'pair') set = data.splitByPair(set, dataset.splitFractions, seed);
-  const oracleLogits = new Map(); // user type -> logit of every label's choice under that type's oracle
+  const oracleLogLikelihood = new Map(); // user type -> log P(every label's choice) under that type's calibrated oracle
   for (const name of modelNames) {
     const config = configs.models[name];
     if (!config) throw new Error(`unknown model ${name}: ${Object.keys(configs.models).join(', ')}`);
@@ -172,9 +176,9 @@ for (const seed of args.seeds.split(',').map(Number)) {
         );
         const ownValidation = set.labels.flatMap((label, i) => (label.user === user && label.split === 'validation' ? [i] : []));
         const tau = calibrationTemperature(logits, ownValidation);
-        oracleLogits.set(
+        oracleLogLikelihood.set(
           user,
-          logits.map((logit) => logit / tau),
+          Array.from(logits, (logit) => logSigmoid(logit / tau)),
         );
         log(`seed ${seed} ${label}: calibration temperature ${tau.toPrecision(3)} on ${ownValidation.length} validation labels`);
       }
@@ -200,8 +204,8 @@ for (const seed of args.seeds.split(',').map(Number)) {
       );
     }
   }
-  if (oracleLogits.size === users.length) {
-    const heldout = await typePosteriorAccuracy(set, oracleLogits, seed);
+  if (oracleLogLikelihood.size === users.length) {
+    const heldout = typePosteriorAccuracy(set, oracleLogLikelihood, seed);
     runs.push({ seed, model: 'type-posterior', kind: 'bayes-over-oracles', user: null, heldout });
     log(
       `seed ${seed} ${'type-posterior'.padEnd(16)} | ${users.map((u) => `${u} ${evaluation.ks.map((k) => (100 * heldout[u][k]).toFixed(1)).join('/')}`).join('  ')}`,
